@@ -1,0 +1,45 @@
+# Two commands matter: `make run` starts the app, `make test` runs every test.
+# Each creates .venv on first use and installs what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PORT ?= 8501
+
+.PHONY: run test lint unit e2e bench chromium clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+run: $(STAMP)
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install -y chromium' once."; exit 1; fi
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+test: $(STAMP) chromium lint
+	$(PY) -m pytest
+
+unit: $(STAMP)
+	$(PY) -m pytest --ignore=tests/e2e
+
+e2e: $(STAMP) chromium
+	$(PY) -m pytest tests/e2e
+
+bench: $(STAMP) chromium
+	$(PY) bench/engine.py
+	$(PY) bench/latency.py
+	$(PY) bench/train.py
+	$(PY) bench/load.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts

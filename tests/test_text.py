@@ -1,0 +1,92 @@
+"""Tokenization a reader agrees with, stable vocabularies, and the three encodings."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rnnviz.text import MAX_CHARS, Vocab, encode, graphemes, label, one_hot, tokenize
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("hello", list("hello")),
+    ("안녕하세요", ["안", "녕", "하", "세", "요"]),
+    ("\u1112\u1161\u11ab\u1100\u1173\u11af", ["한", "글"]),       # decomposed jamo join into syllables
+    ("cafe\u0301", ["c", "a", "f", "é"]),                           # combining accent stays with its letter
+    ("👩‍👩‍👧!", ["👩‍👩‍👧", "!"]),                                    # a ZWJ family is one character
+    ("🇰🇷🇯🇵", ["🇰🇷", "🇯🇵"]),                                        # flags
+    ("👍🏽", ["👍🏽"]),                                                # skin-tone modifier
+    ("a\u200bb\u202ec\u0007", ["a", "b", "c"]),                     # zero-width, bidi override, control dropped
+])
+def test_char_tokens_are_what_a_reader_sees(text, expected):
+    assert tokenize(text) == expected
+
+
+def test_words_split_on_whitespace_like_the_lesson():
+    assert tokenize("We are going  to\nwatch", "word") == ["We", "are", "going", "to", "watch"]
+
+
+def test_right_to_left_text_keeps_its_letters():
+    assert tokenize("שלום") == ["ש", "ל", "ו", "ם"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t ", "\u200b\u200b"])
+def test_empty_or_whitespace_text_raises(text):
+    with pytest.raises(ValueError, match="empty"):
+        tokenize(text)
+
+
+def test_text_over_the_cap_raises_with_the_numbers():
+    with pytest.raises(ValueError, match=f"10,000 characters; the limit is {MAX_CHARS:,}"):
+        tokenize("a" * 10_000)
+    assert len(tokenize("a" * MAX_CHARS)) == MAX_CHARS
+
+
+def test_unknown_level_is_refused():
+    with pytest.raises(ValueError, match="'char' or 'word'"):
+        tokenize("x", "byte")
+
+
+@given(st.text(min_size=1, max_size=200))
+def test_any_unicode_either_tokenizes_or_says_it_is_empty(text):
+    try:
+        tokens = tokenize(text)
+    except ValueError as e:
+        assert "empty" in str(e)
+        return
+    assert tokens and all(tokens)
+    assert "".join(tokens) == "".join(graphemes("".join(tokens)))  # re-splitting gives the same characters
+    vocab = Vocab.build(tokens)
+    assert vocab.decode(vocab.encode(tokens)) == "".join(tokens)
+
+
+@given(st.lists(st.text(min_size=1, max_size=3), min_size=1, max_size=30))
+def test_vocab_ids_are_stable_and_unique(tokens):
+    a, b = Vocab.build(tokens), Vocab.build(list(tokens))
+    assert a == b
+    assert len(set(a.tokens)) == len(a.tokens)
+    s = Vocab.build(tokens, order="sorted", unk=True)
+    assert s.tokens[0] == "<unk>" and list(s.tokens[1:]) == sorted(set(tokens) - {"<unk>"})
+
+
+def test_unknown_token_without_unk_is_a_clear_error():
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        Vocab.build("abc").encode("abd")
+
+
+def test_encodings_shapes_and_values():
+    ids = np.array([2, 0, 1, 2])
+    X = encode(ids, "onehot", 3, 3)
+    assert X.shape == (4, 3) and X.argmax(1).tolist() == ids.tolist() and X.sum() == 4
+    E = encode(ids, "embedding", 3, 6, seed=1)
+    assert E.shape == (4, 6)
+    np.testing.assert_array_equal(E[0], E[3])  # same token, same row of the table
+    R = encode(ids, "random", 3, 5, seed=1)
+    assert R.shape == (4, 5) and 0 <= R.min() and R.max() < 1
+    np.testing.assert_array_equal(R, encode(ids, "random", 3, 5, seed=1))
+    with pytest.raises(ValueError, match="encoding must be one of"):
+        encode(ids, "bag", 3, 3)
+    np.testing.assert_array_equal(one_hot([1], 2), [[0, 1]])
+
+
+def test_labels_make_spaces_visible():
+    assert [label(t) for t in [" ", "\n", "a"]] == ["␣", "↵", "a"]
