@@ -74,7 +74,7 @@ class Config:
         return {k: _format(v) for k, v in asdict(self).items() if v != getattr(default, k)}
 
     @classmethod
-    def from_query(cls, params) -> tuple["Config", list[str]]:
+    def from_query(cls, params) -> tuple[Config, list[str]]:
         """Parse a query dict (values str or list of str); bad values are clamped or dropped, each with a note."""
         values, notes = {}, []
         for key, raw in dict(params).items():
@@ -92,7 +92,7 @@ class Config:
                 values[key] = value
         return cls(**values), notes
 
-    def with_(self, **changes) -> tuple["Config", list[str]]:
+    def with_(self, **changes) -> tuple[Config, list[str]]:
         """A copy with changes, each validated like a link parameter."""
         out, notes = {}, []
         for key, value in changes.items():

@@ -63,7 +63,7 @@ class Vocab:
     tokens: tuple[str, ...]
 
     @classmethod
-    def build(cls, tokens, order: str = "appearance", unk: bool = False) -> "Vocab":
+    def build(cls, tokens, order: str = "appearance", unk: bool = False) -> Vocab:
         """ids by first appearance (the Avengers lesson) or sorted (the apple lesson), `<unk>` first if asked."""
         if order not in ("appearance", "sorted"):
             raise ValueError(f"order must be 'appearance' or 'sorted', got {order!r}")

@@ -106,7 +106,7 @@ class Network:
     @classmethod
     def init(cls, cell: str = "rnn_tanh", input_size: int = 4, hidden_size: int = 8, num_layers: int = 1,
              bidirectional: bool = False, batch_first: bool = False, bias: bool = True, seed: int = 0,
-             scale: float = 1.0, init: str = "pytorch", dtype=np.float32) -> "Network":
+             scale: float = 1.0, init: str = "pytorch", dtype=np.float32) -> Network:
         """Fresh weights: PyTorch's U(-1/√H, 1/√H) ('pytorch') or the lesson's U[0, 1) ('uniform'), times scale."""
         if init not in ("pytorch", "uniform"):
             raise ValueError(f"init must be 'pytorch' or 'uniform', got {init!r}")
