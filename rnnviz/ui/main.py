@@ -1,21 +1,48 @@
-"""The page: for now, the engine run on a word."""
-import numpy as np
+"""The page: header, presentation mode, and the Explore and Train views."""
+from __future__ import annotations
+
 import streamlit as st
 
-from rnnviz import Network
-from rnnviz.text import Vocab, one_hot, tokenize
+from . import controls, explore, session
+
+# A fixed style of ours (never user text): larger type for a projector.
+PRESENT_CSS = "<style>html, body, [data-testid=stAppViewContainer] {font-size: 22px;}</style>"
 
 
-def main():
-    st.title("rnnviz")
-    text = st.text_input("Text", "hello")
+def main() -> None:
+    link_notes = session.start()
+    st.sidebar.toggle("Presentation mode (projector)", key="present",
+                      help="larger fonts and charts for a classroom projector")
+    if session.present():
+        st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    st.title("rnnviz — recurrent networks, step by step")
+    if link_notes:
+        with st.container(border=True):
+            st.markdown("**This link had settings that could not be used as they were:**")
+            for note in link_notes:
+                st.warning(session.literal(note))
+            st.button("Dismiss", on_click=session.dismiss_link_notes, key="dismiss_notes")
+    explore_tab()
+
+
+def explore_tab() -> None:
+    controls.text_controls()
+    config, notes = session.widget_config()
+    for note in notes:
+        st.warning(session.literal(note))
     try:
-        tokens = tokenize(text)
+        ex = explore.run(config)
+        session.sync_url(ex.config)
+        session.put("_last_good", ex)
+        session.put("t", ex.config.t)
+        for key in ("row", "layer", "dir"):
+            session.put(key, getattr(ex.config, key))
     except ValueError as e:
-        st.error(str(e))
-        return
-    vocab = Vocab.build(tokens)
-    x = one_hot(vocab.encode(tokens), len(vocab))[None]
-    trace = Network.init("rnn_tanh", len(vocab), 8, batch_first=True).forward(x)
-    st.write(f"output {trace.output.shape}, h_n {trace.h_n.shape}")
-    st.dataframe(np.round(trace.output[0], 4))
+        st.error(session.literal(f"{str(e)[:1].upper()}{str(e)[1:]}."))
+        ex = session.get("_last_good")
+        if ex is None:
+            controls.model_controls(None)
+            return
+        st.caption("Showing the last text that worked until this is fixed.")
+    controls.model_controls(len(ex.vocab))
+    explore.draw(ex, session.present())

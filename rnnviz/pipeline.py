@@ -1,0 +1,152 @@
+"""Config → text → tokens → X → engine run: everything the Explore view shows, computed in one place."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .engine import Network, Trace
+from .state import Config
+from .text import Vocab, encode, tokenize
+
+INPUT_SEED_OFFSET = 1      # input encodings draw from seed + 1, the weights from seed
+OUTPUT_SEED_OFFSET = 2     # the untrained output layer draws from seed + 2
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Trained weights handed over from the Train view: engine, vocabulary, input table, output layer."""
+
+    network: Network
+    vocab: Vocab
+    level: str                               # "char" | "word"
+    encoding: str                            # "onehot" | "embedding"
+    embedding: np.ndarray | None = None      # (V, I)
+    W_out: np.ndarray | None = None          # (V, D·H)
+    b_out: np.ndarray | None = None          # (V,)
+    name: str = "trained"
+
+
+@dataclass(frozen=True)
+class Explored:
+    """The result of one Explore run."""
+
+    config: Config                           # the settings actually used (clamped to the text)
+    rows: list[list[str]]                    # tokens of each batch row, (B, T)
+    vocab: Vocab
+    ids: np.ndarray                          # (B, T)
+    X: np.ndarray                            # (B, T, I) — as the user means it, before any layout change
+    x_module: np.ndarray                     # what goes into the module: (B, T, I) if batch_first else (T, B, I)
+    network: Network
+    trace: Trace
+    W_out: np.ndarray                        # (V, D·H)
+    b_out: np.ndarray                        # (V,)
+    probs: np.ndarray                        # (B, T, V): softmax(W_out·h_t + b_out) of the top layer
+    notes: list[str] = field(default_factory=list)
+    trained: str = ""                        # name of trained weights in use, "" if fresh
+
+    @property
+    def T(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def B(self) -> int:
+        return self.X.shape[0]
+
+
+def split_rows(config: Config) -> list[list[str]]:
+    """Tokens per batch row: one row, or one per non-empty line when `batch` is on."""
+    if not config.batch:
+        return [tokenize(config.text, config.tok)]
+    lines = [line for line in config.text.splitlines() if line.strip()]
+    if not lines:
+        tokenize("")  # raises the empty-text message
+    rows = [tokenize(line, config.tok) for line in lines]
+    lengths = [len(r) for r in rows]
+    if len(set(lengths)) > 1:
+        raise ValueError("every line of a batch must have the same number of tokens, "
+                         f"got {', '.join(map(str, lengths))}; make them equal or turn off “batch of lines”")
+    if len(rows) > 64:
+        raise ValueError(f"a batch can have at most 64 lines, got {len(rows)}")
+    return rows
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def build(config: Config, weights: Weights | None = None) -> Explored:
+    """Run the whole road for one Config; raise ValueError with a student-readable message on bad input."""
+    notes = []
+    if weights is not None and config.tok != weights.level:
+        config = replace(config, tok=weights.level)
+        notes.append(f"Tokens are {weights.level}s, as the trained weights expect.")
+    rows = split_rows(config)
+    if weights is not None:
+        vocab = weights.vocab
+        unknown = sorted({t for r in rows for t in r} - set(vocab.tokens))
+        if unknown:
+            if not vocab.has_unk:
+                raise ValueError(f"the trained weights do not know {', '.join(map(repr, unknown[:5]))}: "
+                                 "use only tokens from the training text")
+            notes.append(f"{len(unknown)} token(s) the trained weights never saw are read as <unk>: "
+                         + ", ".join(map(repr, unknown[:5])) + ("…" if len(unknown) > 5 else ""))
+    else:
+        vocab = Vocab.build([t for r in rows for t in r])
+    ids = np.stack([vocab.encode(r) for r in rows])             # (B, T)
+    V = len(vocab)
+
+    if weights is not None:
+        net = weights.network
+        if config.enc != weights.encoding:
+            config = replace(config, enc=weights.encoding)
+            notes.append(f"Encoding is {weights.encoding}, as the trained weights expect.")
+        config = replace(config, cell=net.cell, I=net.input_size, H=net.hidden_size, L=net.num_layers,
+                         bi=net.bidirectional)
+        net = replace(net, batch_first=config.bf)
+        X = np.stack([weights.embedding[i] if weights.encoding == "embedding" else np.eye(V, dtype=np.float32)[i]
+                      for i in ids])
+    else:
+        if config.enc == "onehot" and config.I != V:
+            config = replace(config, I=V)
+        I = config.I
+        X = np.stack([encode(i, config.enc, V, I, config.seed + INPUT_SEED_OFFSET + b * (config.enc == "random"))
+                      for b, i in enumerate(ids)])
+        net = Network.init(config.cell, I, config.H, config.L, config.bi, config.bf, seed=config.seed,
+                           scale=config.scale, init=config.init)
+
+    B, T = ids.shape
+    clamps = {"t": T - 1, "row": B - 1, "layer": config.L - 1, "dir": 1 if config.bi else 0}
+    for key, top in clamps.items():
+        if getattr(config, key) > top:
+            config = replace(config, **{key: top})
+    x_module = X if config.bf else X.swapaxes(0, 1)
+    trace = net.forward(x_module)
+
+    if weights is not None and weights.W_out is not None:
+        W_out, b_out = weights.W_out, weights.b_out
+    else:
+        rng = np.random.default_rng(config.seed + OUTPUT_SEED_OFFSET)
+        k = 1 / np.sqrt(net.D * net.hidden_size)
+        W_out = rng.uniform(-k, k, (V, net.D * net.hidden_size)).astype(np.float32)
+        b_out = rng.uniform(-k, k, V).astype(np.float32)
+    top = trace.hidden_states(-1).swapaxes(0, 1)               # (B, T, D·H)
+    probs = softmax(top @ W_out.T + b_out)
+    return Explored(config=config, rows=rows, vocab=vocab, ids=ids, X=X, x_module=x_module, network=net,
+                    trace=trace, W_out=W_out, b_out=b_out, probs=probs, notes=notes,
+                    trained=weights.name if weights is not None else "")
+
+
+def pca_2d(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(T, H) hidden states -> ((T, 2) coordinates on the top two principal axes, explained variance ratios)."""
+    centred = h - h.mean(axis=0)
+    if h.shape[0] < 2 or not np.any(centred):
+        return np.zeros((h.shape[0], 2)), np.zeros(2)
+    _, s, vt = np.linalg.svd(centred.astype(np.float64), full_matrices=False)
+    coords = centred @ vt[:2].T
+    if coords.shape[1] < 2:
+        coords = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1])))
+    var = s ** 2 / (s ** 2).sum()
+    return coords, np.pad(var[:2], (0, max(0, 2 - len(var[:2]))))

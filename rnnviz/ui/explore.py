@@ -1,0 +1,187 @@
+"""The Explore view: type a word, choose the shapes, step through time, see Wx, Wh, b and every h_t."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import export, snippet
+from ..pipeline import Explored, Weights, build, pca_2d
+from ..plots import heatmaps, output, step
+from ..state import Config
+from ..text import label
+from . import session
+
+MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
+CHART = dict(width="stretch", config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+
+def size_check(config: Config, T_estimate: int) -> None:
+    G = {"lstm": 4, "gru": 3}.get(config.cell, 1)
+    n = T_estimate * config.L * (2 if config.bi else 1) * G * config.H * max(1, config.I // 64 + 1)
+    if n > MAX_VALUES:
+        raise ValueError(f"that is too much to draw at once (about {n:,} numbers to keep): use fewer tokens, a smaller "
+                         f"hidden size, fewer layers or one direction")
+
+
+@st.cache_data(max_entries=48, show_spinner=False)
+def cached_build(config: Config, weights_id: str, _weights: Weights | None) -> Explored:
+    return build(config, _weights)
+
+
+def weights_id(weights: Weights | None) -> str:
+    if weights is None:
+        return ""
+    h = hashlib.sha1()
+    for k, v in weights.network.params.items():
+        h.update(k.encode())
+        h.update(np.ascontiguousarray(v).tobytes())
+    return h.hexdigest()
+
+
+def run(config: Config) -> Explored:
+    """The cached engine run for this Config and the session's trained weights (if in use)."""
+    weights = session.get("explore_weights")
+    size_check(config, min(len(config.text), 2000) // (5 if config.tok == "word" else 1) + 1)
+    return cached_build(config, weights_id(weights), weights)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _step_base(config: Config, wid: str, present: bool, _ex: Explored):
+    lt = _ex.trace.layers[config.layer][config.dir]
+    labels = list(_ex.vocab.tokens) if config.enc == "onehot" else None
+    return step.step_figure(lt, _ex.network, _ex.rows[config.row], config.row, config.t, present, labels)
+
+
+def step_fig(config: Config, wid: str, present: bool, ex: Explored):
+    """The animated step figure; moving t within its window reuses the cached figure."""
+    window = step.frame_window(ex.T, config.t)
+    fig = _step_base(replace(config, t=window.start), wid, present, ex)
+    lt = ex.trace.layers[config.layer][config.dir]
+    return step.show_step(fig, lt, ex.network, ex.rows[config.row], config.row, config.t)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def layer_figs(config: Config, wid: str, present: bool, _ex: Explored):
+    lt = _ex.trace.layers[config.layer][config.dir]
+    tokens = _ex.rows[config.row]
+    labels = list(_ex.vocab.tokens) if config.enc == "onehot" else None
+    figs = [heatmaps.input_figure(_ex.X[config.row], tokens, config.t, labels, present)]
+    figs += heatmaps.layer_figures(lt, tokens, config.row, config.t, present)
+    figs += heatmaps.weights_figures(_ex.network, config.layer, lt.reverse, labels, present)
+    return figs
+
+
+def stepper(T: int) -> None:
+    """Slider over t plus previous / next buttons."""
+    def move(delta: int) -> None:
+        session.put("t", min(max(session.get("t", 0) + delta, 0), T - 1))
+
+    c1, c2, c3 = st.columns([1, 1, 10], vertical_alignment="bottom")
+    c1.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, width="stretch")
+    c2.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, width="stretch")
+    if T > 1:
+        c3.slider("time step t", 0, T - 1, key="t")
+    else:
+        c3.caption("time step t = 0 (the sequence has one step)")
+
+
+def inspect_selectors(ex: Explored) -> None:
+    c = ex.config
+    cols = st.columns(3)
+    if ex.B > 1:
+        cols[0].selectbox("Batch row", list(range(ex.B)), key="row",
+                          format_func=lambda b: f"{b}: {''.join(label(t) for t in ex.rows[b])[:30]}")
+    if c.L > 1:
+        cols[1].selectbox("Layer", list(range(c.L)), key="layer")
+    if c.bi:
+        cols[2].radio("Direction", [0, 1], key="dir", horizontal=True,
+                      format_func=lambda d: "forward →" if d == 0 else "← backward")
+
+
+def draw(ex: Explored, present: bool) -> None:
+    """Everything under the controls, for one engine run."""
+    c = ex.config
+    wid = weights_id(session.get("explore_weights"))
+    if ex.trained:
+        st.info(session.literal(f"Stepping through the trained weights “{ex.trained}”. Model settings come from them."))
+    for note in ex.notes:
+        st.caption(session.literal(note))
+    stepper(ex.T)
+    inspect_selectors(ex)
+    tokens = ex.rows[c.row]
+    st.markdown(f"**t = {c.t}**, token: **{session.literal(label(tokens[c.t]))}** — sequence of {ex.T} tokens, "
+                f"vocabulary of {len(ex.vocab)}")
+    tab_step, tab_maps, tab_out, tab_path, tab_torch = st.tabs(
+        ["The step", "Heatmaps", "Output layer", "Hidden-state path", "Shapes & PyTorch code"])
+    with tab_step:
+        st.caption("Press ▶ Play to animate every step in the browser; the numbers in each cell are the engine's.")
+        st.plotly_chart(step_fig(c, wid, present, ex), key="step_chart", **CHART)
+        step_table(ex)
+    with tab_maps:
+        figs = layer_figs(c, wid, present, ex)
+        for i, fig in enumerate(figs):
+            st.plotly_chart(fig, key=f"map_{i}", **CHART)
+    with tab_out:
+        output_panel(ex, present)
+    with tab_path:
+        lt = ex.trace.layers[c.layer][c.dir]
+        coords, var = pca_2d(lt.h[:, c.row])
+        st.plotly_chart(output.path_figure(coords, var, tokens, c.t, present), key="path_chart", **CHART)
+    with tab_torch:
+        torch_panel(ex)
+    downloads(ex)
+
+
+def step_table(ex: Explored) -> None:
+    """The numbers of the step at t as a table a student can read line by line."""
+    c = ex.config
+    lt = ex.trace.layers[c.layer][c.dir]
+    cols = step.step_columns(lt, ex.network, c.row)
+    H = lt.h.shape[-1]
+    table = {name: v[c.t] for name, v in cols if v.shape[1] == H}
+    with st.expander(f"the numbers of h_{c.t}, unit by unit"):
+        st.dataframe(pd.DataFrame(table).rename_axis("unit"), width="stretch")
+
+
+def output_panel(ex: Explored, present: bool) -> None:
+    c = ex.config
+    if not c.out:
+        st.info("Turn on “Output layer” in the sidebar to add a linear layer and softmax over the vocabulary.")
+        return
+    st.caption("W_out (V × D·H) and b_out are " + ("trained." if ex.trained else
+               f"random (seed {c.seed + 2}): an untrained network spreads its probability almost evenly."))
+    vocab = list(ex.vocab.tokens)
+    st.plotly_chart(output.probs_figure(ex.probs[c.row], ex.rows[c.row], vocab, c.t, present), key="probs_chart",
+                    **CHART)
+    st.plotly_chart(output.last_step_figure(ex.probs[c.row, -1], vocab, present), key="last_chart", **CHART)
+
+
+def torch_panel(ex: Explored) -> None:
+    rows = [{"tensor": n, "shape": str(tuple(s)), "meaning": m} for n, s, m in snippet.shapes(ex)]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    warning = snippet.layout_warning(ex)
+    if warning:
+        st.warning(session.literal(warning))
+        B, T, I = ex.X.shape
+        D, H = ex.network.D, ex.network.hidden_size
+        st.dataframe(pd.DataFrame([
+            {"reading": "as lesson 004 passes it (no transpose)", "input": str((B, T, I)), "T": B, "B": T,
+             "output": str((B, T, D * H))},
+            {"reading": "as meant: one sequence per row (rnnviz)", "input": str((T, B, I)), "T": T, "B": B,
+             "output": str((T, B, D * H))}]), hide_index=True, width="stretch")
+    st.caption("Paste this into Python: it builds the same input, module and weights, so it prints the numbers above.")
+    st.code(snippet.torch_code(ex), language="python")
+
+
+def downloads(ex: Explored) -> None:
+    c1, c2 = st.columns(2)
+    c1.download_button("Download the trace (NPZ, every array)", export.to_npz(ex.trace), "rnnviz-trace.npz",
+                       mime="application/octet-stream", width="stretch")
+    c2.download_button("Download hidden states and gates (CSV)",
+                       export.to_csv(ex.trace, ex.rows[ex.config.row]) if ex.T * ex.B * ex.network.hidden_size
+                       * ex.network.num_layers * ex.network.D <= 200_000 else b"too large for CSV: use the NPZ\n",
+                       "rnnviz-trace.csv", mime="text/csv", width="stretch")

@@ -1,0 +1,66 @@
+"""The one module that touches st.session_state and the URL's query string."""
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+import streamlit as st
+
+from ..state import Config
+
+_URL_LOADED = "_url_loaded"
+
+
+def start() -> list[str]:
+    """On a session's first run, fill the widgets from the link; return the notes about anything clamped or dropped."""
+    ss = st.session_state
+    if not ss.get(_URL_LOADED):
+        raw = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+        config, notes = Config.from_query(raw)
+        for k, v in asdict(config).items():
+            ss[k] = v
+        ss["_link_notes"] = notes
+        ss[_URL_LOADED] = True
+    return ss.get("_link_notes", [])
+
+
+def dismiss_link_notes() -> None:
+    st.session_state["_link_notes"] = []
+
+
+def widget_config() -> tuple[Config, list[str]]:
+    """The Config the widgets hold now, validated."""
+    ss = st.session_state
+    raw = {f.name: ss[f.name] for f in fields(Config) if f.name in ss}
+    return Config().with_(**raw)
+
+
+def set_values(**values) -> None:
+    """Set widget values (from callbacks, before the widgets are drawn)."""
+    for k, v in values.items():
+        st.session_state[k] = v
+
+
+def get(key: str, default=None):
+    return st.session_state.get(key, default)
+
+
+def put(key: str, value) -> None:
+    st.session_state[key] = value
+
+
+def sync_url(config: Config) -> None:
+    """Write the settings that differ from the defaults into the URL (only when they changed)."""
+    query = config.to_query()
+    if st.session_state.get("_last_query") != query:
+        st.query_params.from_dict(query)
+        st.session_state["_last_query"] = query
+
+
+def present() -> bool:
+    return bool(st.session_state.get("present", False))
+
+
+def literal(text: str) -> str:
+    """User text made safe for Streamlit markdown: every markdown, LaTeX and HTML character escaped."""
+    import re
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'])", r"\\\1", str(text))

@@ -1,0 +1,221 @@
+"""The Explore view in AppTest: controls, presets, links and bad input; the charts' numbers are the engine's."""
+import numpy as np
+import pytest
+from apptest_helpers import decode, figure_titled, new_app, no_exception, step_columns, texts
+
+from rnnviz.pipeline import build
+from rnnviz.state import Config
+from rnnviz.ui.presets import PRESETS
+
+
+def engine(**kw):
+    return build(Config(**kw))
+
+
+def test_default_page_shows_the_engines_step():
+    at = new_app()
+    no_exception(at)
+    ex = engine()
+    cols = step_columns(figure_titled(at, "the step at t = 0"))
+    lt = ex.trace.layers[0][0]
+    np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[0, 0], atol=1e-6)
+    np.testing.assert_allclose(cols["Wx·x_t"], lt.Wx_x[0, 0], atol=1e-6)
+    np.testing.assert_allclose(cols["x_t"], ex.X[0, 0], atol=1e-6)
+
+
+def test_moving_t_shows_that_step():
+    at = new_app()
+    at.slider(key="t").set_value(3).run()
+    no_exception(at)
+    lt = engine(t=3).trace.layers[0][0]
+    cols = step_columns(figure_titled(at, "the step at t = 3"))
+    np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[3, 0], atol=1e-6)
+    np.testing.assert_allclose(cols["+ Wh·<br>h_{t−1}"], lt.Wh_h[3, 0], atol=1e-6)
+    at.button[1].click().run()   # next ▶
+    assert at.slider(key="t").value == 4
+    at.button[0].click().run()   # ◀ prev
+    assert at.slider(key="t").value == 3
+
+
+def test_hidden_state_heatmap_equals_engine():
+    at = new_app(H="6", text="abcab")
+    lt = engine(H=6, text="abcab").trace.layers[0][0]
+    fig = figure_titled(at, "hidden states h_t")
+    np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), lt.h[:, 0].T, atol=1e-6)
+    assert fig["data"][0]["zmid"] == 0 and fig["data"][0]["zmin"] == -fig["data"][0]["zmax"]
+
+
+@pytest.mark.parametrize("cell, gates", [("lstm", ["i<br>= σ(·)", "f<br>= σ(·)", "g<br>= tanh(·)", "o<br>= σ(·)"]),
+                                          ("gru", ["r<br>= σ(·)", "z<br>= σ(·)", "n<br>= tanh(·)"])])
+def test_switching_cell_shows_its_gates(cell, gates):
+    at = new_app()
+    at.selectbox(key="cell").set_value(cell).run()
+    at.slider(key="t").set_value(2).run()
+    no_exception(at)
+    lt = engine(cell=cell, t=2).trace.layers[0][0]
+    cols = step_columns(figure_titled(at, "the step at t = 2"))
+    for name, g in zip(gates, lt.gates):
+        np.testing.assert_allclose(cols[name], lt.gates[g][2, 0], atol=1e-6)
+    if cell == "lstm":
+        fig = figure_titled(at, "cell states c_t")
+        np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), lt.c[:, 0].T, atol=1e-6)
+
+
+def test_every_control_changes_the_run():
+    at = new_app()
+    at.slider(key="H").set_value(12).run()
+    at.slider(key="L").set_value(2).run()
+    at.toggle(key="bi").set_value(True).run()
+    at.toggle(key="bf").set_value(False).run()
+    at.selectbox(key="enc").set_value("embedding").run()
+    at.slider(key="I").set_value(7).run()
+    at.number_input(key="seed").set_value(5).run()
+    at.slider(key="scale").set_value(2.0).run()
+    at.selectbox(key="init").set_value("uniform").run()
+    at.radio(key="tok").set_value("char").run()
+    at.selectbox(key="layer").set_value(1).run()
+    at.radio(key="dir").set_value(1).run()
+    no_exception(at)
+    cfg = Config(H=12, L=2, bi=True, bf=False, enc="embedding", I=7, seed=5, scale=2.0, init="uniform", layer=1, dir=1)
+    lt = build(cfg).trace.layers[1][1]
+    fig = figure_titled(at, "hidden states h_t")
+    assert "layer 1, backward direction" in fig["layout"]["title"]["text"]
+    np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), lt.h[:, 0].T, atol=1e-5)
+    assert "(4, 1, 12)" in " ".join(str(d.value.to_dict()) for d in at.dataframe)   # h_n (L·D, B, H)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_runs(name):
+    at = new_app()
+    at.selectbox(key="preset").set_value(name).run()
+    no_exception(at)
+    assert at.text_area(key="text").value == PRESETS[name]["text"]
+    assert figure_titled(at, "the step at t = 0")
+
+
+def test_batch_preset_shows_rows_and_both_readings():
+    at = new_app()
+    at.selectbox(key="preset").set_value("hello / eolll / lleel — a batch of 3 (lesson 004)").run()
+    at.selectbox(key="row").set_value(2).run()
+    no_exception(at)
+    ex = build(Config(**{k: v for k, v in PRESETS["hello / eolll / lleel — a batch of 3 (lesson 004)"].items()}, row=2))
+    fig = figure_titled(at, "the step at t = 0")
+    assert "batch row 2" in fig["layout"]["title"]["text"]
+    np.testing.assert_allclose(step_columns(fig)["x_t"], ex.X[2, 0])   # 'l' of lleel
+    shown = texts(at)
+    assert "T=3 timesteps of B=5 sequences" in shown
+    assert "(3, 5, 2)" in shown and "(5, 3, 2)" in shown
+
+
+def test_saturation_preset_puts_every_h_near_one():
+    at = new_app()
+    at.selectbox(key="preset").set_value("saturation: uniform [0, 1) weights, 10 random inputs (lesson 000)").run()
+    h = decode(figure_titled(at, "hidden states h_t")["data"][0]["z"]).astype(float)
+    assert h.shape == (8, 10) and h[:, 1:].min() > 0.99
+
+
+def test_output_layer_probabilities_equal_engine():
+    at = new_app(out="1", text="abcab")
+    no_exception(at)
+    ex = build(Config(out=True, text="abcab"))
+    fig = figure_titled(at, "many-to-many")
+    np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), ex.probs[0].T, atol=1e-6)
+    np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float).sum(0), 1, atol=1e-5)
+
+
+def test_link_restores_the_view():
+    at = new_app(text="안녕하세요", cell="gru", H="5", t="3", L="2", layer="1")
+    no_exception(at)
+    assert at.text_area(key="text").value == "안녕하세요"
+    assert at.selectbox(key="cell").value == "gru"
+    assert at.slider(key="t").value == 3
+    lt = build(Config(text="안녕하세요", cell="gru", H=5, t=3, L=2, layer=1)).trace.layers[1][0]
+    cols = step_columns(figure_titled(at, "the step at t = 3 (token '세'), layer 1"))
+    np.testing.assert_allclose(cols["r<br>= σ(·)"], lt.gates["r"][3, 0], atol=1e-6)
+
+
+def test_page_writes_the_settings_into_the_url():
+    at = new_app()
+    at.slider(key="H").set_value(16).run()
+    at.selectbox(key="cell").set_value("lstm").run()
+    assert at.query_params["H"] in ("16", ["16"]) and at.query_params["cell"] in ("lstm", ["lstm"])
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"H": "0"}, "Hidden size must be between 1 and 256; 0 was changed to 1"),
+    ({"H": "100000"}, "Hidden size must be between 1 and 256; 100000 was changed to 256"),
+    ({"L": "many"}, "Ignored layers “many” from the link: not a number"),
+    ({"cell": "<script>alert(1)</script>"}, "Ignored cell “<script>alert(1)</script>”"),
+    ({"t": "99"}, None),            # clamped silently to the last step of the text
+    ({"scale": "nan"}, "Ignored weight scale nan"),
+    ({"bi": "maybe"}, "Ignored bidirectional “maybe” from the link"),
+])
+def test_bad_link_values_give_a_note_and_a_working_page(query, message):
+    at = new_app(**query)
+    no_exception(at)
+    assert figure_titled(at, "the step at t")
+    if message:
+        assert message in texts(at)
+    else:
+        assert at.slider(key="t").value == 4
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "The text is empty"),
+    ("   \n  ", "The text is empty"),
+    ("\u200b\u200b", "The text is empty"),
+])
+def test_empty_text_shows_a_message_and_keeps_the_last_view(text, message):
+    at = new_app()
+    at.text_area(key="text").set_value(text).run()
+    no_exception(at)
+    assert message in texts(at)
+    assert figure_titled(at, "the step at t = 0 (token 'h')")      # the last good view stays
+    assert at.text_area(key="text").value == text                   # and the user's text is not wiped
+
+
+def test_ten_thousand_characters_are_capped_with_a_message():
+    at = new_app()
+    at.text_area(key="text").set_value("가나다라마" * 2000).run()
+    no_exception(at)
+    assert "only the first 2,000 are used" in texts(at)
+    assert len(at.text_area(key="text").value) == 10_000
+    fig = figure_titled(at, "hidden states h_t")
+    assert decode(fig["data"][0]["z"]).shape == (8, 2000)
+
+
+@pytest.mark.parametrize("text", ["a", "안녕 👩‍👩‍👧 é", "<script>alert('x')</script>", "**bold** $x$ [a](b)",
+                                  "שלום עולם", "a\u202eb\u0000c"])
+def test_odd_text_is_shown_literally(text):
+    at = new_app()
+    at.text_area(key="text").set_value(text).run()
+    no_exception(at)
+    assert not at.error
+    assert figure_titled(at, "the step at t = 0")
+    for md in at.markdown:
+        assert "<script>" not in md.value   # user text never goes into markdown unescaped
+
+
+def test_one_token_text_has_no_slider_but_works():
+    at = new_app(text="x")
+    no_exception(at)
+    assert "the sequence has one step" in texts(at)
+
+
+def test_too_large_a_network_is_refused_politely():
+    at = new_app(text="가" * 2000, H="256", L="4", bi="1", cell="lstm")
+    no_exception(at)
+    assert "too much to draw at once" in texts(at)
+
+
+def test_presentation_mode_enlarges_figures():
+    at = new_app()
+    normal = figure_titled(at, "hidden states")["layout"]["font"]["size"]
+    at.toggle(key="present").set_value(True).run()
+    assert figure_titled(at, "hidden states")["layout"]["font"]["size"] > normal
+
+
+def test_trace_downloads_are_offered():
+    at = new_app()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any("NPZ" in label for label in labels) and any("CSV" in label for label in labels)

@@ -1,0 +1,88 @@
+"""Figures are pure functions of engine data: their numbers are the trace's."""
+import numpy as np
+import pytest
+from apptest_helpers import decode
+
+from rnnviz.pipeline import build, pca_2d
+from rnnviz.plots import heatmaps, output, step
+from rnnviz.state import Config
+
+
+def z(trace_json):
+    return decode(trace_json["z"]).astype(float)
+
+
+@pytest.mark.parametrize("cell", ["rnn_tanh", "rnn_relu", "lstm", "gru"])
+def test_step_figure_columns_and_frames_are_the_trace(cell):
+    ex = build(Config(text="hello world", cell=cell, H=5))
+    lt = ex.trace.layers[0][0]
+    fig = step.step_figure(lt, ex.network, ex.rows[0], 0, 4).to_plotly_json()
+    cols = step.step_columns(lt, ex.network, 0)
+    for k, (_, v) in enumerate(cols):
+        np.testing.assert_allclose(z(fig["data"][k]).ravel(), v[4])
+        np.testing.assert_allclose(z(fig["frames"][7]["data"][k]).ravel(), v[7])
+    np.testing.assert_allclose(z(fig["data"][len(cols)]), lt.h[:, 0].T)
+    assert len(fig["frames"]) == 11
+    ranges = {(d["zmin"], d["zmax"]) for d in fig["data"]}
+    assert len(ranges) == 1 and list(ranges)[0][0] == -list(ranges)[0][1]   # one range, centred at 0
+
+
+def test_show_step_equals_a_fresh_figure():
+    ex = build(Config(text="abcdefg", cell="lstm"))
+    lt = ex.trace.layers[0][0]
+    moved = step.show_step(step.step_figure(lt, ex.network, ex.rows[0], 0, 0), lt, ex.network, ex.rows[0], 0, 5)
+    fresh = step.step_figure(lt, ex.network, ex.rows[0], 0, 5)
+    for a, b in zip(moved.data, fresh.data):
+        np.testing.assert_array_equal(np.asarray(a.z), np.asarray(b.z))
+    assert moved.layout.title.text == fresh.layout.title.text
+    assert moved.layout.sliders[0].active == fresh.layout.sliders[0].active == 5
+
+
+def test_long_sequences_animate_a_window_around_t():
+    assert step.frame_window(50, 10) == range(50)
+    w = step.frame_window(2000, 1000)
+    assert 1000 in w and len(w) == step.MAX_FRAMES
+    assert step.frame_window(2000, 1999)[-1] == 1999
+
+
+def test_reverse_direction_reveals_from_the_end():
+    ex = build(Config(text="abcde", bi=True, dir=1))
+    lt = ex.trace.layers[0][1]
+    fig = step.step_figure(lt, ex.network, ex.rows[0], 0, 3)
+    curtain = fig.layout.shapes[0]
+    assert curtain.x0 == -0.5 and curtain.x1 == 2.5   # steps 0..2 are not computed yet going backwards
+
+
+def test_weights_figures_show_wx_wh_and_summed_bias():
+    ex = build(Config(text="hello", cell="gru", H=3))
+    figs = heatmaps.weights_figures(ex.network, 0, False, list(ex.vocab.tokens))
+    Wx, Wh, b_ih, b_hh = ex.network.weights(0, False)
+    np.testing.assert_allclose(z(figs[0].to_plotly_json()["data"][0]), Wx)
+    np.testing.assert_allclose(z(figs[1].to_plotly_json()["data"][0]), Wh)
+    np.testing.assert_allclose(z(figs[2].to_plotly_json()["data"][0]).ravel(), b_ih + b_hh)
+    assert figs[0].layout.yaxis.ticktext[3] == "z0"                    # gate blocks are named
+
+
+def test_probability_figure_columns_sum_to_one():
+    ex = build(Config(text="abcab", out=True))
+    fig = output.probs_figure(ex.probs[0], ex.rows[0], list(ex.vocab.tokens), 2).to_plotly_json()
+    np.testing.assert_allclose(z(fig["data"][0]).sum(0), 1, atol=1e-6)
+
+
+def test_pca_path_keeps_order_and_variance():
+    h = np.random.default_rng(0).standard_normal((9, 6))
+    coords, var = pca_2d(h)
+    assert coords.shape == (9, 2) and 0 <= var[1] <= var[0] <= 1
+    centred = h - h.mean(0)
+    assert np.isclose((coords ** 2).sum(), (np.linalg.svd(centred, compute_uv=False)[:2] ** 2).sum())
+    fig = output.path_figure(coords, var, list("abcdefghi"), 3)
+    np.testing.assert_allclose(fig.data[0].x, coords[:, 0])
+    assert pca_2d(np.ones((1, 4)))[0].shape == (1, 2)      # one step: no crash
+
+
+def test_figures_work_without_streamlit():
+    import subprocess
+    import sys
+    code = ("import sys; from rnnviz.plots import step, heatmaps, output; "
+            "assert 'streamlit' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,54 @@
+"""The PyTorch snippet on the page runs, and prints the engine's shapes and numbers."""
+import numpy as np
+import pytest
+import torch
+
+from rnnviz import export
+from rnnviz.pipeline import build
+from rnnviz.snippet import layout_warning, shapes, torch_code
+from rnnviz.state import Config
+
+CASES = [
+    Config(),
+    Config(text="hello\neolll\nlleel", batch=True, bf=False, H=2),
+    Config(text="We are going to watch Avengers End Game", tok="word", enc="embedding", I=5, H=20),
+    Config(text="안녕 👩‍👩‍👧 é", cell="lstm", L=2, bi=True, H=4),
+    Config(text="0123456789", enc="random", I=4, H=8, init="uniform", cell="gru"),
+    Config(text="abcabc", cell="rnn_relu", scale=2.5, seed=7, L=3),
+]
+
+
+@pytest.mark.parametrize("config", CASES, ids=range(len(CASES)))
+def test_snippet_reproduces_the_engine(config):
+    ex = build(config)
+    scope = {}
+    exec(torch_code(ex), scope)
+    np.testing.assert_allclose(scope["x"].numpy(), ex.x_module, atol=1e-6)
+    np.testing.assert_allclose(scope["output"].detach().numpy(), ex.trace.output, atol=1e-5)
+    np.testing.assert_allclose(scope["h_n"].detach().numpy(), ex.trace.h_n, atol=1e-5)
+    listed = {name: shape for name, shape, _ in shapes(ex)}
+    assert listed["output"] == tuple(scope["output"].shape)
+    assert listed["h_n"] == tuple(scope["h_n"].shape)
+    for name, p in scope["rnn"].named_parameters():
+        assert listed[name] == tuple(p.shape)
+
+
+def test_lesson_batch_misreading_is_explained():
+    ex = build(Config(text="hello\neolll\nlleel", batch=True, bf=False, H=2))
+    message = layout_warning(ex)
+    assert "T=3 timesteps of B=5 sequences" in message
+    lesson = torch.nn.RNN(4, 2)(torch.from_numpy(ex.X))[0]       # what the lesson does
+    assert f"output is {tuple(lesson.shape)}" in message
+    assert layout_warning(build(Config(text="hello\neolll\nlleel", batch=True, bf=True))) is None
+
+
+def test_exports_carry_every_array():
+    ex = build(Config(cell="lstm", bi=True))
+    arrays = export.trace_arrays(ex.trace)
+    assert {"output", "h_n", "c_n", "l0_fwd_h", "l0_bwd_gate_f", "l0_fwd_c"} <= set(arrays)
+    import io
+    loaded = np.load(io.BytesIO(export.to_npz(ex.trace)))
+    np.testing.assert_array_equal(loaded["l0_fwd_h"], ex.trace.layers[0][0].h)
+    csv = export.to_csv(ex.trace, ex.rows[0]).decode("utf-8-sig").splitlines()
+    assert csv[0].startswith("layer,direction,t,token,batch_row,unit,h_t,c_t,i,f,g,o")
+    assert len(csv) == 1 + 2 * 5 * 8
