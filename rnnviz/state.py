@@ -42,6 +42,7 @@ SPECS: dict[str, Spec] = {
     "layer": Spec(int, 0, 3, label="layer"),
     "dir": Spec(int, 0, 1, label="direction"),
     "out": Spec(bool, label="output layer"),
+    "view": Spec(str, choices=("explore", "train"), label="view"),
 }
 
 
@@ -67,6 +68,7 @@ class Config:
     layer: int = 0               # which layer to inspect
     dir: int = 0                 # 0 forward, 1 backward (bidirectional)
     out: bool = False            # show the linear + softmax output layer
+    view: str = "explore"        # "explore" | "train"
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, as strings for the URL."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import controls, explore, session
+from . import train as train_view
 
 # A fixed style of ours (never user text): larger type for a projector.
 PRESENT_CSS = "<style>html, body, [data-testid=stAppViewContainer] {font-size: 22px;}</style>"
@@ -22,10 +23,21 @@ def main() -> None:
             for note in link_notes:
                 st.warning(session.literal(note))
             st.button("Dismiss", on_click=session.dismiss_link_notes, key="dismiss_notes")
-    explore_tab()
+    st.radio("View", ["explore", "train"], key="view", horizontal=True, label_visibility="collapsed",
+             format_func={"explore": "🔍 Explore: step through a network", "train": "📉 Train: watch it learn"}.get)
+    if session.get("view") == "train":
+        train_view.view()
+    else:
+        explore_tab()
+
+
+def stop_trained() -> None:
+    session.put("explore_weights", None)
 
 
 def explore_tab() -> None:
+    if session.get("explore_weights") is not None:
+        st.button("Use fresh random weights again", on_click=stop_trained, key="untrain")
     controls.text_controls()
     config, notes = session.widget_config()
     for note in notes:

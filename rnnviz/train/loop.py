@@ -1,0 +1,191 @@
+"""The training loop: a generator of progress events. Whoever runs it decides how to show them."""
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import torch
+
+from ..bridge import from_torch
+from .model import Model
+from .tasks import Task, make_task
+
+DIVERGED = 100                  # a loss this many times its first value means training blew up
+_seed_lock = threading.Lock()   # torch's global RNG: seed and build a model without another run in between
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every choice of a training run. None means the task's (the lesson's) default."""
+
+    task: str = "apple"
+    cell: str | None = None          # rnn_tanh | rnn_relu | lstm | gru
+    hidden: int | None = None
+    layers: int = 1
+    bidirectional: bool = False      # only for the many-to-one memory task (next-token tasks would peek ahead)
+    optimizer: str | None = None     # adam | sgd (with momentum 0.9)
+    lr: float | None = None
+    steps: int | None = None
+    clip: float = 0.0                # gradient-norm clipping, 0 = off
+    seed: int | None = None
+    distance: int = 10               # memory task: distractors between the token and the question
+    text: str | None = None          # text task
+    grad_every: int = 5              # compute dL/dh_t through the engine every this many steps
+
+    def resolved(self, task: Task) -> Settings:
+        d = task.defaults or {}
+        s = replace(self, **{k: d[k] for k in ("cell", "hidden", "lr", "steps", "optimizer", "seed")
+                             if getattr(self, k) is None and k in d})
+        check(s, task)
+        return s
+
+
+LIMITS = {"hidden": (1, 512), "layers": (1, 4), "steps": (1, 100_000), "distance": (1, 200), "grad_every": (1, 10_000)}
+
+
+def check(s: Settings, task: Task) -> None:
+    """Raise ValueError with a clear message for settings that cannot train."""
+    for name, (low, high) in LIMITS.items():
+        v = getattr(s, name)
+        if not isinstance(v, (int, np.integer)) or not low <= v <= high:
+            raise ValueError(f"{name} must be a whole number between {low} and {high}, got {v!r}")
+    if s.cell not in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
+        raise ValueError(f"cell must be rnn_tanh, rnn_relu, lstm or gru, got {s.cell!r}")
+    if s.optimizer not in ("adam", "sgd"):
+        raise ValueError(f"optimizer must be adam or sgd, got {s.optimizer!r}")
+    if not (isinstance(s.lr, (int, float)) and math.isfinite(s.lr) and s.lr > 0):
+        raise ValueError(f"the learning rate must be a positive number, got {s.lr!r}")
+    if not (math.isfinite(s.clip) and s.clip >= 0):
+        raise ValueError(f"gradient clipping must be 0 (off) or a positive number, got {s.clip!r}")
+    if s.bidirectional and not task.many_to_one:
+        raise ValueError("bidirectional only makes sense for the memory task: predicting the next token "
+                         "with a backward direction would read the answer")
+
+
+@dataclass
+class Event:
+    """One training step's progress."""
+
+    step: int                        # 1-based, as the lesson prints [31/151]
+    steps: int
+    loss: float
+    accuracy: float                  # fraction of target tokens predicted right
+    prediction: str                  # decoded argmax of the first sequence
+    target: str
+    grad_norms: np.ndarray | None = None   # (T,) ‖dL/dh_t‖ from the engine's backward, layer 0, this step
+    status: str = "ok"               # "ok" | "nan"
+    message: str = ""
+
+
+@dataclass
+class Trainer:
+    """A model, its optimizer and a task; `events()` trains and yields an Event per step."""
+
+    settings: Settings
+    task: Task = field(init=False)
+    model: Model = field(init=False)
+    step: int = 0
+
+    def __post_init__(self):
+        self.task = make_task(self.settings.task, self.settings.text, self.settings.distance)
+        self.settings = s = self.settings.resolved(self.task)
+        with _seed_lock:
+            torch.manual_seed(s.seed)
+            self.model = Model(len(self.task.vocab), s.cell, s.hidden, s.layers, s.bidirectional,
+                               self.task.encoding, self.task.embedding_size,
+                               forget_bias=1.0 if self.task.name == "memory" else 0.0)
+        params = self.model.parameters()
+        self.optimizer = (torch.optim.Adam(params, lr=s.lr) if s.optimizer == "adam"
+                          else torch.optim.SGD(params, lr=s.lr, momentum=0.9))
+        self.rng = np.random.default_rng(s.seed)
+        self.loss_fn = torch.nn.CrossEntropyLoss()
+        self.lock = threading.Lock()   # held while weights change, so snapshots are consistent
+        self.first_loss: float | None = None
+        self.last_good: dict[str, torch.Tensor] | None = None   # weights that last gave a sane loss
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        with self.lock:
+            return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def load(self, state: dict[str, torch.Tensor]) -> None:
+        with self.lock:
+            self.model.load_state_dict(state, strict=True)
+
+    def events(self) -> Iterator[Event]:
+        """Train until `steps`; yield after every step. Stops at the first loss that is not finite."""
+        s, task = self.settings, self.task
+        fixed = None if task.fresh_batches else tuple(torch.from_numpy(a) for a in task.batch(self.rng))
+        while self.step < s.steps:
+            inputs, targets = fixed or tuple(torch.from_numpy(a) for a in task.batch(self.rng))
+            want_grads = self.step % s.grad_every == 0 or self.step == s.steps - 1
+            with self.lock:
+                good = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                self.optimizer.zero_grad()
+                logits = self.model(inputs, keep_output=want_grads)
+                if task.many_to_one:
+                    loss = self.loss_fn(logits[:, -1], targets[:, -1])
+                else:
+                    loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+                loss.backward()
+                value = loss.detach().item()
+                grads_finite = all(p.grad is None or bool(torch.isfinite(p.grad).all()) for p in self.model.parameters())
+                if self.first_loss is None:
+                    self.first_loss = value
+                diverged = math.isfinite(value) and value > DIVERGED * max(self.first_loss, 1.0)
+                if not math.isfinite(value) or not grads_finite or diverged:
+                    self.model.load_state_dict(self.last_good or good)
+                    yield self._nan_event(value)
+                    return
+                self.last_good = good
+                if s.clip > 0:
+                    torch.nn.utils.clip_grad_norm_(self.model.parameters(), s.clip)
+                norms = self._grad_norms() if want_grads else None
+                self.optimizer.step()
+                if not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+                    self.model.load_state_dict(good)
+                    self.step += 1
+                    yield self._nan_event(float("inf"))
+                    return
+            self.step += 1
+            yield self._event(logits.detach(), targets, value, norms)
+
+    def _event(self, logits, targets, loss, norms) -> Event:
+        task = self.task
+        pred = logits.argmax(-1)
+        if task.many_to_one:
+            correct = (pred[:, -1] == targets[:, -1]).float().mean()
+            first = [int(i) for i in pred[:, -1][:16]]
+            prediction = task.vocab.decode(first)
+            target = task.vocab.decode([int(i) for i in targets[:, -1][:16]])
+        else:
+            correct = (pred == targets).float().mean()
+            prediction, target = task.decode(pred[0]), task.decode(targets[0])
+        return Event(self.step, self.settings.steps, loss, float(correct), prediction, target, norms)
+
+    def _nan_event(self, loss: float) -> Event:
+        lr = self.settings.lr
+        what = (f"the loss became {loss:g}, not a finite number" if not math.isfinite(loss) else
+                f"the loss jumped to {loss:,.4g}, over {DIVERGED}× where it started ({self.first_loss:.4g})")
+        kept = max(self.step - 1, 0)
+        return Event(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan", message=(
+            f"Training stopped at step {self.step + 1}: {what}. "
+            f"The likely cause is the learning rate ({lr:g}), which is too large for this model: "
+            f"try {lr / 10:g} or smaller, or turn on gradient clipping. "
+            f"The last good weights (after step {kept}) are kept."))
+
+    def _grad_norms(self) -> np.ndarray:
+        """‖dL/dh_t‖ for every t, through the engine's backward, from torch's dL/d(output) of this step."""
+        net = from_torch(self.model.rnn)
+        x = self.model.last_x.detach().numpy()
+        d_output = self.model.last_output.grad.numpy()
+        trace = net.forward(x)
+        return net.backward(trace, d_output).dh_norm(layer=0)
+
+
+def run(task: str = "apple", **settings) -> Iterator[Event]:
+    """Train a preset ('apple', 'avengers', 'hello', 'memory', 'text') and yield an Event per step."""
+    trainer = Trainer(Settings(task=task, **settings))
+    yield from trainer.events()

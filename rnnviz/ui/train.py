@@ -1,0 +1,276 @@
+"""The Train view: live loss curves, predictions that improve, and the gradient fading through time."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import weights
+from ..plots import train as train_plots
+from ..state import CELL_LABELS
+from ..train.loop import Settings
+from ..train.runner import Run, pool
+from ..train.tasks import TEXT_CAP, make_task
+from . import session
+
+TASKS = {"apple": "apple → pple! (lesson 003, one-hot)", "avengers": "next word: Avengers sentence (lesson 002, embedding)",
+         "hello": "hello / eolll / lleel batch (lesson 004)", "memory": "long-range memory: recall the first token",
+         "text": "your own text (next character)"}
+COMPARE = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}
+CHART = dict(width="stretch", config={"displaylogo": False})
+
+
+def apply_task_defaults() -> None:
+    task = session.get("tr_task", "apple")
+    try:
+        d = make_task(task, session.get("tr_text") or "hello world").defaults
+    except ValueError:
+        return
+    session.set_values(tr_cell=d["cell"], tr_hidden=d["hidden"], tr_lr=d["lr"], tr_steps=d["steps"],
+                       tr_opt=d["optimizer"], tr_seed=d["seed"], tr_bi=False)
+
+
+def init_defaults() -> None:
+    if session.get("tr_task") is None:
+        session.put("tr_task", "apple")
+        session.put("tr_text", "hello world, 안녕하세요! " * 4)
+        session.put("tr_distance", 20)
+        session.put("tr_clip", 0.0)
+        session.put("tr_layers", 1)
+        apply_task_defaults()
+
+
+def controls() -> None:
+    sb = st.sidebar
+    sb.header("Training")
+    sb.selectbox("Task", list(TASKS), format_func=TASKS.get, key="tr_task", on_change=apply_task_defaults)
+    task = session.get("tr_task")
+    if task == "text":
+        sb.text_area("Training text", key="tr_text", max_chars=TEXT_CAP,
+                     help=f"up to {TEXT_CAP:,} characters, trained on windows of 32")
+    if task == "memory":
+        sb.slider("Distance N (distractors)", 1, 200, key="tr_distance",
+                  help="the token to recall comes N distractors before the question")
+    sb.selectbox("Cell", list(CELL_LABELS), format_func=CELL_LABELS.get, key="tr_cell")
+    sb.slider("Hidden size", 1, 256, key="tr_hidden")
+    sb.slider("Layers", 1, 4, key="tr_layers")
+    if task == "memory":
+        sb.toggle("bidirectional", key="tr_bi", help="allowed here: the answer is asked after the whole sequence")
+    sb.radio("Optimizer", ["adam", "sgd"], key="tr_opt", horizontal=True,
+             format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
+    sb.number_input("Learning rate", min_value=1e-6, max_value=1e6, format="%g", key="tr_lr")
+    sb.number_input("Steps", 1, 100_000, key="tr_steps")
+    sb.number_input("Gradient clipping (max norm, 0 = off)", 0.0, 1e6, format="%g", key="tr_clip")
+    sb.number_input("Seed", 0, 2**31 - 1, key="tr_seed")
+
+
+def current_settings() -> Settings:
+    g = session.get
+    return Settings(task=g("tr_task"), cell=g("tr_cell"), hidden=int(g("tr_hidden")), layers=int(g("tr_layers")),
+                    bidirectional=bool(g("tr_bi", False)) and g("tr_task") == "memory", optimizer=g("tr_opt"),
+                    lr=float(g("tr_lr")), steps=int(g("tr_steps")), clip=float(g("tr_clip")), seed=int(g("tr_seed")),
+                    distance=int(g("tr_distance")), text=g("tr_text") if g("tr_task") == "text" else None)
+
+
+def runs() -> dict[str, Run]:
+    return session.get("runs") or {}
+
+
+def _start(compare: bool) -> None:
+    stop()
+    try:
+        base = current_settings()
+        new = ({name: Run(replace(base, cell=cell), label=name) for name, cell in COMPARE.items()} if compare
+               else {"this run": Run(base, label="this run")})
+    except ValueError as e:
+        session.put("train_error", str(e))
+        return
+    session.put("train_error", "")
+    session.put("runs", new)
+    for run in new.values():
+        pool().submit(run)
+
+
+def start() -> None:
+    _start(False)
+
+
+def compare() -> None:
+    _start(True)
+
+
+def stop() -> None:
+    for run in runs().values():
+        pool().stop(run)
+
+
+def resume() -> None:
+    for run in runs().values():
+        if run.status in ("stopped", "loaded") or (run.status == "done" and run.trainer.step < run.settings.steps):
+            pool().submit(run)
+
+
+def reset() -> None:
+    stop()
+    session.put("runs", {})
+    session.put("train_error", "")
+
+
+def open_in_explore() -> None:
+    run = runs().get("this run") or next(iter(runs().values()), None)
+    if run is None:
+        return
+    text, batch = weights.explore_text(run.trainer)
+    session.put("explore_weights", weights.for_explore(run.trainer, f"{run.settings.task}, {run.settings.cell}, "
+                                                                    f"step {run.trainer.step}"))
+    session.set_values(text=text, batch=batch, view="explore", t=0, row=0, layer=0, dir=0, out=True, bf=True)
+
+
+def upload() -> None:
+    f = session.get("tr_upload")
+    if f is None:
+        return
+    try:
+        trainer = weights.from_bytes(f.getvalue())
+    except ValueError as e:
+        session.put("upload_msg", ("error", f"Not loaded: {e}. Nothing was changed."))
+        return
+    stop()
+    run = Run(trainer.settings, label="this run", trainer_=trainer)
+    run.status = "loaded"
+    session.put("runs", {"this run": run})
+    session.put("upload_msg", ("success", f"Loaded {f.name}: {trainer.settings.task}, {trainer.settings.cell}, "
+                                          f"hidden {trainer.settings.hidden}. Press Resume to train it further."))
+
+
+def view() -> None:
+    init_defaults()
+    controls()
+    st.subheader("Train")
+    st.caption("The model: (one-hot | embedding) → nn.RNN / LSTM / GRU → Linear, cross-entropy loss. Training runs in "
+               "the background: keep using the page, it keeps going.")
+    active = any(r.active for r in runs().values())
+    stopped = any(r.status in ("stopped", "loaded") for r in runs().values())
+    c = st.columns(5)
+    c[0].button("▶ Start", on_click=start, type="primary", width="stretch", key="tr_start")
+    c[1].button("■ Stop", on_click=stop, disabled=not active, width="stretch", key="tr_stop")
+    c[2].button("⏵ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
+    c[3].button("↺ Reset", on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
+    c[4].button("Compare RNN · LSTM · GRU", on_click=compare, width="stretch", key="tr_compare",
+                help="train the same task with each cell, side by side")
+    if session.get("train_error"):
+        st.error(session.literal(session.get("train_error")))
+    live(active)
+    weights_panel()
+
+
+def live(active: bool) -> None:
+    @st.fragment(run_every=0.2 if active else None)
+    def panel() -> None:
+        current = runs()
+        if not current:
+            st.info("Choose a task in the sidebar and press Start.")
+            return
+        for name, run in current.items():
+            status_line(name, run, len(current) > 1)
+        draw_runs(current)
+        if active and not any(r.active for r in current.values()):
+            st.rerun()          # the runs ended: redraw the whole page once, and stop polling
+
+    panel()
+
+
+def status_line(name: str, run: Run, named: bool) -> None:
+    ev = run.last
+    step, steps = (run.trainer.step, run.settings.steps)
+    prefix = f"**{name}** " if named else ""
+    position = pool().position(run) if run.status == "queued" else None
+    state = {"queued": f"waiting — place {position} in the training queue" if position else "waiting",
+             "running": "training", "stopped": "stopped", "done": "finished", "failed": "stopped on an error",
+             "loaded": "weights loaded", "new": "ready"}[run.status]
+    loss = f", loss {ev.loss:.4f}, accuracy {ev.accuracy:.0%}" if ev and ev.status == "ok" else ""
+    st.progress(min(step / steps, 1.0), text=f"{prefix}{state}: step {step}/{steps}{loss}")
+    if run.status == "failed":
+        st.error(session.literal(run.message))
+
+
+def downsample(n: int, limit: int = 1500) -> np.ndarray:
+    return np.unique(np.linspace(0, n - 1, min(n, limit)).astype(int)) if n else np.array([], int)
+
+
+def draw_runs(current: dict[str, Run]) -> None:
+    present = session.present()
+    curves = {}
+    for name, run in current.items():
+        events = [e for e in run.events if e.status == "ok"]
+        idx = downsample(len(events))
+        curves[name] = ([events[i].step for i in idx], [events[i].loss for i in idx], [events[i].accuracy for i in idx])
+    st.plotly_chart(train_plots.curves_figure(curves, present), key="curves", **CHART)
+    if len(current) == 1:
+        predictions_table(next(iter(current.values())))
+    else:
+        st.dataframe(pd.DataFrame([{"cell": n, "step": r.trainer.step, "loss": r.last.loss if r.last else None,
+                                    "accuracy": r.last.accuracy if r.last else None,
+                                    "prediction": r.last.prediction if r.last else "", "target": r.last.target if r.last else ""}
+                                   for n, r in current.items()]), hide_index=True, width="stretch")
+    gradient_panel(current, present)
+
+
+def predictions_table(run: Run) -> None:
+    """The lesson's printout as a table: [31/151] 1.9172  We are Avengers going are Avengers End Game."""
+    events = [e for e in run.events if e.status == "ok"]
+    if not events:
+        return
+    every = max(1, run.settings.steps // 5) if run.settings.steps > 10 else 1
+    shown = [e for e in events if (e.step - 1) % every == 0 or e is events[-1]][-40:]
+    st.markdown("**Predictions while training** (argmax of every step of the first sequence)")
+    st.dataframe(pd.DataFrame([{"step": f"[{e.step:02d}/{e.steps}]", "loss": round(e.loss, 4), "accuracy": e.accuracy,
+                                "prediction": e.prediction, "target": e.target} for e in shown]),
+                 hide_index=True, width="stretch",
+                 column_config={"accuracy": st.column_config.ProgressColumn("accuracy", min_value=0, max_value=1,
+                                                                            format="percent")})
+
+
+def gradient_panel(current: dict[str, Run], present: bool) -> None:
+    st.markdown("**Gradient through time** — ‖dL/dh_t‖ at each timestep, from the engine's backward pass "
+                "(layer 0). A plain RNN's gradient fades towards the early steps; LSTM and GRU keep it.")
+    cols = st.columns(len(current))
+    profiles = {}
+    for col, (name, run) in zip(cols, current.items()):
+        recorded = [e for e in run.events if e.grad_norms is not None]
+        if not recorded:
+            col.caption(f"{name}: no gradient recorded yet")
+            continue
+        recorded = recorded[-200:]
+        lengths = {len(e.grad_norms) for e in recorded}
+        if len(lengths) > 1:
+            continue
+        task = run.trainer.task
+        tokens = [task.vocab.tokens[i] for i in task.inputs[0]] if task.inputs.shape[1] == len(recorded[0].grad_norms) \
+            else None
+        col.plotly_chart(train_plots.grad_heatmap([e.step for e in recorded], np.stack([e.grad_norms for e in recorded]),
+                                                  tokens, f"{name}: ‖dL/dh_t‖ over training", present),
+                         key=f"grad_{name}", **CHART)
+        profiles[name] = recorded[-1].grad_norms
+    if profiles:
+        st.plotly_chart(train_plots.grad_profile_figure(profiles, present), key="grad_profile", **CHART)
+
+
+def weights_panel() -> None:
+    st.markdown("**Weights**")
+    run = runs().get("this run") or next(iter(runs().values()), None)
+    c1, c2, c3 = st.columns(3)
+    if run is not None and not run.active and run.trainer.step > 0 or (run is not None and run.status == "loaded"):
+        c1.button("Step through these weights in Explore", on_click=open_in_explore, width="stretch", key="tr_explore")
+        c2.download_button("Download weights (safetensors)", weights.to_bytes(run.trainer),
+                           f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
+                           mime="application/octet-stream", width="stretch", key="tr_download")
+    else:
+        c1.caption("When a run stops or finishes, its weights can go to the Explore view or be downloaded.")
+    c3.file_uploader("Load weights (.safetensors from rnnviz)", type=["safetensors"], key="tr_upload",
+                     on_change=upload)
+    msg = session.get("upload_msg")
+    if msg:
+        (st.error if msg[0] == "error" else st.success)(session.literal(msg[1]))
