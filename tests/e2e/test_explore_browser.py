@@ -1,0 +1,84 @@
+"""A person in Chromium: type a word, move t, press Play, open a link, switch to LSTM."""
+from conftest import no_exception, settle, shot
+
+STEP_TITLE = "[data-testid=stPlotlyChart] .gtitle"
+
+
+def step_title(page):
+    return page.locator(STEP_TITLE).first.text_content()
+
+
+def test_type_move_play_and_switch(server, page):
+    page.goto(server)
+    settle(page)
+    no_exception(page)
+    assert "t = 0 (token 'h')" in step_title(page)
+    shot(page, "explore-hello")
+
+    box = page.get_by_role("textbox", name="Text")
+    box.fill("안녕 world")
+    box.press("Control+Enter")
+    settle(page)
+    assert "token '안'" in step_title(page)
+
+    slider = page.get_by_role("slider", name="time step t")
+    slider.focus()
+    slider.press("ArrowRight")
+    slider.press("ArrowRight")
+    settle(page)
+    assert "t = 2" in step_title(page)
+    assert page.locator("[data-testid=stSliderThumbValue]").filter(has_text="2").count() >= 1
+    assert "H=" not in page.url and "text=" in page.url          # the view is in the link
+
+    before = step_title(page)
+    page.get_by_text("▶ Play").first.click()
+    page.wait_for_timeout(1600)
+    after = step_title(page)
+    assert after != before, "Play should move through the frames in the browser"
+    shot(page, "explore-playing")
+
+    page.get_by_role("combobox", name="Cell").first.click()
+    page.get_by_role("option", name="LSTM").click()
+    settle(page)
+    no_exception(page)
+    assert page.get_by_text("f= σ(·)").count() + page.get_by_text("= σ(·)").count() > 0
+    assert "cell=lstm" in page.url
+    shot(page, "explore-lstm")
+
+
+def test_shared_link_restores_the_view_and_notes_bad_values(server, page):
+    page.goto(server + "/?text=%ED%95%9C%EA%B8%80%20abc&cell=gru&H=0&t=3&L=zz")
+    settle(page)
+    no_exception(page)
+    assert "t = 3 (token 'a')" in step_title(page)
+    body = page.locator("body").inner_text()
+    assert "Hidden size must be between 1 and 256; 0 was changed to 1" in body
+    assert "Ignored layers “zz” from the link" in body
+    shot(page, "explore-link")
+
+
+def test_hostile_text_is_shown_literally(server, page):
+    page.goto(server)
+    settle(page)
+    box = page.get_by_role("textbox", name="Text")
+    box.fill("<img src=x onerror=alert(1)><script>alert(2)</script>")
+    box.press("Control+Enter")
+    settle(page)
+    no_exception(page)
+    assert page.locator("img[src=x]").count() == 0 and page.locator("main script").count() == 0
+    box.fill("   ")
+    box.press("Control+Enter")
+    settle(page)
+    assert "The text is empty" in page.locator("body").inner_text()
+    assert page.locator("[data-testid=stPlotlyChart]").count() > 0    # the last good view stays
+    shot(page, "explore-empty-text")
+
+
+def test_presentation_mode(server, page):
+    page.goto(server)
+    settle(page)
+    size = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.get_by_text("Presentation mode (projector)").click()
+    settle(page)
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") > size
+    shot(page, "explore-presentation")

@@ -1,0 +1,254 @@
+"""The training loop reproduces the lessons, shows the gradient fading, stops on NaN, and refuses bad weights."""
+import io
+import pickle
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from rnnviz import weights
+from rnnviz.train import run
+from rnnviz.train.loop import Settings, Trainer
+from rnnviz.train.runner import Pool, Run
+
+
+def first_step_with(events, prediction):
+    return next((e.step for e in events if e.prediction == prediction), None)
+
+
+def test_apple_reaches_pple_within_ten_steps():
+    events = list(run("apple", seed=0))
+    step = first_step_with(events, "pple!")
+    assert step is not None and step <= 10, [e.prediction for e in events[:10]]
+    assert events[-1].loss < 0.05 and events[-1].accuracy == 1.0
+    assert {"step", "loss", "accuracy", "prediction"} <= set(vars(events[0]))
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_apple_with_gated_cells(cell):
+    events = list(run("apple", cell=cell, steps=60, seed=0))
+    assert events[-1].prediction == "pple!"
+
+
+def test_avengers_reproduces_the_lesson():
+    events = list(run("avengers"))
+    assert len(events) == 151
+    by_step = {e.step: e for e in events}
+    assert round(by_step[1].loss, 4) == 2.3034                              # the lesson's [01/151] 2.3034
+    assert by_step[31].prediction == "We are Avengers going are Avengers End Game"   # [31/151]
+    step = first_step_with(events, "We are going to watch Avengers End Game")
+    assert step is not None and step <= 151
+    assert events[-1].prediction == "We are going to watch Avengers End Game"
+
+
+def test_hello_batch_trains_on_three_rows():
+    events = list(run("hello", steps=150))
+    assert events[-1].accuracy > 0.6 and events[-1].loss < events[0].loss
+
+
+def test_custom_text_trains_on_windows():
+    text = "the cat sat on the mat. " * 40
+    events = list(run("text", text=text, steps=120, hidden=48, lr=0.02))
+    assert events[-1].loss < events[0].loss * 0.6
+    with pytest.raises(ValueError, match="limit is 5,000"):
+        list(run("text", text="x" * 6000))
+    with pytest.raises(ValueError, match="empty"):
+        list(run("text", text="   "))
+
+
+def test_same_seed_same_curve():
+    a = [e.loss for e in run("apple", cell="gru", steps=20, seed=3)]
+    b = [e.loss for e in run("apple", cell="gru", steps=20, seed=3)]
+    c = [e.loss for e in run("apple", cell="gru", steps=20, seed=4)]
+    assert a == b and a != c
+
+
+def test_gated_cell_remembers_where_the_rnn_is_at_chance():
+    """Distance 40: recall 1 of 4 tokens (chance 25%), 400 steps. GRU remembers; the plain RNN cannot."""
+    def final_accuracy(cell):
+        events = list(run("memory", cell=cell, distance=40, steps=400, seed=0, grad_every=100))
+        return np.mean([e.accuracy for e in events[-50:]]), events
+    rnn_acc, rnn_events = final_accuracy("rnn_tanh")
+    gru_acc, gru_events = final_accuracy("gru")
+    assert rnn_acc < 0.35, rnn_acc          # at chance
+    assert gru_acc > 0.9, gru_acc           # remembers
+    rnn_norms, gru_norms = rnn_events[-1].grad_norms, gru_events[-1].grad_norms
+    assert rnn_norms[0] < 1e-6 * rnn_norms[-1]          # the RNN's gradient has vanished by the first step
+    assert gru_norms[0] > 1e-2 * gru_norms[-1]          # the GRU's still arrives
+
+
+def test_gradient_norms_come_from_the_engine_and_match_autograd():
+    trainer = Trainer(Settings(task="apple", steps=1, grad_every=1))
+    event = next(trainer.events())
+    # recompute dL/dh_t in torch with a hand-unrolled cell
+    model = Trainer(Settings(task="apple", steps=1)).model
+    cell = torch.nn.RNNCell(model.rnn.input_size, model.rnn.hidden_size)
+    cell.load_state_dict({k[:-3]: v for k, v in model.rnn.state_dict().items()})
+    ids = torch.from_numpy(trainer.task.inputs)
+    x = model.embed(ids)
+    h = torch.zeros(1, model.rnn.hidden_size)
+    hs = []
+    for t in range(x.shape[1]):
+        h = cell(x[:, t], h)
+        h.retain_grad()
+        hs.append(h)
+    logits = model.fc(torch.stack(hs, 1))
+    torch.nn.CrossEntropyLoss()(logits.reshape(-1, logits.shape[-1]),
+                                torch.from_numpy(trainer.task.targets).reshape(-1)).backward()
+    expected = np.array([float(h.grad.norm()) for h in hs])
+    np.testing.assert_allclose(event.grad_norms, expected, rtol=1e-4)
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_huge_learning_rate_stops_with_a_message_and_keeps_good_weights(optimizer):
+    trainer = Trainer(Settings(task="apple", lr=1e6, optimizer=optimizer))
+    before = trainer.snapshot()
+    events = list(trainer.events())
+    assert events[-1].status == "nan"
+    assert "learning rate (1e+06)" in events[-1].message and "last good weights" in events[-1].message
+    for p in trainer.model.parameters():
+        assert torch.isfinite(p).all()
+    # the kept weights are those that gave the last sane loss: the untouched start here
+    assert events[-1].step == 2
+    for k, v in trainer.model.state_dict().items():
+        torch.testing.assert_close(v, before[k])
+
+
+def test_nan_loss_is_caught():
+    trainer = Trainer(Settings(task="apple", steps=5))
+    list(trainer.events())
+    good = trainer.snapshot()
+    trainer.settings = Settings(task="apple", steps=10).resolved(trainer.task)
+    with torch.no_grad():
+        trainer.model.fc.bias[0] = float("nan")
+    poisoned = trainer.snapshot()
+    events = list(trainer.events())
+    assert events[-1].status == "nan" and "not a finite number" in events[-1].message
+    assert torch.isnan(poisoned["fc.bias"]).any() and good["fc.bias"].isfinite().all()
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(hidden=0), "hidden must be a whole number between 1 and 512"),
+    (dict(lr=-1.0), "learning rate must be a positive number"),
+    (dict(lr=float("nan")), "learning rate must be a positive number"),
+    (dict(cell="transformer"), "cell must be"),
+    (dict(bidirectional=True), "bidirectional only makes sense for the memory task"),
+    (dict(steps=10**9), "steps must be"),
+])
+def test_bad_settings_are_refused(bad, message):
+    with pytest.raises(ValueError, match=message):
+        Trainer(Settings(task="apple", **bad))
+
+
+def test_stop_halts_within_a_second_and_resume_continues():
+    pool = Pool(workers=1)
+    r = Run(Settings(task="memory", distance=50, steps=100_000, hidden=128))
+    pool.submit(r)
+    deadline = time.time() + 10
+    while r.trainer.step < 3 and time.time() < deadline:
+        time.sleep(0.01)
+    t0 = time.perf_counter()
+    pool.stop(r)
+    while r.status != "stopped":
+        time.sleep(0.005)
+        assert time.perf_counter() - t0 < 1.0
+    step = r.trainer.step
+    time.sleep(0.3)
+    assert r.trainer.step == step           # really stopped
+    pool.submit(r)
+    while r.trainer.step <= step + 2:
+        time.sleep(0.01)
+    pool.stop(r)
+    assert r.events[step].step == step + 1  # resumed where it left off, no step lost or repeated
+
+
+def test_queued_runs_share_the_pool_and_know_their_place():
+    pool = Pool(workers=1)
+    runs = [Run(Settings(task="apple", steps=2000, seed=i)) for i in range(3)]
+    for r in runs:
+        pool.submit(r)
+    time.sleep(0.05)
+    positions = sorted(p for p in (pool.position(r) for r in runs) if p is not None)
+    assert positions == [1, 2]
+    time.sleep(1.0)
+    assert all(r.trainer.step > 0 for r in runs)   # round-robin: every run got steps
+    for r in runs:
+        pool.stop(r)
+
+
+def test_two_runs_at_once_stay_apart():
+    pool = Pool(workers=2)
+    a, b = Run(Settings(task="apple", steps=40)), Run(Settings(task="avengers", steps=40))
+    pool.submit(a)
+    pool.submit(b)
+    while a.active or b.active:
+        time.sleep(0.02)
+    solo_a = [e.loss for e in run("apple", steps=40)]
+    solo_b = [e.loss for e in run("avengers", steps=40)]
+    np.testing.assert_allclose([e.loss for e in a.events], solo_a, rtol=1e-4)   # thread counts differ: not bit-equal
+    np.testing.assert_allclose([e.loss for e in b.events], solo_b, rtol=1e-4)
+    assert a.events[-1].prediction == "pple!" and a.events[-1].prediction != b.events[-1].prediction
+
+
+# --- weights files ---------------------------------------------------------------
+
+def trained():
+    t = Trainer(Settings(task="apple", steps=20))
+    list(t.events())
+    return t
+
+
+def test_weights_round_trip_through_safetensors():
+    t = trained()
+    loaded = weights.from_bytes(weights.to_bytes(t))
+    for k, v in t.model.state_dict().items():
+        torch.testing.assert_close(loaded.model.state_dict()[k], v)
+    assert loaded.settings == t.settings
+
+
+def pickle_bytes():
+    buf = io.BytesIO()
+    torch.save({"weight": torch.zeros(2)}, buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "not a safetensors weights file"),
+    (np.random.default_rng(0).bytes(4096), "not a safetensors weights file"),
+    (pickle.dumps({"a": 1}), "not a safetensors weights file"),
+    (pickle_bytes(), "not a safetensors weights file"),
+    (b"x" * (3 * 1024 * 1024), "weights files from rnnviz are under 2 MB"),
+])
+def test_bad_uploads_are_refused(data, message):
+    with pytest.raises(ValueError, match=message):
+        weights.from_bytes(data)
+
+
+def test_wrong_keys_and_shapes_are_named():
+    from safetensors.numpy import save
+    t = trained()
+    good = {k: v.numpy() for k, v in t.snapshot().items()}
+    meta = weights.to_bytes(t)
+    import json
+    header = json.loads(meta[8:8 + int.from_bytes(meta[:8], "little")])["__metadata__"]
+    with pytest.raises(ValueError, match=r"rnn.weight_hh_l0 has shape \(5, 4\) but the model needs \(5, 5\)"):
+        weights.from_bytes(save(good | {"rnn.weight_hh_l0": np.zeros((5, 4), np.float32)}, metadata=header))
+    with pytest.raises(ValueError, match="missing fc.bias"):
+        weights.from_bytes(save({k: v for k, v in good.items() if k != "fc.bias"}, metadata=header))
+    with pytest.raises(ValueError, match="no rnnviz settings"):
+        weights.from_bytes(save(good))
+    with pytest.raises(ValueError, match="not finite"):
+        weights.from_bytes(save(good | {"fc.bias": np.full(5, np.nan, np.float32)}, metadata=header))
+
+
+def test_trained_weights_step_through_explore_with_the_same_numbers():
+    from rnnviz.pipeline import build
+    from rnnviz.state import Config
+    t = trained()
+    w = weights.for_explore(t, "apple")
+    ex = build(Config(text="apple"), w)
+    logits = t.model(torch.from_numpy(t.task.inputs)).detach().numpy()[0]
+    probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+    np.testing.assert_allclose(ex.probs[0], probs, atol=1e-5)
+    assert "".join(ex.vocab.tokens[i] for i in ex.probs[0].argmax(-1)) == "pple!"
