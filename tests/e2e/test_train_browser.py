@@ -3,7 +3,7 @@ from conftest import no_exception, settle, shot
 
 POINTS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
-  const curves = plots.find(p => (p.layout && p.layout.title && p.layout.title.text || '').startsWith('training curves'));
+  const curves = plots.find(p => (p.layout && p.layout.title && p.layout.title.text || '').includes('training curves'));
   return curves ? curves.data[0].x.length : -1;
 }"""
 
