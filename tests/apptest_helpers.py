@@ -55,3 +55,9 @@ def texts(at: AppTest) -> str:
     for kind in ("error", "warning", "info", "markdown", "caption", "success"):
         parts += [str(e.value) for e in at.get(kind)]
     return "\n".join(parts).replace("\\", "")
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open one of the Explore view's tabs (only the open tab runs)."""
+    at.session_state["panel"] = name
+    return at.run()

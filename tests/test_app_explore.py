@@ -1,7 +1,7 @@
 """The Explore view in AppTest: controls, presets, links and bad input; the charts' numbers are the engine's."""
 import numpy as np
 import pytest
-from apptest_helpers import decode, figure_titled, new_app, no_exception, step_columns, texts
+from apptest_helpers import decode, figure_titled, new_app, no_exception, open_tab, step_columns, texts
 
 from rnnviz.pipeline import build
 from rnnviz.state import Config
@@ -38,11 +38,14 @@ def test_moving_t_shows_that_step():
 
 
 def test_hidden_state_heatmap_equals_engine():
-    at = new_app(H="6", text="abcab")
+    at = open_tab(new_app(H="6", text="abcab"), "Heatmaps")
     lt = engine(H=6, text="abcab").trace.layers[0][0]
     fig = figure_titled(at, "hidden states h_t")
     np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), lt.h[:, 0].T, atol=1e-6)
     assert fig["data"][0]["zmid"] == 0 and fig["data"][0]["zmin"] == -fig["data"][0]["zmax"]
+    at.slider(key="t").set_value(3).run()                      # the cached figure, the mark moved to t
+    marks = figure_titled(at, "hidden states h_t")["layout"]["shapes"]
+    assert [(m["x0"], m["x1"]) for m in marks] == [(2.5, 3.5)]
 
 
 @pytest.mark.parametrize("cell, gates", [("lstm", ["i<br>= σ(·)", "f<br>= σ(·)", "g<br>= tanh(·)", "o<br>= σ(·)"]),
@@ -57,7 +60,7 @@ def test_switching_cell_shows_its_gates(cell, gates):
     for name, g in zip(gates, lt.gates):
         np.testing.assert_allclose(cols[name], lt.gates[g][2, 0], atol=1e-6)
     if cell == "lstm":
-        fig = figure_titled(at, "cell states c_t")
+        fig = figure_titled(open_tab(at, "Heatmaps"), "cell states c_t")
         np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), lt.c[:, 0].T, atol=1e-6)
 
 
@@ -78,9 +81,10 @@ def test_every_control_changes_the_run():
     no_exception(at)
     cfg = Config(H=12, L=2, bi=True, bf=False, enc="embedding", I=7, seed=5, scale=2.0, init="uniform", layer=1, dir=1)
     lt = build(cfg).trace.layers[1][1]
-    fig = figure_titled(at, "hidden states h_t")
+    fig = figure_titled(open_tab(at, "Heatmaps"), "hidden states h_t")
     assert "layer 1, backward direction" in fig["layout"]["title"]["text"]
     np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), lt.h[:, 0].T, atol=1e-5)
+    open_tab(at, "Shapes & PyTorch code")
     assert "(4, 1, 12)" in " ".join(str(d.value.to_dict()) for d in at.dataframe)   # h_n (L·D, B, H)
 
 
@@ -102,7 +106,7 @@ def test_batch_preset_shows_rows_and_both_readings():
     fig = figure_titled(at, "the step at t = 0")
     assert "batch row 2" in fig["layout"]["title"]["text"]
     np.testing.assert_allclose(step_columns(fig)["x_t"], ex.X[2, 0])   # 'l' of lleel
-    shown = texts(at)
+    shown = texts(open_tab(at, "Shapes & PyTorch code"))
     assert "T=3 timesteps of B=5 sequences" in shown
     assert "(3, 5, 2)" in shown and "(5, 3, 2)" in shown
 
@@ -110,12 +114,13 @@ def test_batch_preset_shows_rows_and_both_readings():
 def test_saturation_preset_puts_every_h_near_one():
     at = new_app()
     at.selectbox(key="preset").set_value("saturation: uniform [0, 1) weights, 10 random inputs (lesson 000)").run()
+    open_tab(at, "Heatmaps")
     h = decode(figure_titled(at, "hidden states h_t")["data"][0]["z"]).astype(float)
     assert h.shape == (8, 10) and h[:, 1:].min() > 0.99
 
 
 def test_output_layer_probabilities_equal_engine():
-    at = new_app(out="1", text="abcab")
+    at = open_tab(new_app(out="1", text="abcab"), "Output layer")
     no_exception(at)
     ex = build(Config(out=True, text="abcab"))
     fig = figure_titled(at, "many-to-many")
@@ -180,7 +185,7 @@ def test_ten_thousand_characters_are_capped_with_a_message():
     no_exception(at)
     assert "only the first 2,000 are used" in texts(at)
     assert len(at.text_area(key="text").value) == 10_000
-    fig = figure_titled(at, "hidden states h_t")
+    fig = figure_titled(open_tab(at, "Heatmaps"), "hidden states h_t")
     assert decode(fig["data"][0]["z"]).shape == (8, 2000)
 
 
@@ -209,7 +214,7 @@ def test_too_large_a_network_is_refused_politely():
 
 
 def test_presentation_mode_enlarges_figures():
-    at = new_app()
+    at = open_tab(new_app(), "Heatmaps")
     normal = figure_titled(at, "hidden states")["layout"]["font"]["size"]
     at.toggle(key="present").set_value(True).run()
     assert figure_titled(at, "hidden states")["layout"]["font"]["size"] > normal

@@ -1,7 +1,7 @@
 """The Train view in AppTest: start, live progress, stop, bad settings, hand-over to Explore."""
 import time
 
-from apptest_helpers import figure_titled, new_app, no_exception, texts
+from apptest_helpers import figure_titled, new_app, no_exception, open_tab, texts
 
 
 def wait_until(at, predicate, seconds=30):
@@ -33,6 +33,7 @@ def test_apple_trains_live_and_opens_in_explore():
     at.button(key="tr_explore").click().run()
     no_exception(at)
     assert at.radio(key="view").value == "explore" and at.text_area(key="text").value == "apple"
+    open_tab(at, "Output layer")
     assert "many-to-many" in figure_titled(at, "many-to-many")["layout"]["title"]["text"]
     assert "pple!" in figure_titled(at, "many-to-many")["layout"]["title"]["text"]
 

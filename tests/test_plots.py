@@ -30,12 +30,17 @@ def test_step_figure_columns_and_frames_are_the_trace(cell):
 def test_show_step_equals_a_fresh_figure():
     ex = build(Config(text="abcdefg", cell="lstm"))
     lt = ex.trace.layers[0][0]
-    moved = step.show_step(step.step_figure(lt, ex.network, ex.rows[0], 0, 0), lt, ex.network, ex.rows[0], 0, 5)
-    fresh = step.step_figure(lt, ex.network, ex.rows[0], 0, 5)
-    for a, b in zip(moved.data, fresh.data):
-        np.testing.assert_array_equal(np.asarray(a.z), np.asarray(b.z))
-    assert moved.layout.title.text == fresh.layout.title.text
-    assert moved.layout.sliders[0].active == fresh.layout.sliders[0].active == 5
+    base = step.step_figure(lt, ex.network, ex.rows[0], 0, 0).to_plotly_json()
+    moved = step.show_step(base, lt, ex.network, 0, 5)
+    fresh = step.step_figure(lt, ex.network, ex.rows[0], 0, 5).to_plotly_json()
+    for a, b in zip(moved["data"], fresh["data"]):
+        np.testing.assert_array_equal(z(a), z(b))
+    assert moved["layout"]["title"]["text"] == fresh["layout"]["title"]["text"]
+    assert moved["layout"]["sliders"][0]["active"] == fresh["layout"]["sliders"][0]["active"] == 5
+    assert moved["layout"]["shapes"] == fresh["layout"]["shapes"]
+    assert base["layout"]["title"]["text"].startswith("the step at t = 0")     # the cached spec is untouched
+    np.testing.assert_array_equal(z(base["data"][0]), z(step.step_figure(lt, ex.network, ex.rows[0], 0, 0)
+                                                         .to_plotly_json()["data"][0]))
 
 
 def test_long_sequences_animate_a_window_around_t():

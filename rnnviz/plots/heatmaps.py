@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 
 from ..engine import LayerTrace, Network
 from ..text import label
-from .theme import DIVERGING, MARK, base_layout, look
+from .marks import step_box
+from .theme import DIVERGING, base_layout, look
 
 
 def symmetric_range(*arrays) -> float:
@@ -76,12 +77,11 @@ def over_time_figure(values: np.ndarray, tokens: list[str], title: str, unit_nam
     fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
     fig.update_yaxes(title=unit_name, autorange="reversed", dtick=1 if N <= 20 else None)
     if t is not None:
-        fig.add_shape(type="rect", x0=t - 0.5, x1=t + 0.5, y0=-0.5, y1=N - 0.5, xref="x", yref="y",
-                      line=dict(color=MARK, width=3))
+        fig.add_shape(step_box(t))
     return base_layout(fig, title, present)
 
 
-def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int, present: bool = False) -> list[go.Figure]:
+def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int | None, present: bool = False) -> list[go.Figure]:
     """Hidden states, and for LSTM the cell states and every gate, for GRU every gate, over time."""
     where = f"layer {lt.layer}{', backward direction' if lt.reverse else ''}"
     figs = [over_time_figure(lt.h[:, row], tokens, f"hidden states h_t  (T={lt.h.shape[0]} × H={lt.h.shape[2]}), {where}",
@@ -95,7 +95,7 @@ def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int, present: 
     return figs
 
 
-def input_figure(X: np.ndarray, tokens: list[str], t: int, col_labels=None, present=False) -> go.Figure:
+def input_figure(X: np.ndarray, tokens: list[str], t: int | None, col_labels=None, present=False) -> go.Figure:
     """The input matrix X (T × I): one row x_t per token."""
     fig = over_time_figure(X, tokens, f"input X  (T={X.shape[0]} × I={X.shape[1]})", "input feature", t,
                            present=present)

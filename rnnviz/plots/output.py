@@ -6,10 +6,11 @@ import plotly.graph_objects as go
 
 from ..text import label
 from .heatmaps import time_labels
-from .theme import CATEGORICAL, MARK, SEQUENTIAL, base_layout, look
+from .marks import ring, step_box
+from .theme import CATEGORICAL, SEQUENTIAL, base_layout, look
 
 
-def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int, present=False,
+def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int | None, present=False,
                  targets: list[str] | None = None) -> go.Figure:
     """(T, V) softmax outputs as a V × T heatmap: at each step, the probability of every next token."""
     T, V = probs.shape
@@ -17,7 +18,8 @@ def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int,
                                colorscale=SEQUENTIAL, colorbar=dict(title="p"), xgap=1, ygap=1,
                                texttemplate="%{z:.2f}" if T * V <= 200 else None,
                                hovertemplate="after %{x}<br>next = %{y}<br>p = %{z:.4f}<extra></extra>"))
-    fig.add_shape(type="rect", x0=t - 0.5, x1=t + 0.5, y0=-0.5, y1=V - 0.5, line=dict(color=MARK, width=3))
+    if t is not None:
+        fig.add_shape(step_box(t))
     fig.update_yaxes(title="next token", type="category", autorange="reversed")
     fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
     best = probs.argmax(-1)
@@ -38,7 +40,7 @@ def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figur
     return base_layout(fig, "many-to-one: the last step's output" + (" (top 30)" if len(p) > 30 else ""), present)
 
 
-def path_figure(coords: np.ndarray, variance: np.ndarray, tokens: list[str], t: int, present=False) -> go.Figure:
+def path_figure(coords: np.ndarray, variance: np.ndarray, tokens: list[str], t: int | None, present=False) -> go.Figure:
     """h_t projected on its two principal axes, joined in time order, labelled with tokens."""
     T = len(tokens)
     fig = go.Figure(go.Scatter(
@@ -48,9 +50,8 @@ def path_figure(coords: np.ndarray, variance: np.ndarray, tokens: list[str], t: 
                     colorbar=dict(title="t"), showscale=True),
         line=dict(color="#adb5bd", width=1.5), customdata=list(range(T)),
         hovertemplate="t=%{customdata} %{text}<br>PC1 %{x:.4f}<br>PC2 %{y:.4f}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[coords[t, 0]], y=[coords[t, 1]], mode="markers", showlegend=False,
-                             marker=dict(size=22, color="rgba(0,0,0,0)", line=dict(color=MARK, width=3)),
-                             hoverinfo="skip"))
+    if t is not None:
+        fig.add_trace(ring(coords[t, 0], coords[t, 1]))
     fig.update_xaxes(title=f"PC1 ({variance[0]:.0%} of variance)", zeroline=True)
     fig.update_yaxes(title=f"PC2 ({variance[1]:.0%} of variance)", zeroline=True)
     fig.update_layout(showlegend=False)

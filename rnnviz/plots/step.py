@@ -8,7 +8,8 @@ from plotly.subplots import make_subplots
 from ..engine import LayerTrace, Network
 from ..text import label
 from .heatmaps import symmetric_range, time_labels
-from .theme import DIVERGING, MARK, base_layout, look
+from .marks import step_box
+from .theme import DIVERGING, base_layout, look
 
 MAX_FRAMES = 120   # the browser animation covers at most this many steps around t, and says so
 
@@ -76,8 +77,7 @@ def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: in
         x0, x1 = (-0.5, step - 0.5) if lt.reverse else (step + 0.5, T - 0.5)
         curtain = dict(type="rect", x0=x0, x1=x1, y0=-0.5, y1=H - 0.5, fillcolor="white", opacity=0.92,
                        line=dict(width=0), layer="above", **ref)
-        box = dict(type="rect", x0=step - 0.5, x1=step + 0.5, y0=-0.5, y1=H - 0.5, line=dict(color=MARK, width=3),
-                   **ref)
+        box = step_box(step, ref["xref"], ref["yref"])
         return [curtain, box] if x1 > x0 else [box]
 
     hidden = go.Heatmap(z=lt.h[:, row].T, x=xs, y=list(range(H)), zmin=-zmax, zmax=zmax, zmid=0,
@@ -122,13 +122,16 @@ def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: in
     return fig
 
 
-def show_step(fig: go.Figure, lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int) -> go.Figure:
-    """Move an existing step figure to step t (t inside its animation window): columns, marks, title, slider."""
-    cols = step_columns(lt, net, row)
-    for k, (_, v) in enumerate(cols):
-        fig.data[k].z = v[t][:, None]
-    frame = next(f for f in fig.frames if f.name == str(t))
-    fig.layout.shapes = frame.layout.shapes
-    fig.layout.title.text = frame.layout.title.text
-    fig.layout.sliders[0].active = [s.label for s in fig.layout.sliders[0].steps].index(str(t))
-    return fig
+def show_step(spec: dict, lt: LayerTrace, net: Network, row: int, t: int) -> dict:
+    """A copy of a step figure spec (from step_figure(...).to_plotly_json()) moved to step t in its window."""
+    frame = next(f for f in spec["frames"] if f["name"] == str(t))
+    data = list(spec["data"])
+    for k, (_, v) in enumerate(step_columns(lt, net, row)):
+        data[k] = {**data[k], "z": v[t][:, None]}
+    layout = dict(spec["layout"])
+    layout["shapes"] = frame["layout"]["shapes"]
+    layout["title"] = {**layout["title"], "text": frame["layout"]["title"]["text"]}
+    slider = dict(layout["sliders"][0])
+    slider["active"] = [s["label"] for s in slider["steps"]].index(str(t))
+    layout["sliders"] = [slider]
+    return {**spec, "data": data, "layout": layout}

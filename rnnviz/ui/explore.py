@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from .. import export, snippet
 from ..pipeline import Explored, Weights, build, pca_2d
-from ..plots import heatmaps, output, step
+from ..plots import heatmaps, marks, output, step
 from ..state import Config
 from ..text import label
 from . import session
@@ -49,30 +50,53 @@ def run(config: Config) -> Explored:
     return cached_build(config, weights_id(weights), weights)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _step_base(config: Config, wid: str, present: bool, _ex: Explored):
-    lt = _ex.trace.layers[config.layer][config.dir]
-    labels = list(_ex.vocab.tokens) if config.enc == "onehot" else None
-    return step.step_figure(lt, _ex.network, _ex.rows[config.row], config.row, config.t, present, labels)
+class ReadyFigure(go.Figure):
+    """A figure whose spec plotly already validated when it was built: Streamlit gets it without another copy.
+
+    st.plotly_chart turns a Figure into its spec with `to_dict()`, a deep copy that costs tens of milliseconds
+    for an animated figure; handing over the cached spec makes a rerun after moving t cheap.
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
 
 
-def step_fig(config: Config, wid: str, present: bool, ex: Explored):
-    """The animated step figure; moving t within its window reuses the cached figure."""
-    window = step.frame_window(ex.T, config.t)
-    fig = _step_base(replace(config, t=window.start), wid, present, ex)
-    lt = ex.trace.layers[config.layer][config.dir]
-    return step.show_step(fig, lt, ex.network, ex.rows[config.row], config.row, config.t)
+def chart(spec: dict, key: str) -> None:
+    st.plotly_chart(ReadyFigure(spec), key=key, **CHART)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def layer_figs(config: Config, wid: str, present: bool, _ex: Explored):
-    lt = _ex.trace.layers[config.layer][config.dir]
-    tokens = _ex.rows[config.row]
-    labels = list(_ex.vocab.tokens) if config.enc == "onehot" else None
-    figs = [heatmaps.input_figure(_ex.X[config.row], tokens, config.t, labels, present)]
-    figs += heatmaps.layer_figures(lt, tokens, config.row, config.t, present)
-    figs += heatmaps.weights_figures(_ex.network, config.layer, lt.reverse, labels, present)
-    return figs
+@st.cache_resource(max_entries=256, show_spinner=False)
+def specs(kind: str, config: Config, wid: str, present: bool, _ex: Explored) -> tuple[dict, ...]:
+    """Figure specs for one panel of one engine run, built once, shared read-only; the current step is added later."""
+    c, ex = config, _ex
+    lt = ex.trace.layers[c.layer][c.dir]
+    tokens = ex.rows[c.row]
+    labels = list(ex.vocab.tokens) if c.enc == "onehot" else None
+    if kind == "step":
+        figs = [step.step_figure(lt, ex.network, tokens, c.row, c.t, present, labels)]
+    elif kind == "maps":
+        figs = [heatmaps.input_figure(ex.X[c.row], tokens, None, labels, present),
+                *heatmaps.layer_figures(lt, tokens, c.row, None, present)]
+    elif kind == "weights":
+        figs = heatmaps.weights_figures(ex.network, c.layer, lt.reverse, labels, present)
+    elif kind == "output":
+        vocab = list(ex.vocab.tokens)
+        figs = [output.probs_figure(ex.probs[c.row], tokens, vocab, None, present),
+                output.last_step_figure(ex.probs[c.row, -1], vocab, present)]
+    else:
+        figs = [output.path_figure(*pca_2d(lt.h[:, c.row]), tokens, None, present)]
+    return tuple(f.to_plotly_json() for f in figs)
+
+
+def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
+    """The cached specs of a panel; they do not depend on t (the step figure: on t's animation window)."""
+    c = ex.config
+    t = step.frame_window(ex.T, c.t).start if kind == "step" else 0
+    return specs(kind, replace(c, t=t), weights_id(session.get("explore_weights")), present, ex)
 
 
 def stepper(T: int) -> None:
@@ -102,10 +126,12 @@ def inspect_selectors(ex: Explored) -> None:
                       format_func=lambda d: "forward →" if d == 0 else "← backward")
 
 
+PANELS = ["The step", "Heatmaps", "Output layer", "Hidden-state path", "Shapes & PyTorch code"]
+
+
 def draw(ex: Explored, present: bool) -> None:
-    """Everything under the controls, for one engine run."""
+    """Everything under the controls, for one engine run. Only the open tab runs."""
     c = ex.config
-    wid = weights_id(session.get("explore_weights"))
     if ex.trained:
         st.info(session.literal(f"Stepping through the trained weights “{ex.trained}”. Model settings come from them."))
     for note in ex.notes:
@@ -115,24 +141,30 @@ def draw(ex: Explored, present: bool) -> None:
     tokens = ex.rows[c.row]
     st.markdown(f"**t = {c.t}**, token: **{session.literal(label(tokens[c.t]))}** — sequence of {ex.T} tokens, "
                 f"vocabulary of {len(ex.vocab)}")
-    tab_step, tab_maps, tab_out, tab_path, tab_torch = st.tabs(
-        ["The step", "Heatmaps", "Output layer", "Hidden-state path", "Shapes & PyTorch code"])
-    with tab_step:
-        st.caption("Press ▶ Play to animate every step in the browser; the numbers in each cell are the engine's.")
-        st.plotly_chart(step_fig(c, wid, present, ex), key="step_chart", **CHART)
-        step_table(ex)
-    with tab_maps:
-        figs = layer_figs(c, wid, present, ex)
-        for i, fig in enumerate(figs):
-            st.plotly_chart(fig, key=f"map_{i}", **CHART)
-    with tab_out:
-        output_panel(ex, present)
-    with tab_path:
-        lt = ex.trace.layers[c.layer][c.dir]
-        coords, var = pca_2d(lt.h[:, c.row])
-        st.plotly_chart(output.path_figure(coords, var, tokens, c.t, present), key="path_chart", **CHART)
-    with tab_torch:
-        torch_panel(ex)
+    tabs = dict(zip(PANELS, st.tabs(PANELS, key="panel", on_change="rerun")))
+    lt = ex.trace.layers[c.layer][c.dir]
+    if tabs["The step"].open:
+        with tabs["The step"]:
+            st.caption("Press ▶ Play to animate every step in the browser; the numbers in each cell are the engine's.")
+            spec, = panel_specs("step", ex, present)
+            chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
+            step_table(ex)
+    if tabs["Heatmaps"].open:
+        with tabs["Heatmaps"]:
+            for i, spec in enumerate(panel_specs("maps", ex, present)):
+                chart(marks.with_step(spec, c.t), f"map_{i}")
+            for i, spec in enumerate(panel_specs("weights", ex, present)):
+                chart(spec, f"weights_{i}")
+    if tabs["Output layer"].open:
+        with tabs["Output layer"]:
+            output_panel(ex, present)
+    if tabs["Hidden-state path"].open:
+        with tabs["Hidden-state path"]:
+            spec, = panel_specs("path", ex, present)
+            chart(marks.with_path_point(spec, c.t), "path_chart")
+    if tabs["Shapes & PyTorch code"].open:
+        with tabs["Shapes & PyTorch code"]:
+            torch_panel(ex)
     downloads(ex)
 
 
@@ -154,10 +186,9 @@ def output_panel(ex: Explored, present: bool) -> None:
         return
     st.caption("W_out (V × D·H) and b_out are " + ("trained." if ex.trained else
                f"random (seed {c.seed + 2}): an untrained network spreads its probability almost evenly."))
-    vocab = list(ex.vocab.tokens)
-    st.plotly_chart(output.probs_figure(ex.probs[c.row], ex.rows[c.row], vocab, c.t, present), key="probs_chart",
-                    **CHART)
-    st.plotly_chart(output.last_step_figure(ex.probs[c.row, -1], vocab, present), key="last_chart", **CHART)
+    probs, last = panel_specs("output", ex, present)
+    chart(marks.with_step(probs, c.t), "probs_chart")
+    chart(last, "last_chart")
 
 
 def torch_panel(ex: Explored) -> None:
@@ -178,10 +209,12 @@ def torch_panel(ex: Explored) -> None:
 
 
 def downloads(ex: Explored) -> None:
+    """Trace files, made only when a button is pressed."""
+    too_big = ex.T * ex.B * ex.network.hidden_size * ex.network.num_layers * ex.network.D > 200_000
     c1, c2 = st.columns(2)
-    c1.download_button("Download the trace (NPZ, every array)", export.to_npz(ex.trace), "rnnviz-trace.npz",
+    c1.download_button("Download the trace (NPZ, every array)", lambda: export.to_npz(ex.trace), "rnnviz-trace.npz",
                        mime="application/octet-stream", width="stretch")
     c2.download_button("Download hidden states and gates (CSV)",
-                       export.to_csv(ex.trace, ex.rows[ex.config.row]) if ex.T * ex.B * ex.network.hidden_size
-                       * ex.network.num_layers * ex.network.D <= 200_000 else b"too large for CSV: use the NPZ\n",
+                       (lambda: b"too large for CSV: use the NPZ\n") if too_big
+                       else (lambda: export.to_csv(ex.trace, ex.rows[ex.config.row])),
                        "rnnviz-trace.csv", mime="text/csv", width="stretch")
