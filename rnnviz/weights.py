@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import numpy as np
 import torch
@@ -19,8 +20,7 @@ MAX_BYTES = 2 * 1024 * 1024
 def to_bytes(trainer: Trainer) -> bytes:
     """The whole model (embedding, rnn, fc) under PyTorch's names, with the run's settings as metadata."""
     state = {k: v.detach().cpu().numpy() for k, v in trainer.snapshot().items()}
-    settings = {k: v for k, v in vars(trainer.settings).items()}
-    return st_save(state, metadata={"rnnviz": json.dumps(settings)})
+    return st_save(state, metadata={"rnnviz": json.dumps(asdict(trainer.settings))})
 
 
 def from_bytes(data: bytes) -> Trainer:

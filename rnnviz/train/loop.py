@@ -65,6 +65,11 @@ def check(s: Settings, task: Task) -> None:
                          "with a backward direction would read the answer")
 
 
+def finite(tensors: list[torch.Tensor]) -> bool:
+    """True if every value is a finite number: one fused max-norm (no overflow; NaN and inf propagate)."""
+    return bool(torch.isfinite(torch.nn.utils.get_total_norm(tensors, norm_type=math.inf))) if tensors else True
+
+
 @dataclass
 class Event:
     """One training step's progress."""
@@ -106,9 +111,12 @@ class Trainer:
         self.first_loss: float | None = None
         self.last_good: dict[str, torch.Tensor] | None = None   # weights that last gave a sane loss
 
+    def _state_copy(self) -> dict[str, torch.Tensor]:
+        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
     def snapshot(self) -> dict[str, torch.Tensor]:
         with self.lock:
-            return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+            return self._state_copy()
 
     def load(self, state: dict[str, torch.Tensor]) -> None:
         with self.lock:
@@ -122,7 +130,7 @@ class Trainer:
             inputs, targets = fixed or tuple(torch.from_numpy(a) for a in task.batch(self.rng))
             want_grads = self.step % s.grad_every == 0 or self.step == s.steps - 1
             with self.lock:
-                good = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                good = self._state_copy()
                 self.optimizer.zero_grad()
                 logits = self.model(inputs, keep_output=want_grads)
                 if task.many_to_one:
@@ -131,7 +139,7 @@ class Trainer:
                     loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
                 loss.backward()
                 value = loss.detach().item()
-                grads_finite = all(p.grad is None or bool(torch.isfinite(p.grad).all()) for p in self.model.parameters())
+                grads_finite = finite([p.grad for p in self.model.parameters() if p.grad is not None])
                 if self.first_loss is None:
                     self.first_loss = value
                 diverged = math.isfinite(value) and value > DIVERGED * max(self.first_loss, 1.0)
@@ -144,7 +152,7 @@ class Trainer:
                     torch.nn.utils.clip_grad_norm_(self.model.parameters(), s.clip)
                 norms = self._grad_norms() if want_grads else None
                 self.optimizer.step()
-                if not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+                if not finite(list(self.model.parameters())):
                     self.model.load_state_dict(good)
                     self.step += 1
                     yield self._nan_event(float("inf"))

@@ -262,7 +262,7 @@ def weights_panel() -> None:
     st.markdown("**Weights**")
     run = runs().get("this run") or next(iter(runs().values()), None)
     c1, c2, c3 = st.columns(3)
-    if run is not None and not run.active and run.trainer.step > 0 or (run is not None and run.status == "loaded"):
+    if run is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
         c1.button("Step through these weights in Explore", on_click=open_in_explore, width="stretch", key="tr_explore")
         c2.download_button("Download weights (safetensors)", weights.to_bytes(run.trainer),
                            f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
