@@ -64,18 +64,28 @@ def test_same_seed_same_curve():
     assert a == b and a != c
 
 
-def test_gated_cell_remembers_where_the_rnn_is_at_chance():
-    """Distance 40: recall 1 of 4 tokens (chance 25%), 400 steps. GRU remembers; the plain RNN cannot."""
-    def final_accuracy(cell):
-        events = list(run("memory", cell=cell, distance=40, steps=400, seed=0, grad_every=100))
-        return np.mean([e.accuracy for e in events[-50:]]), events
-    rnn_acc, rnn_events = final_accuracy("rnn_tanh")
-    gru_acc, gru_events = final_accuracy("gru")
+def test_lstm_remembers_where_the_rnn_is_at_chance():
+    """Distance 60: recall 1 of 4 tokens (chance 25%), 800 steps. LSTM (chrono init) remembers; the RNN cannot."""
+    def final(cell):
+        events = list(run("memory", cell=cell, distance=60, steps=800, seed=0, grad_every=100))
+        return np.mean([e.accuracy for e in events[-100:]]), events[-1].grad_norms
+    rnn_acc, rnn_norms = final("rnn_tanh")
+    lstm_acc, lstm_norms = final("lstm")
     assert rnn_acc < 0.35, rnn_acc          # at chance
-    assert gru_acc > 0.9, gru_acc           # remembers
-    rnn_norms, gru_norms = rnn_events[-1].grad_norms, gru_events[-1].grad_norms
+    assert lstm_acc > 0.9, lstm_acc         # remembers
     assert rnn_norms[0] < 1e-6 * rnn_norms[-1]          # the RNN's gradient has vanished by the first step
-    assert gru_norms[0] > 1e-2 * gru_norms[-1]          # the GRU's still arrives
+    assert lstm_norms[0] > 1e-3 * lstm_norms[-1]        # the LSTM's still arrives
+
+
+def test_lstm_chrono_init_opens_forget_gates_for_the_task_length():
+    from rnnviz.train.model import Model
+    torch.manual_seed(0)
+    m = Model(9, "lstm", 16, chrono=62)
+    b_ih, b_hh = m.rnn.bias_ih_l0.detach(), m.rnn.bias_hh_l0.detach()
+    b_f, b_i = b_ih[16:32], b_ih[:16]
+    assert (b_f >= 0).all() and (b_f <= np.log(61) + 1e-6).all() and b_f.max() > 2
+    torch.testing.assert_close(b_i, -b_f)
+    assert (b_hh[:32] == 0).all()
 
 
 def test_gradient_norms_come_from_the_engine_and_match_autograd():

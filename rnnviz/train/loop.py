@@ -31,7 +31,7 @@ class Settings:
     steps: int | None = None
     clip: float = 0.0                # gradient-norm clipping, 0 = off
     seed: int | None = None
-    distance: int = 10               # memory task: distractors between the token and the question
+    distance: int = 60               # memory task: distractors between the token and the question
     text: str | None = None          # text task
     grad_every: int = 5              # compute dL/dh_t through the engine every this many steps
 
@@ -101,7 +101,7 @@ class Trainer:
             torch.manual_seed(s.seed)
             self.model = Model(len(self.task.vocab), s.cell, s.hidden, s.layers, s.bidirectional,
                                self.task.encoding, self.task.embedding_size,
-                               forget_bias=1.0 if self.task.name == "memory" else 0.0)
+                               chrono=self.task.inputs.shape[1] if self.task.name == "memory" else 0)
         params = self.model.parameters()
         self.optimizer = (torch.optim.Adam(params, lr=s.lr) if s.optimizer == "adam"
                           else torch.optim.SGD(params, lr=s.lr, momentum=0.9))

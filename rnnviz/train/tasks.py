@@ -77,7 +77,7 @@ def text_windows(ids_in, ids_out, rng, batch: int = 16):
     return (np.stack([ids_in[s:s + WINDOW] for s in starts]), np.stack([ids_out[s:s + WINDOW] for s in starts]))
 
 
-def make_task(name: str, text: str | None = None, distance: int = 10) -> Task:
+def make_task(name: str, text: str | None = None, distance: int = 60) -> Task:
     """A task by preset name: apple, avengers, hello, memory (distance N) or text (custom text)."""
     if name == "apple":
         x, y = "apple", "pple!"
@@ -102,7 +102,7 @@ def make_task(name: str, text: str | None = None, distance: int = 10) -> Task:
         inputs, targets = memory_batch(int(distance), np.random.default_rng(0))
         return Task("memory", MEMORY_VOCAB, "char", inputs, targets, many_to_one=True, fresh_batches=True,
                     distance=int(distance), text=f"recall the first of {distance + 2} tokens",
-                    defaults=dict(cell="gru", hidden=32, lr=0.01, steps=400, optimizer="adam", seed=0))
+                    defaults=dict(cell="lstm", hidden=32, lr=0.01, steps=800, optimizer="adam", seed=0))
     if name == "text":
         text = text if text is not None else "hello world"
         tokens = tokenize(text, "char", max_chars=TEXT_CAP)

@@ -1,0 +1,174 @@
+"""A light Streamlit client that speaks the server's own websocket protocol, for latency and load measurements.
+
+It opens a session like a browser tab does, reruns the script with changed widget values (inside a fragment
+when the widget lives in one), and times each rerun from the request to the server's `script_finished`.
+It renders nothing, so thirty of them measure the server, not thirty renderers on two cores.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+ROOT = Path(__file__).resolve().parent.parent
+FINISHED_OK = {ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
+               ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run SCRIPT` on a free loopback port; stopped by its PID."""
+
+    def __init__(self, script: Path | str = ROOT / "app.py", env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            env={**os.environ, **(env or {})})
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the streamlit server did not start")
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process, in MB."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+@dataclass
+class Widget:
+    kind: str            # the element type: slider, text_area, button, selectbox, ...
+    id: str
+    label: str
+    fragment_id: str
+
+
+@dataclass
+class Session:
+    """One browser-tab-like session."""
+
+    url: str
+    query: str = ""
+    widgets: dict[str, Widget] = field(default_factory=dict)     # by label
+    states: dict[str, WidgetState] = field(default_factory=dict)  # by widget id: what this "tab" has set
+    exceptions: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)               # markdown/alert bodies of the last run
+    page_hash: str = ""
+
+    async def open(self) -> float:
+        ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.url, max_size=None,
+                                           open_timeout=30, ping_interval=None)
+        return await self.rerun()
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+    async def rerun(self, fragment_id: str = "", timeout: float = 120) -> float:
+        """Ask for a rerun with the current widget states; seconds until the server says it finished."""
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_script_hash = self.page_hash
+        cs.fragment_id = fragment_id
+        cs.widget_states.widgets.extend(self.states.values())
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        if not fragment_id:
+            self.texts = []
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = fwd.new_session.page_script_hash or self.page_hash
+            elif kind == "delta":
+                self._read_delta(fwd)
+            elif kind == "script_finished":
+                elapsed = time.perf_counter() - t0
+                if fwd.script_finished not in FINISHED_OK:
+                    self.exceptions.append(f"script finished with status {fwd.script_finished}")
+                return elapsed
+
+    def _read_delta(self, fwd) -> None:
+        delta = fwd.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        el = delta.new_element
+        kind = el.WhichOneof("type")
+        if kind == "exception":
+            self.exceptions.append(el.exception.message)
+        elif kind in ("markdown", "alert"):
+            self.texts.append(getattr(el, kind).body)
+        elif kind in ("slider", "text_area", "button", "selectbox", "radio", "toggle", "checkbox", "number_input"):
+            w = getattr(el, kind)
+            if getattr(w, "id", ""):
+                self.widgets[w.label] = Widget(kind, w.id, w.label, delta.fragment_id)
+
+    def set(self, label: str, **value) -> Widget:
+        """Set a widget's value as the browser would (value=WidgetState field, e.g. double_array_value=[3])."""
+        w = self.widgets[label]
+        state = WidgetState(id=w.id)
+        for name, v in value.items():
+            target = getattr(state, name)
+            if hasattr(target, "data"):
+                target.data.extend(v)
+            else:
+                setattr(state, name, v)
+        self.states[w.id] = state
+        return w
+
+    async def change(self, label: str, **value) -> float:
+        """Set a widget and rerun (only its fragment, if it lives in one); seconds."""
+        w = self.set(label, **value)
+        return await self.rerun(fragment_id=w.fragment_id)
+
+    async def click(self, label: str) -> float:
+        w = self.widgets[label]
+        self.states[w.id] = WidgetState(id=w.id, trigger_value=True)
+        seconds = await self.rerun(fragment_id=w.fragment_id)
+        del self.states[w.id]    # a trigger fires once, as in the browser
+        return seconds
