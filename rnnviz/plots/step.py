@@ -1,6 +1,8 @@
 """The step laid out: the vectors that make h_t at one t, animated over every t in the browser (plotly frames)."""
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -35,6 +37,12 @@ def step_columns(lt: LayerTrace, net: Network, row: int) -> list[tuple[str, np.n
             (f"h_t = (1−z)·n<br>+ z·{prev}", h)]
 
 
+def typed_array(a: np.ndarray) -> dict:
+    """A float32 array in plotly.js's typed-array form (what plotly itself writes as 'bdata')."""
+    a = np.ascontiguousarray(a, dtype="<f4")
+    return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode(), "shape": ", ".join(map(str, a.shape))}
+
+
 def frame_window(T: int, t: int, max_frames: int = MAX_FRAMES) -> range:
     """The steps the animation covers: all of them, or a window of max_frames that contains t."""
     if T <= max_frames:
@@ -46,6 +54,13 @@ def frame_window(T: int, t: int, max_frames: int = MAX_FRAMES) -> range:
 def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
                 input_labels: list[str] | None = None) -> go.Figure:
     """Columns of the step equation at t, above all hidden states so far; Play animates t in the browser."""
+    return go.Figure(step_spec(lt, net, tokens, row, t, present, input_labels))
+
+
+def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
+              input_labels: list[str] | None = None) -> dict:
+    """step_figure as a plotly JSON dict. The frames are written as plain dicts: validating one go.Frame per
+    step made this figure cost over 100 ms to build, for data that is the same shape in every frame."""
     cols = step_columns(lt, net, row)
     T, H = lt.h.shape[0], lt.h.shape[-1]
     lk = look(present)
@@ -95,18 +110,16 @@ def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: in
     direction = "backward direction, " if lt.reverse else ""
     title = f"the step at t = {t} (token {label(tokens[t])!r}), layer {lt.layer}, {direction}batch row {row}"
     # Frames carry only what changes (each column's z), so the figure stays small and quick to validate.
-    frames = [go.Frame(name=str(s), data=[go.Heatmap(z=v[s][:, None]) for _, v in cols], traces=list(range(len(cols))),
-                       layout=dict(
-        shapes=marks(s),
-        title_text=f"the step at t = {s} (token {label(tokens[s])!r}), layer {lt.layer}, {direction}batch row {row}"))
-        for s in window]
-    fig.frames = frames
+    frames = [dict(name=str(s), data=[dict(type="heatmap", z=typed_array(v[s][:, None])) for _, v in cols],
+                   traces=list(range(len(cols))), layout=dict(shapes=marks(s), title=dict(
+                       text=f"the step at t = {s} (token {label(tokens[s])!r}), layer {lt.layer}, {direction}batch row {row}")))
+              for s in window]
     play = dict(label="▶ Play", method="animate",
                 args=[None, dict(frame=dict(duration=700, redraw=True), transition=dict(duration=0),
                                  fromcurrent=True, mode="immediate")])
     pause = dict(label="❚❚ Pause", method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
-    fig.update_layout(
+    controls = dict(
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
                           buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))],
         sliders=[dict(active=window.index(t), x=0.2, len=0.8, y=-0.2, yanchor="top",
@@ -119,7 +132,8 @@ def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: in
     if len(window) < T:
         fig.add_annotation(text=f"▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t to see others", showarrow=False,
                            xref="paper", yref="paper", x=1, y=1.12, xanchor="right", font=dict(size=11))
-    return fig
+    spec = fig.to_plotly_json()
+    return {**spec, "layout": {**spec["layout"], **controls}, "frames": frames}
 
 
 def show_step(spec: dict, lt: LayerTrace, net: Network, row: int, t: int) -> dict:

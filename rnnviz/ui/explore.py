@@ -77,8 +77,8 @@ def specs(kind: str, config: Config, wid: str, present: bool, _ex: Explored) -> 
     tokens = ex.rows[c.row]
     labels = list(ex.vocab.tokens) if c.enc == "onehot" else None
     if kind == "step":
-        figs = [step.step_figure(lt, ex.network, tokens, c.row, c.t, present, labels)]
-    elif kind == "maps":
+        return (step.step_spec(lt, ex.network, tokens, c.row, c.t, present, labels),)
+    if kind == "maps":
         figs = [heatmaps.input_figure(ex.X[c.row], tokens, None, labels, present),
                 *heatmaps.layer_figures(lt, tokens, c.row, None, present)]
     elif kind == "weights":
@@ -130,12 +130,24 @@ PANELS = ["The step", "Heatmaps", "Output layer", "Hidden-state path", "Shapes &
 
 
 def draw(ex: Explored, present: bool) -> None:
-    """Everything under the controls, for one engine run. Only the open tab runs."""
-    c = ex.config
+    """Everything under the controls, for one engine run."""
     if ex.trained:
         st.info(session.literal(f"Stepping through the trained weights “{ex.trained}”. Model settings come from them."))
     for note in ex.notes:
         st.caption(session.literal(note))
+    moving_view(ex, present)
+    downloads(ex)
+
+
+INSPECT = ("t", "row", "layer", "dir")   # what moves without a new engine run
+
+
+@st.fragment
+def moving_view(ex: Explored, present: bool) -> None:
+    """What follows t (and the row, layer, direction on show): moving them reruns only this part, and only the open tab."""
+    ex = replace(ex, config=replace(ex.config, **{k: session.get(k, getattr(ex.config, k)) for k in INSPECT}))
+    c = ex.config
+    session.sync_url(c)
     stepper(ex.T)
     inspect_selectors(ex)
     tokens = ex.rows[c.row]
@@ -165,7 +177,6 @@ def draw(ex: Explored, present: bool) -> None:
     if tabs["Shapes & PyTorch code"].open:
         with tabs["Shapes & PyTorch code"]:
             torch_panel(ex)
-    downloads(ex)
 
 
 def step_table(ex: Explored) -> None:
