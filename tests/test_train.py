@@ -262,3 +262,40 @@ def test_trained_weights_step_through_explore_with_the_same_numbers():
     probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
     np.testing.assert_allclose(ex.probs[0], probs, atol=1e-5)
     assert "".join(ex.vocab.tokens[i] for i in ex.probs[0].argmax(-1)) == "pple!"
+
+
+def poison_gradient_at(trainer, step):
+    """Make fc.bias's gradient NaN on one step while the loss stays finite."""
+    def hook(grad):
+        return torch.full_like(grad, float("nan")) if trainer.step == step else grad
+    trainer.model.fc.bias.register_hook(hook)
+
+
+def test_nan_gradient_is_caught_on_the_next_step_with_clean_weights_and_optimizer():
+    trainer = Trainer(Settings(task="apple", steps=30))
+    poison_gradient_at(trainer, 10)
+    kept = None
+    events = []
+    for e in trainer.events():
+        events.append(e)
+        if e.step == 10:
+            kept = {k: v.clone() for k, v in trainer.model.state_dict().items()}   # weights before the bad update
+    assert events[-1].status == "nan" and events[-1].step == 12 and "not a finite number" in events[-1].message
+    for k, v in trainer.model.state_dict().items():
+        torch.testing.assert_close(v, kept[k])
+    assert not trainer.optimizer.state                     # fresh optimizer: no NaN moments carried over
+
+
+def test_nan_gradient_on_the_last_step_is_caught_too():
+    trainer = Trainer(Settings(task="apple", steps=8))
+    poison_gradient_at(trainer, 7)
+    events = list(trainer.events())
+    assert events[-1].status == "nan" and events[-1].step == 8 and "after step 7" in events[-1].message
+    assert all(torch.isfinite(p).all() for p in trainer.model.parameters())
+
+
+def test_gradient_diagnostic_is_recorded_first_last_and_in_between():
+    events = list(run("apple", steps=50, grad_every=5))
+    recorded = [e.step for e in events if e.grad_norms is not None]
+    assert recorded[0] == 1 and recorded[-1] == 50 and len(recorded) >= 3
+    assert all(b - a >= 5 for a, b in zip(recorded[:-2], recorded[1:-1]))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -13,6 +14,7 @@ from ..bridge import from_torch
 from .model import Model
 from .tasks import Task, make_task
 
+GRAD_SHARE = 0.1                # the gradient diagnostic may take at most this share of training time
 DIVERGED = 100                  # a loss this many times its first value means training blew up
 _seed_lock = threading.Lock()   # torch's global RNG: seed and build a model without another run in between
 
@@ -80,7 +82,7 @@ class Event:
     accuracy: float                  # fraction of target tokens predicted right
     prediction: str                  # decoded argmax of the first sequence
     target: str
-    grad_norms: np.ndarray | None = None   # (T,) ‖dL/dh_t‖ from the engine's backward, layer 0, this step
+    grad_norms: np.ndarray | None = None   # (T,) ‖dL/dh_t‖ from the engine's backward: layer 0, first sequence
     status: str = "ok"               # "ok" | "nan"
     message: str = ""
 
@@ -102,35 +104,55 @@ class Trainer:
             self.model = Model(len(self.task.vocab), s.cell, s.hidden, s.layers, s.bidirectional,
                                self.task.encoding, self.task.embedding_size,
                                chrono=self.task.inputs.shape[1] if self.task.name == "memory" else 0)
-        params = self.model.parameters()
-        self.optimizer = (torch.optim.Adam(params, lr=s.lr) if s.optimizer == "adam"
-                          else torch.optim.SGD(params, lr=s.lr, momentum=0.9))
+        self.params = list(self.model.parameters())
+        self.optimizer = self._new_optimizer()
         self.rng = np.random.default_rng(s.seed)
         self.loss_fn = torch.nn.CrossEntropyLoss()
         self.lock = threading.Lock()   # held while weights change, so snapshots are consistent
         self.first_loss: float | None = None
-        self.last_good: dict[str, torch.Tensor] | None = None   # weights that last gave a sane loss
+        self.last_good: list[torch.Tensor] | None = None   # parameters that last gave a sane loss
+        # Two preallocated copies of the parameters, used in turn: "before this step" and "last good".
+        self._copies = [[torch.empty_like(p) for p in self.params] for _ in range(2)]
+        self.trained_seconds = 0.0     # training time since the last gradient diagnostic
+        self.grad_seconds = 0.0        # what the last gradient diagnostic cost
+        self.last_grad_step = -1
 
-    def _state_copy(self) -> dict[str, torch.Tensor]:
-        return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+    def _new_optimizer(self) -> torch.optim.Optimizer:
+        s = self.settings
+        return (torch.optim.Adam(self.params, lr=s.lr) if s.optimizer == "adam"
+                else torch.optim.SGD(self.params, lr=s.lr, momentum=0.9))
+
+    def _restore(self, saved: list[torch.Tensor]) -> None:
+        """Put saved parameters back, with a fresh optimizer: its moments saw the bad step."""
+        with torch.no_grad():
+            for p, v in zip(self.params, saved):
+                p.copy_(v)
+        self.optimizer = self._new_optimizer()
 
     def snapshot(self) -> dict[str, torch.Tensor]:
         with self.lock:
-            return self._state_copy()
+            return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
     def load(self, state: dict[str, torch.Tensor]) -> None:
         with self.lock:
             self.model.load_state_dict(state, strict=True)
 
     def events(self) -> Iterator[Event]:
-        """Train until `steps`; yield after every step. Stops at the first loss that is not finite."""
+        """Train until `steps`; yield after every step. Stops at the first loss that is not finite or blows up.
+
+        A non-finite gradient makes the next step's loss non-finite, so checking the loss (a number we read
+        anyway) guards every step; the parameters themselves are checked after the last step, which has no next.
+        """
         s, task = self.settings, self.task
         fixed = None if task.fresh_batches else tuple(torch.from_numpy(a) for a in task.batch(self.rng))
         while self.step < s.steps:
+            started = time.perf_counter()
             inputs, targets = fixed or tuple(torch.from_numpy(a) for a in task.batch(self.rng))
-            want_grads = self.step % s.grad_every == 0 or self.step == s.steps - 1
+            want_grads = self._want_grads()
             with self.lock:
-                good = self._state_copy()
+                good = self._copies[self.step % 2]
+                with torch.no_grad():
+                    torch._foreach_copy_(good, self.params)   # one fused copy instead of a clone per tensor
                 self.optimizer.zero_grad()
                 logits = self.model(inputs, keep_output=want_grads)
                 if task.many_to_one:
@@ -139,58 +161,66 @@ class Trainer:
                     loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
                 loss.backward()
                 value = loss.detach().item()
-                grads_finite = finite([p.grad for p in self.model.parameters() if p.grad is not None])
                 if self.first_loss is None:
                     self.first_loss = value
-                diverged = math.isfinite(value) and value > DIVERGED * max(self.first_loss, 1.0)
-                if not math.isfinite(value) or not grads_finite or diverged:
-                    self.model.load_state_dict(self.last_good or good)
-                    yield self._nan_event(value)
+                if not math.isfinite(value) or value > DIVERGED * max(self.first_loss, 1.0):
+                    self._restore(self.last_good or good)
+                    yield self._nan_event(value, kept_after=max(self.step - 1, 0))
                     return
                 self.last_good = good
                 if s.clip > 0:
-                    torch.nn.utils.clip_grad_norm_(self.model.parameters(), s.clip)
+                    torch.nn.utils.clip_grad_norm_(self.params, s.clip)
                 norms = self._grad_norms() if want_grads else None
                 self.optimizer.step()
-                if not finite(list(self.model.parameters())):
-                    self.model.load_state_dict(good)
-                    self.step += 1
-                    yield self._nan_event(float("inf"))
+                if self.step == s.steps - 1 and not finite(self.params):
+                    self._restore(good)
+                    yield self._nan_event(float("inf"), kept_after=self.step)
                     return
             self.step += 1
+            self.trained_seconds += time.perf_counter() - started
             yield self._event(logits.detach(), targets, value, norms)
+
+    def _want_grads(self) -> bool:
+        """Record ‖dL/dh_t‖ on the first and last step, and every `grad_every` steps while that costs
+        under a tenth of the training time (a large model gets fewer rows in the heatmap, not a slower run)."""
+        s = self.settings
+        if self.step in (0, s.steps - 1):
+            return True
+        return (self.step - self.last_grad_step >= s.grad_every
+                and self.grad_seconds <= GRAD_SHARE * self.trained_seconds)
 
     def _event(self, logits, targets, loss, norms) -> Event:
         task = self.task
-        pred = logits.argmax(-1)
+        pred = logits.argmax(-1).numpy()        # one conversion; element-wise tensor reads are slow
+        targets = targets.numpy()
         if task.many_to_one:
-            correct = (pred[:, -1] == targets[:, -1]).float().mean()
-            first = [int(i) for i in pred[:, -1][:16]]
-            prediction = task.vocab.decode(first)
-            target = task.vocab.decode([int(i) for i in targets[:, -1][:16]])
+            correct = (pred[:, -1] == targets[:, -1]).mean()
+            prediction, target = task.vocab.decode(pred[:16, -1]), task.vocab.decode(targets[:16, -1])
         else:
-            correct = (pred == targets).float().mean()
+            correct = (pred == targets).mean()
             prediction, target = task.decode(pred[0]), task.decode(targets[0])
         return Event(self.step, self.settings.steps, loss, float(correct), prediction, target, norms)
 
-    def _nan_event(self, loss: float) -> Event:
+    def _nan_event(self, loss: float, kept_after: int) -> Event:
         lr = self.settings.lr
         what = (f"the loss became {loss:g}, not a finite number" if not math.isfinite(loss) else
                 f"the loss jumped to {loss:,.4g}, over {DIVERGED}× where it started ({self.first_loss:.4g})")
-        kept = max(self.step - 1, 0)
         return Event(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan", message=(
             f"Training stopped at step {self.step + 1}: {what}. "
             f"The likely cause is the learning rate ({lr:g}), which is too large for this model: "
             f"try {lr / 10:g} or smaller, or turn on gradient clipping. "
-            f"The last good weights (after step {kept}) are kept."))
+            f"The last good weights (after step {kept_after}) are kept."))
 
     def _grad_norms(self) -> np.ndarray:
-        """‖dL/dh_t‖ for every t, through the engine's backward, from torch's dL/d(output) of this step."""
+        """‖dL/dh_t‖ for every t of the batch's first sequence, through the engine's backward pass,
+        from torch's dL/d(output) of this step."""
+        started = time.perf_counter()
         net = from_torch(self.model.rnn)
-        x = self.model.last_x.detach().numpy()
-        d_output = self.model.last_output.grad.numpy()
-        trace = net.forward(x)
-        return net.backward(trace, d_output).dh_norm(layer=0)
+        x = self.model.last_x.detach().numpy()[:1]
+        d_output = self.model.last_output.grad.numpy()[:1]
+        norms = net.backward(net.forward(x), d_output).dh_norm(layer=0)
+        self.grad_seconds, self.trained_seconds, self.last_grad_step = time.perf_counter() - started, 0.0, self.step
+        return norms
 
 
 def run(task: str = "apple", **settings) -> Iterator[Event]:
