@@ -96,6 +96,7 @@ class Session:
     exceptions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)               # markdown/alert bodies of the last run
     page_hash: str = ""
+    cache: dict[str, ForwardMsg] = field(default_factory=dict)   # large messages kept by hash, as the browser does
 
     async def open(self) -> float:
         ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
@@ -120,6 +121,7 @@ class Session:
         cs.page_script_hash = self.page_hash
         cs.fragment_id = fragment_id
         cs.widget_states.widgets.extend(self.states.values())
+        cs.cached_message_hashes.extend(self.cache)
         self._ack_now()
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
@@ -134,7 +136,11 @@ class Session:
             if kind == "new_session":
                 self.page_hash = fwd.new_session.page_script_hash or self.page_hash
             elif kind == "delta":
+                if fwd.metadata.cacheable and fwd.hash:
+                    self.cache[fwd.hash] = fwd
                 self._read_delta(fwd)
+            elif kind == "ref_hash":                          # "you have this one already"
+                self._read_delta(self.cache[fwd.ref_hash])
             elif kind == "script_finished":
                 elapsed = time.perf_counter() - t0
                 if fwd.script_finished not in FINISHED_OK:
