@@ -95,6 +95,8 @@ class Session:
     states: dict[str, WidgetState] = field(default_factory=dict)  # by widget id: what this "tab" has set
     exceptions: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)               # markdown/alert bodies of the last run
+    progress: list[str] = field(default_factory=list)            # progress-bar texts of the last run
+    progress_fragment: str = ""                                  # the fragment that draws them (live training)
     page_hash: str = ""
     cache: dict[str, ForwardMsg] = field(default_factory=dict)   # large messages kept by hash, as the browser does
 
@@ -113,20 +115,22 @@ class Session:
     async def close(self) -> None:
         await self.ws.close()
 
-    async def rerun(self, fragment_id: str = "", timeout: float = 120) -> float:
-        """Ask for a rerun with the current widget states; seconds until the server says it finished."""
+    async def rerun(self, fragment_id: str = "", timeout: float = 120, auto: bool = False) -> float:
+        """Ask for a rerun with the current widget states; seconds until the server says it finished.
+
+        `auto` marks a fragment's own timed rerun (st.fragment(run_every=...)), as the browser sends it."""
         msg = BackMsg()
         cs = msg.rerun_script
         cs.query_string = self.query
         cs.page_script_hash = self.page_hash
         cs.fragment_id = fragment_id
+        cs.is_auto_rerun = auto
         cs.widget_states.widgets.extend(self.states.values())
         cs.cached_message_hashes.extend(self.cache)
         self._ack_now()
         t0 = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        if not fragment_id:
-            self.texts = []
+        self.texts, self.progress = [], []
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), timeout)
             self._ack_now()
@@ -142,6 +146,8 @@ class Session:
             elif kind == "ref_hash":                          # "you have this one already"
                 self._read_delta(self.cache[fwd.ref_hash])
             elif kind == "script_finished":
+                if fwd.script_finished == ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
+                    continue                                  # the app asked for a rerun (st.rerun): wait for it
                 elapsed = time.perf_counter() - t0
                 if fwd.script_finished not in FINISHED_OK:
                     self.exceptions.append(f"script finished with status {fwd.script_finished}")
@@ -157,6 +163,9 @@ class Session:
             self.exceptions.append(el.exception.message)
         elif kind in ("markdown", "alert"):
             self.texts.append(getattr(el, kind).body)
+        elif kind == "progress":
+            self.progress.append(el.progress.text)
+            self.progress_fragment = delta.fragment_id
         elif kind in ("slider", "text_area", "button", "selectbox", "radio", "toggle", "checkbox", "number_input"):
             w = getattr(el, kind)
             if getattr(w, "id", ""):

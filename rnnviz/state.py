@@ -135,6 +135,8 @@ def parse(key: str, raw: str):
         except ValueError:
             return None, f"Ignored {spec.label} “{_short(raw)}” from the link: not a number."
         return validate(key, number)
+    if key == "text" and not raw.strip():
+        return None, "Ignored an empty text from the link."
     return validate(key, raw)
 
 

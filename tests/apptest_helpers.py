@@ -1,10 +1,11 @@
 """Reading what a person would see out of an AppTest run."""
-import base64
 import json
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
+
+from rnnviz.plots.marks import values
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,11 +18,8 @@ def new_app(**query) -> AppTest:
 
 
 def decode(v):
-    """plotly 7 arrays come as {'dtype', 'bdata', 'shape'}; lists stay lists."""
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"])
-        return a.reshape([int(s) for s in str(v["shape"]).split(",")]) if "shape" in v else a
-    return np.array(v, dtype=float) if isinstance(v, list) else v
+    """A chart array as numbers: plotly 7's typed-array form or a plain list."""
+    return values(v)
 
 
 def figures(at: AppTest) -> list[dict]:

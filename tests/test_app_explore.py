@@ -224,3 +224,20 @@ def test_trace_downloads_are_offered():
     at = new_app()
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("NPZ" in label for label in labels) and any("CSV" in label for label in labels)
+
+
+@pytest.mark.parametrize("cell", ["rnn_tanh", "lstm"])
+def test_every_tab_opens_and_follows_t(cell):
+    from rnnviz.ui.explore import PANELS
+    at = new_app(text="hello world", cell=cell, out="1", bi="1", L="2")
+    at.slider(key="t").set_value(4).run()
+    ex = build(Config(text="hello world", cell=cell, out=True, bi=True, L=2, t=4))
+    for panel in PANELS:
+        open_tab(at, panel)
+        no_exception(at)
+        assert at.get("plotly_chart") or panel == "Shapes & PyTorch code"
+    path = figure_titled(open_tab(at, "Hidden-state path"), "hidden-state path")
+    ring = path["data"][-1]
+    from rnnviz.pipeline import pca_2d
+    coords, _ = pca_2d(ex.trace.layers[0][0].h[:, 0])
+    np.testing.assert_allclose([decode(ring["x"])[0], decode(ring["y"])[0]], coords[4], atol=1e-5)

@@ -91,3 +91,24 @@ def test_figures_work_without_streamlit():
     code = ("import sys; from rnnviz.plots import step, heatmaps, output; "
             "assert 'streamlit' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_hand_written_specs_are_valid_plotly():
+    """The UI hands these specs to Streamlit without validation (ui/charts.py), so plotly checks them here."""
+    import plotly.graph_objects as go
+
+    from rnnviz.plots import marks
+    from rnnviz.plots import train as train_plots
+    ex = build(Config(text="hello world", cell="lstm", out=True))
+    lt = ex.trace.layers[0][0]
+    spec = step.step_spec(lt, ex.network, ex.rows[0], 0, 3)
+    specs = [spec, step.show_step(spec, lt, ex.network, 0, 5),
+             marks.with_step(heatmaps.input_figure(ex.X[0], ex.rows[0], None).to_plotly_json(), 2),
+             marks.with_path_point(output.path_figure(*pca_2d(lt.h[:, 0]), ex.rows[0], None).to_plotly_json(), 2),
+             train_plots.curves_spec({"a": ([1, 2], [1.0, 0.5], [0.2, 0.4]), "b": ([1], [2.0], [0.0])}),
+             train_plots.grad_heatmap_spec([1, 6], np.random.rand(2, 5), list("apple"), "g"),
+             train_plots.grad_profile_spec({"a": np.random.rand(5)})]
+    for s in specs:
+        fig = go.Figure(s)                 # raises on any invalid property
+        assert fig.data
+    assert len(go.Figure(spec).frames) == 11

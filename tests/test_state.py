@@ -50,3 +50,8 @@ def test_any_query_gives_a_valid_config(query):
             assert value in spec.choices
     again, _ = Config.from_query(c.to_query())
     assert again == c
+
+
+def test_empty_text_in_a_link_is_dropped_with_a_note():
+    c, notes = Config.from_query({"text": "  "})
+    assert c.text == Config().text and notes == ["Ignored an empty text from the link."]

@@ -5,7 +5,19 @@ costs a dict copy instead of a new figure.
 """
 from __future__ import annotations
 
+import base64
+
+import numpy as np
+
 from .theme import MARK
+
+
+def values(v) -> np.ndarray:
+    """An array from a spec: a list, or plotly's typed-array form {'dtype', 'bdata', 'shape'}."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"])
+        return a.reshape([int(n) for n in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v)
 
 
 def step_box(t: int, xref: str = "x", yref: str = "y") -> dict:
@@ -30,4 +42,4 @@ def ring(x: float, y: float) -> dict:
 def with_path_point(spec: dict, t: int) -> dict:
     """A copy of a hidden-state path spec with point t ringed."""
     path = spec["data"][0]
-    return {**spec, "data": [*spec["data"], ring(path["x"][t], path["y"][t])]}
+    return {**spec, "data": [*spec["data"], ring(float(values(path["x"])[t]), float(values(path["y"])[t]))]}

@@ -5,13 +5,12 @@ import base64
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..engine import LayerTrace, Network
 from ..text import label
 from .heatmaps import symmetric_range, time_labels
 from .marks import step_box
-from .theme import DIVERGING, base_layout, look
+from .theme import DIVERGING, layout_base, look
 
 MAX_FRAMES = 120   # the browser animation covers at most this many steps around t, and says so
 
@@ -57,35 +56,43 @@ def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: in
     return go.Figure(step_spec(lt, net, tokens, row, t, present, input_labels))
 
 
+def subplot_grid(k: int, row_heights=(0.58, 0.42), h_gap: float = 0.025, v_gap: float = 0.16):
+    """The axes of a 2-row grid: k columns on top, one wide plot below, placed as make_subplots places them.
+
+    Returns (x domains of the top row, y domain of the top row, y domain of the bottom row)."""
+    width = (1 - (k - 1) * h_gap) / k
+    tops = [[c * (width + h_gap), c * (width + h_gap) + width] for c in range(k)]
+    usable = 1 - v_gap
+    return tops, [1 - row_heights[0] * usable, 1.0], [0.0, row_heights[1] * usable]
+
+
 def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
               input_labels: list[str] | None = None) -> dict:
-    """step_figure as a plotly JSON dict. The frames are written as plain dicts: validating one go.Frame per
-    step made this figure cost over 100 ms to build, for data that is the same shape in every frame."""
+    """step_figure as a plotly JSON dict, written directly: building it through plotly's validating objects
+    (subplots, one Frame per step) cost 100+ ms, and every new text builds one (test_plots checks it is valid)."""
     cols = step_columns(lt, net, row)
+    k = len(cols)
     T, H = lt.h.shape[0], lt.h.shape[-1]
     lk = look(present)
     zmax = symmetric_range(*[v for _, v in cols])
-    widths = [max(v.shape[1], 1) for _, v in cols]
-    show_text = max(widths) <= 24
-    fig = make_subplots(rows=2, cols=len(cols), row_heights=[0.58, 0.42], vertical_spacing=0.16,
-                        horizontal_spacing=0.025, subplot_titles=[name for name, _ in cols] + [""] * len(cols),
-                        specs=[[{}] * len(cols), [{"colspan": len(cols)}] + [None] * (len(cols) - 1)])
+    show_text = max(max(v.shape[1], 1) for _, v in cols) <= 24
     t = min(t, T - 1)
     window = frame_window(T, t)
-    xs = time_labels(tokens)
+    tops, top_y, bottom_y = subplot_grid(k)
+    axis = lambda c: "" if c == 1 else str(c)          # noqa: E731  plotly names axes x, x2, x3, ...
+    low = k + 1                                         # the wide bottom plot
 
-    def column_traces(step: int) -> list[go.Heatmap]:
-        traces = []
-        for k, (name, v) in enumerate(cols):
-            ylab = input_labels if name == "x_t" and input_labels and len(input_labels) == v.shape[1] else None
-            traces.append(go.Heatmap(
-                z=v[step][:, None], x=[name], y=[label(s) for s in ylab] if ylab else list(range(v.shape[1])),
-                zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=k == len(cols) - 1,
-                texttemplate="%{z:.2f}" if show_text else None, textfont=dict(size=lk.cell_text_size),
-                hovertemplate=f"{name}<br>unit %{{y}}<br>%{{z:.6g}}<extra>t={step}</extra>", xgap=1, ygap=1))
-        return traces
+    def column(step: int, c: int) -> dict:
+        name, v = cols[c]
+        ylab = input_labels if name == "x_t" and input_labels and len(input_labels) == v.shape[1] else None
+        return dict(type="heatmap", z=typed_array(v[step][:, None]), x=[name],
+                    y=[label(s) for s in ylab] if ylab else list(range(v.shape[1])),
+                    zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=c == k - 1,
+                    texttemplate="%{z:.2f}" if show_text else "", textfont=dict(size=lk.cell_text_size),
+                    hovertemplate=f"{name}<br>unit %{{y}}<br>%{{z:.6g}}<extra>t={step}</extra>", xgap=1, ygap=1,
+                    xaxis="x" + axis(c + 1), yaxis="y" + axis(c + 1))
 
-    ref = dict(xref="x" + str(len(cols) + 1), yref="y" + str(len(cols) + 1))
+    ref = dict(xref=f"x{low}", yref=f"y{low}")
 
     def marks(step: int) -> list[dict]:
         """The current step outlined, and a white curtain over the steps not computed yet ("h_t lighting up")."""
@@ -95,45 +102,49 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
         box = step_box(step, ref["xref"], ref["yref"])
         return [curtain, box] if x1 > x0 else [box]
 
-    hidden = go.Heatmap(z=lt.h[:, row].T, x=xs, y=list(range(H)), zmin=-zmax, zmax=zmax, zmid=0,
-                        colorscale=DIVERGING, showscale=False, xgap=1 if T <= 200 else 0, ygap=1 if H <= 64 else 0,
-                        hovertemplate="t %{x}<br>unit %{y}<br>h = %{z:.6g}<extra></extra>")
-    for k, tr in enumerate(column_traces(t)):
-        fig.add_trace(tr, row=1, col=k + 1)
-    fig.add_trace(hidden, row=2, col=1)
-    for k in range(1, len(cols) + 1):
-        fig.update_yaxes(autorange="reversed", showticklabels=k <= 2, type="category", row=1, col=k)
-        fig.update_xaxes(showticklabels=False, row=1, col=k)
-    fig.update_yaxes(autorange="reversed", title="unit", row=2, col=1)
-    fig.update_xaxes(type="category", title="time step : token", tickangle=0 if T <= 20 else -60, row=2, col=1)
-    fig.update_layout(shapes=marks(t))
+    hidden = dict(type="heatmap", z=typed_array(lt.h[:, row].T), x=time_labels(tokens), y=list(range(H)),
+                  zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=False,
+                  xgap=1 if T <= 200 else 0, ygap=1 if H <= 64 else 0, xaxis=f"x{low}", yaxis=f"y{low}",
+                  hovertemplate="t %{x}<br>unit %{y}<br>h = %{z:.6g}<extra></extra>")
     direction = "backward direction, " if lt.reverse else ""
-    title = f"the step at t = {t} (token {label(tokens[t])!r}), layer {lt.layer}, {direction}batch row {row}"
-    # Frames carry only what changes (each column's z), so the figure stays small and quick to validate.
-    frames = [dict(name=str(s), data=[dict(type="heatmap", z=typed_array(v[s][:, None])) for _, v in cols],
-                   traces=list(range(len(cols))), layout=dict(shapes=marks(s), title=dict(
-                       text=f"the step at t = {s} (token {label(tokens[s])!r}), layer {lt.layer}, {direction}batch row {row}")))
-              for s in window]
+
+    def title(step: int) -> str:
+        return f"the step at t = {step} (token {label(tokens[step])!r}), layer {lt.layer}, {direction}batch row {row}"
+
+    layout = layout_base(title(t), present, height=lk.step_height + 140)
+    layout["margin"] = dict(l=60, r=20, t=110, b=150)
+    layout["shapes"] = marks(t)
+    for c in range(1, k + 1):
+        layout["xaxis" + axis(c)] = dict(domain=tops[c - 1], anchor="y" + axis(c), showticklabels=False)
+        layout["yaxis" + axis(c)] = dict(domain=top_y, anchor="x" + axis(c), autorange="reversed",
+                                         showticklabels=c <= 2, type="category")
+    layout[f"xaxis{low}"] = dict(domain=[0.0, 1.0], anchor=f"y{low}", type="category",
+                                 title=dict(text="time step : token"), tickangle=0 if T <= 20 else -60)
+    layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text="unit"))
+    layout["annotations"] = [dict(text=name, x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
+                                  yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
+                                  font=dict(size=16)) for c, (name, _) in enumerate(cols)]
+    if len(window) < T:
+        layout["annotations"].append(dict(
+            text=f"▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t to see others",
+            showarrow=False, xref="paper", yref="paper", x=1, y=1.12, xanchor="right", font=dict(size=11)))
     play = dict(label="▶ Play", method="animate",
                 args=[None, dict(frame=dict(duration=700, redraw=True), transition=dict(duration=0),
                                  fromcurrent=True, mode="immediate")])
     pause = dict(label="❚❚ Pause", method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
-    controls = dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
-                          buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))],
-        sliders=[dict(active=window.index(t), x=0.2, len=0.8, y=-0.2, yanchor="top",
-                      currentvalue=dict(visible=False), pad=dict(t=10),
-                      steps=[dict(label=str(s), method="animate",
-                                  args=[[str(s)], dict(frame=dict(duration=0, redraw=True), mode="immediate")])
-                             for s in window])])
-    base_layout(fig, title, present, height=lk.step_height + 140)
-    fig.update_layout(margin=dict(b=150, t=110))
-    if len(window) < T:
-        fig.add_annotation(text=f"▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t to see others", showarrow=False,
-                           xref="paper", yref="paper", x=1, y=1.12, xanchor="right", font=dict(size=11))
-    spec = fig.to_plotly_json()
-    return {**spec, "layout": {**spec["layout"], **controls}, "frames": frames}
+    layout["updatemenus"] = [dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
+                                  buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))]
+    layout["sliders"] = [dict(active=window.index(t), x=0.2, len=0.8, y=-0.2, yanchor="top",
+                              currentvalue=dict(visible=False), pad=dict(t=10),
+                              steps=[dict(label=str(s), method="animate",
+                                          args=[[str(s)], dict(frame=dict(duration=0, redraw=True), mode="immediate")])
+                                     for s in window])]
+    # Frames carry only what changes (each column's z, the marks and the title).
+    frames = [dict(name=str(s), data=[dict(type="heatmap", z=typed_array(v[s][:, None])) for _, v in cols],
+                   traces=list(range(k)), layout=dict(shapes=marks(s), title=dict(text=title(s))))
+              for s in window]
+    return dict(data=[column(t, c) for c in range(k)] + [hidden], layout=layout, frames=frames)
 
 
 def show_step(spec: dict, lt: LayerTrace, net: Network, row: int, t: int) -> dict:
@@ -141,7 +152,7 @@ def show_step(spec: dict, lt: LayerTrace, net: Network, row: int, t: int) -> dic
     frame = next(f for f in spec["frames"] if f["name"] == str(t))
     data = list(spec["data"])
     for k, (_, v) in enumerate(step_columns(lt, net, row)):
-        data[k] = {**data[k], "z": v[t][:, None]}
+        data[k] = {**data[k], "z": typed_array(v[t][:, None])}
     layout = dict(spec["layout"])
     layout["shapes"] = frame["layout"]["shapes"]
     layout["title"] = {**layout["title"], "text": frame["layout"]["title"]["text"]}

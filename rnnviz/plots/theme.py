@@ -28,10 +28,15 @@ def look(present: bool) -> Look:
     return PRESENT if present else NORMAL
 
 
-def base_layout(fig, title: str, present: bool = False, height: int | None = None):
-    """Title, fonts, margins and a download button name shared by every figure."""
+def layout_base(title: str, present: bool = False, height: int | None = None) -> dict:
+    """Title, fonts, margins and colours shared by every figure, as a plotly layout dict."""
     lk = look(present)
-    fig.update_layout(title=dict(text=title, x=0.01, xanchor="left"), height=height or lk.height,
-                      font=dict(family=FONT, size=lk.font_size), margin=dict(l=60, r=20, t=60, b=50),
-                      plot_bgcolor="white", paper_bgcolor="white")
+    return dict(title=dict(text=title, x=0.01, xanchor="left"), height=height or lk.height,
+                font=dict(family=FONT, size=lk.font_size), margin=dict(l=60, r=20, t=60, b=50),
+                plot_bgcolor="white", paper_bgcolor="white")
+
+
+def base_layout(fig, title: str, present: bool = False, height: int | None = None):
+    """Apply layout_base to a go.Figure."""
+    fig.update_layout(**layout_base(title, present, height))
     return fig

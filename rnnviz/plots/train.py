@@ -1,52 +1,76 @@
-"""Training figures: loss and accuracy as they grow, and the gradient reaching each timestep."""
+"""Training figures: loss and accuracy as they grow, and the gradient reaching each timestep.
+
+The live Train view redraws these five times a second for every student, so each is written as a plain
+plotly JSON dict (`*_spec`, microseconds to build); the `*_figure` functions wrap them for notebooks.
+"""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .theme import CATEGORICAL, SEQUENTIAL, base_layout
+from .theme import CATEGORICAL, SEQUENTIAL, layout_base
+
+AXIS = dict(showgrid=True, gridcolor="#e9ecef", zeroline=False)
 
 
-def curves_figure(runs: dict[str, tuple[list[int], list[float], list[float]]], present=False) -> go.Figure:
+def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], present=False) -> dict:
     """Loss (left) and accuracy (right) against step, one colour per run."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=["loss (cross-entropy)", "accuracy"], horizontal_spacing=0.1)
+    data = []
     for k, (name, (steps, loss, acc)) in enumerate(runs.items()):
-        color = CATEGORICAL[k % len(CATEGORICAL)]
-        fig.add_trace(go.Scatter(x=steps, y=loss, name=name, mode="lines", line=dict(color=color, width=2),
-                                 legendgroup=name, hovertemplate="step %{x}<br>loss %{y:.4f}<extra>" + name + "</extra>"),
-                      row=1, col=1)
-        fig.add_trace(go.Scatter(x=steps, y=acc, name=name, mode="lines", line=dict(color=color, width=2),
-                                 legendgroup=name, showlegend=False,
-                                 hovertemplate="step %{x}<br>accuracy %{y:.1%}<extra>" + name + "</extra>"), row=1, col=2)
-    fig.update_xaxes(title="step")
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    return base_layout(fig, "training curves", present)
+        line = dict(color=CATEGORICAL[k % len(CATEGORICAL)], width=2)
+        data.append(dict(type="scatter", x=list(steps), y=list(loss), name=name, mode="lines", line=line,
+                         legendgroup=name, hovertemplate="step %{x}<br>loss %{y:.4f}<extra>" + name + "</extra>"))
+        data.append(dict(type="scatter", x=list(steps), y=list(acc), name=name, mode="lines", line=line,
+                         legendgroup=name, showlegend=False, xaxis="x2", yaxis="y2",
+                         hovertemplate="step %{x}<br>accuracy %{y:.1%}<extra>" + name + "</extra>"))
+    layout = layout_base("training curves", present)
+    layout.update(
+        xaxis=dict(AXIS, domain=[0, 0.45], title=dict(text="step")),
+        yaxis=dict(AXIS, rangemode="tozero"),
+        xaxis2=dict(AXIS, domain=[0.55, 1], anchor="y2", title=dict(text="step")),
+        yaxis2=dict(AXIS, anchor="x2", range=[0, 1.02], tickformat=".0%"),
+        annotations=[dict(text=t, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
+                          showarrow=False, font=dict(size=16)) for t, x in
+                     (("loss (cross-entropy)", 0.225), ("accuracy", 0.775))])
+    return dict(data=data, layout=layout)
 
 
-def grad_heatmap(steps: list[int], norms: np.ndarray, tokens: list[str] | None, title: str, present=False) -> go.Figure:
+def grad_heatmap_spec(steps: list[int], norms: np.ndarray, tokens: list[str] | None, title: str, present=False) -> dict:
     """‖dL/dh_t‖ (log10) over training steps × timesteps: where the gradient fades."""
     norms = np.asarray(norms, dtype=float)
     logn = np.log10(np.maximum(norms, 1e-30))
     x = [f"{t}:{tok}" for t, tok in enumerate(tokens)] if tokens and len(tokens) == norms.shape[1] \
         else list(range(norms.shape[1]))
-    fig = go.Figure(go.Heatmap(z=logn, x=x, y=steps, colorscale=SEQUENTIAL, zmax=float(logn.max()),
-                               zmin=max(float(logn.max()) - 12, float(logn.min())),
-                               colorbar=dict(title="log10 ‖dL/dh_t‖"), customdata=norms,
-                               hovertemplate="step %{y}, t %{x}<br>‖dL/dh_t‖ = %{customdata:.3g}<extra></extra>"))
-    fig.update_xaxes(title="timestep t", type="category")
-    fig.update_yaxes(title="training step")
-    return base_layout(fig, title, present)
+    top = float(logn.max())
+    data = [dict(type="heatmap", z=logn.tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
+                 zmin=max(top - 12, float(logn.min())), colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖")),
+                 customdata=norms.tolist(),
+                 hovertemplate="step %{y}, t %{x}<br>‖dL/dh_t‖ = %{customdata:.3g}<extra></extra>")]
+    layout = layout_base(title, present)
+    layout.update(xaxis=dict(title=dict(text="timestep t"), type="category"),
+                  yaxis=dict(title=dict(text="training step")))
+    return dict(data=data, layout=layout)
 
 
-def grad_profile_figure(profiles: dict[str, np.ndarray], present=False) -> go.Figure:
+def grad_profile_spec(profiles: dict[str, np.ndarray], present=False) -> dict:
     """‖dL/dh_t‖ against t on a log scale, for the current weights of each run."""
-    fig = go.Figure()
-    for k, (name, norms) in enumerate(profiles.items()):
-        fig.add_trace(go.Scatter(x=list(range(len(norms))), y=np.maximum(norms, 1e-30), name=name,
-                                 mode="lines+markers", line=dict(color=CATEGORICAL[k % len(CATEGORICAL)]),
-                                 hovertemplate="t %{x}<br>‖dL/dh_t‖ %{y:.3g}<extra>" + name + "</extra>"))
-    fig.update_yaxes(type="log", title="‖dL/dh_t‖ (log scale)")
-    fig.update_xaxes(title="timestep t")
-    return base_layout(fig, "gradient reaching each timestep, current weights", present)
+    data = [dict(type="scatter", x=list(range(len(norms))), y=np.maximum(norms, 1e-30).tolist(), name=name,
+                 mode="lines+markers", line=dict(color=CATEGORICAL[k % len(CATEGORICAL)]),
+                 hovertemplate="t %{x}<br>‖dL/dh_t‖ %{y:.3g}<extra>" + name + "</extra>")
+            for k, (name, norms) in enumerate(profiles.items())]
+    layout = layout_base("gradient reaching each timestep, current weights", present)
+    layout.update(yaxis=dict(AXIS, type="log", title=dict(text="‖dL/dh_t‖ (log scale)")),
+                  xaxis=dict(AXIS, title=dict(text="timestep t")))
+    return dict(data=data, layout=layout)
+
+
+def curves_figure(runs, present=False) -> go.Figure:
+    return go.Figure(curves_spec(runs, present))
+
+
+def grad_heatmap(steps, norms, tokens, title, present=False) -> go.Figure:
+    return go.Figure(grad_heatmap_spec(steps, norms, tokens, title, present))
+
+
+def grad_profile_figure(profiles, present=False) -> go.Figure:
+    return go.Figure(grad_profile_spec(profiles, present))

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from .. import export, snippet
@@ -15,9 +14,9 @@ from ..plots import heatmaps, marks, output, step
 from ..state import Config
 from ..text import label
 from . import session
+from .charts import chart
 
 MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
-CHART = dict(width="stretch", config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 
 
 def size_check(config: Config, T_estimate: int) -> None:
@@ -48,25 +47,6 @@ def run(config: Config) -> Explored:
     weights = session.get("explore_weights")
     size_check(config, min(len(config.text), 2000) // (5 if config.tok == "word" else 1) + 1)
     return cached_build(config, weights_id(weights), weights)
-
-
-class ReadyFigure(go.Figure):
-    """A figure whose spec plotly already validated when it was built: Streamlit gets it without another copy.
-
-    st.plotly_chart turns a Figure into its spec with `to_dict()`, a deep copy that costs tens of milliseconds
-    for an animated figure; handing over the cached spec makes a rerun after moving t cheap.
-    """
-
-    def __init__(self, spec: dict):
-        super().__init__()
-        self._spec = spec
-
-    def to_dict(self) -> dict:
-        return self._spec
-
-
-def chart(spec: dict, key: str) -> None:
-    st.plotly_chart(ReadyFigure(spec), key=key, **CHART)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

@@ -14,12 +14,12 @@ from ..train.loop import Settings
 from ..train.runner import Run, pool
 from ..train.tasks import TEXT_CAP, make_task
 from . import session
+from .charts import chart
 
 TASKS = {"apple": "apple → pple! (lesson 003, one-hot)", "avengers": "next word: Avengers sentence (lesson 002, embedding)",
          "hello": "hello / eolll / lleel batch (lesson 004)", "memory": "long-range memory: recall the first token",
          "text": "your own text (next character)"}
 COMPARE = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}
-CHART = dict(width="stretch", config={"displaylogo": False})
 
 
 def apply_task_defaults() -> None:
@@ -208,7 +208,7 @@ def draw_runs(current: dict[str, Run]) -> None:
         events = [e for e in run.events if e.status == "ok"]
         idx = downsample(len(events))
         curves[name] = ([events[i].step for i in idx], [events[i].loss for i in idx], [events[i].accuracy for i in idx])
-    st.plotly_chart(train_plots.curves_figure(curves, present), key="curves", **CHART)
+    chart(train_plots.curves_spec(curves, present), "curves")
     if len(current) == 1:
         predictions_table(next(iter(current.values())))
     else:
@@ -251,12 +251,12 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
         task = run.trainer.task
         tokens = [task.vocab.tokens[i] for i in task.inputs[0]] if task.inputs.shape[1] == len(recorded[0].grad_norms) \
             else None
-        col.plotly_chart(train_plots.grad_heatmap([e.step for e in recorded], np.stack([e.grad_norms for e in recorded]),
-                                                  tokens, f"{name}: ‖dL/dh_t‖ over training", present),
-                         key=f"grad_{name}", **CHART)
+        with col:
+            chart(train_plots.grad_heatmap_spec([e.step for e in recorded], np.stack([e.grad_norms for e in recorded]),
+                                                tokens, f"{name}: ‖dL/dh_t‖ over training", present), f"grad_{name}")
         profiles[name] = recorded[-1].grad_norms
     if profiles:
-        st.plotly_chart(train_plots.grad_profile_figure(profiles, present), key="grad_profile", **CHART)
+        chart(train_plots.grad_profile_spec(profiles, present), "grad_profile")
 
 
 def weights_panel() -> None:

@@ -39,3 +39,35 @@ def test_bad_upload_is_refused(server, page, tmp_path):
     no_exception(page)
     assert "not a safetensors weights file" in page.locator("body").inner_text()
     shot(page, "train-bad-upload")
+
+
+def test_pickle_and_oversized_uploads_are_refused(server, page, tmp_path):
+    import pickle
+    page.goto(server + "/?view=train")
+    settle(page)
+    evil = tmp_path / "evil.safetensors"
+    evil.write_bytes(pickle.dumps({"__reduce__": "os.system"}))
+    page.locator("input[type=file]").set_input_files(str(evil))
+    page.wait_for_function("() => document.body.innerText.includes('Not loaded')", timeout=30_000)
+    assert "not a safetensors weights file" in page.locator("body").inner_text()
+    big = tmp_path / "big.safetensors"
+    big.write_bytes(b"\0" * (3 * 1024 * 1024))
+    page.locator("input[type=file]").set_input_files(str(big))
+    page.wait_for_function("() => /2(\\.0)? ?MB/i.test(document.body.innerText)", timeout=30_000)
+    no_exception(page)
+    shot(page, "train-upload-too-large")
+
+
+def test_huge_learning_rate_in_the_browser(server, page):
+    page.goto(server + "/?view=train")
+    settle(page)
+    lr = page.get_by_role("spinbutton", name="Learning rate")
+    lr.fill("1000000")
+    lr.press("Enter")
+    settle(page)
+    page.get_by_role("button", name="▶ Start").click()
+    page.wait_for_function("() => document.body.innerText.includes('likely cause is the learning rate')",
+                           timeout=30_000)
+    no_exception(page)
+    assert page.get_by_role("button", name="Download weights (safetensors)").count() == 1   # last good weights kept
+    shot(page, "train-huge-learning-rate")

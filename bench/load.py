@@ -1,0 +1,214 @@
+"""A whole class at once: N sessions follow a scripted lesson against one real server.
+
+Each session opens the app, types a word, steps through t, switches the cell to LSTM, opens the Train view
+and trains the apple preset to the end. Most sessions speak Streamlit's own websocket protocol
+(bench/stclient.py: thirty Chromium renderers on two cores would measure the client, not the server);
+a few real Chromium pages (Playwright, Debian's /usr/bin/chromium) run the same lesson in every phase
+with more than one session. Reported per N: p50/p95 server time of a t-move and of a text change, training
+steps per second per session, failed sessions, peak server RSS, and RSS after the sessions closed.
+
+    python bench/load.py [--json] [--n 1,10,30] [--browsers 3] [--settle 60]
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import threading
+import time
+
+from common import emit, parser, table
+from stclient import Server, Session
+
+STEPS = 100          # the apple preset's steps
+TRAIN_VIEW = "📉 Train: watch it learn"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+async def protocol_lesson(url: str, i: int, timeout: float, think: float = 0.0) -> dict:
+    """The scripted lesson through the websocket protocol, timing each rerun; `think` seconds (on average,
+    0.5-1.5x, seeded per student) pass between a student's actions, as in a class."""
+    r = {"kind": "protocol", "t_move": [], "text": [], "steps_per_s": None, "failed": None}
+    s = Session(url)
+    rng = random.Random(i)
+
+    async def pause():
+        if think:
+            await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+
+    try:
+        await s.open()
+        await pause()
+        r["text"].append(await s.change("Text", string_value=f"hello {i}"))
+        for t in (1, 2, 3, 4, 5):
+            await pause()
+            r["t_move"].append(await s.change("time step t", double_array_value=[t]))
+        await pause()
+        r["text"].append(await s.change("Text", string_value=f"student {i}"))
+        await pause()
+        await s.change("Cell", string_value="LSTM")
+        for t in (2, 4, 6):
+            await pause()
+            r["t_move"].append(await s.change("time step t", double_array_value=[t]))
+        await pause()
+        await s.change("View", string_value=TRAIN_VIEW)
+        await pause()
+        started = time.perf_counter()
+        await s.click("▶ Start")
+        while not any(p.startswith("finished") for p in s.progress):
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError(f"training did not finish in {timeout:.0f} s: {s.progress}")
+            if any("error" in p for p in s.progress):
+                raise RuntimeError(f"training failed: {s.progress}")
+            await asyncio.sleep(0.2)                      # the page's fragment polls at 5 Hz
+            await s.rerun(fragment_id=s.progress_fragment, auto=True)
+        r["steps_per_s"] = STEPS / (time.perf_counter() - started)
+        if not any("accuracy 100%" in p for p in s.progress):
+            raise RuntimeError(f"apple did not reach pple!: {s.progress}")
+        if s.exceptions:
+            raise RuntimeError(f"exception on the page: {s.exceptions[0][:200]}")
+    except Exception as e:  # a failed session is a result, not a crash of the benchmark
+        r["failed"] = f"{type(e).__name__}: {e}"
+    finally:
+        try:
+            await s.close()
+        except Exception:
+            pass
+    return r
+
+
+async def browser_lesson(browser, url: str, i: int, timeout: float) -> dict:
+    """The same lesson in a real Chromium page."""
+    r = {"kind": "browser", "t_move": [], "text": [], "steps_per_s": None, "failed": None}
+    ctx = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await ctx.new_page()
+
+    async def settle():
+        await page.wait_for_timeout(300)
+        await page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout * 1000)
+
+    try:
+        await page.goto(url, timeout=timeout * 1000)
+        await settle()
+        box = page.get_by_role("textbox", name="Text")
+        await box.fill(f"browser {i}")
+        await box.press("Control+Enter")
+        await settle()
+        slider = page.get_by_role("slider", name="time step t")
+        await slider.focus()
+        for _ in range(4):
+            await slider.press("ArrowRight")
+            await settle()
+        await page.get_by_role("combobox", name="Cell").first.click()
+        await page.get_by_role("option", name="LSTM").click()
+        await settle()
+        await page.get_by_text(TRAIN_VIEW).click()
+        await settle()
+        started = time.perf_counter()
+        await page.get_by_role("button", name="▶ Start").click()
+        await page.wait_for_function("() => document.body.innerText.includes('finished: step 100/100')",
+                                     timeout=timeout * 1000)
+        r["steps_per_s"] = STEPS / (time.perf_counter() - started)
+        if await page.locator("[data-testid=stException]").count():
+            raise RuntimeError("exception on the page")
+    except Exception as e:
+        r["failed"] = f"{type(e).__name__}: {str(e)[:300]}"
+    finally:
+        await ctx.close()
+    return r
+
+
+class RssWatch:
+    """Samples the server's RSS in the background; `peak` is the highest seen."""
+
+    def __init__(self, server: Server):
+        self.server, self.peak, self._stop = server, server.rss_mb(), threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.wait(0.25):
+            self.peak = max(self.peak, self.server.rss_mb())
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+async def phase(url: str, n: int, browsers: int, timeout: float, think: float = 0.0) -> list[dict]:
+    """n sessions at once, `browsers` of them real Chromium pages."""
+    tasks = [protocol_lesson(url, i, timeout, think) for i in range(n - browsers)]
+    if browsers:
+        from playwright.async_api import async_playwright
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            tasks += [browser_lesson(browser, url, i, timeout) for i in range(browsers)]
+            results = await asyncio.gather(*tasks)
+            await browser.close()
+            return results
+    return await asyncio.gather(*tasks)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def run(ns: list[int], browsers: int, settle: float, think: float, timeout: float = 300.0) -> dict:
+    with Server() as server:
+        asyncio.run(phase(server.url, 1, 0, timeout))             # warm-up: imports torch, fills the caches
+        time.sleep(settle)
+        baseline = server.rss_mb()
+        rows = []
+        for n in ns:
+            watch = RssWatch(server)
+            started = time.perf_counter()
+            results = asyncio.run(phase(server.url, n, min(browsers, n - 1) if n > 1 else 0, timeout, think))
+            wall = time.perf_counter() - started
+            peak = watch.stop()
+            time.sleep(settle)
+            moves = [x for r in results for x in r["t_move"]]
+            texts = [x for r in results for x in r["text"]]
+            rates = [r["steps_per_s"] for r in results if r["steps_per_s"]]
+            failed = [r["failed"] for r in results if r["failed"]]
+            rows.append({"N": n, "browsers": sum(r["kind"] == "browser" for r in results),
+                         "t-move p50 ms": pct(moves, 0.5) * 1e3, "t-move p95 ms": pct(moves, 0.95) * 1e3,
+                         "text p50 ms": pct(texts, 0.5) * 1e3, "text p95 ms": pct(texts, 0.95) * 1e3,
+                         "train steps/s/session": statistics.median(rates) if rates else float("nan"),
+                         "failed": len(failed), "wall s": wall, "peak RSS MB": peak,
+                         "RSS after MB": server.rss_mb(), "errors": failed[:3]})
+    return {"baseline_rss_mb": baseline, "rows": rows, "settle_s": settle}
+
+
+def main():
+    p = parser(__doc__)
+    p.add_argument("--n", default="1,10,30", help="comma-separated session counts")
+    p.add_argument("--browsers", type=int, default=3, help="real Chromium pages in each phase with N > 1")
+    p.add_argument("--settle", type=float, default=60.0, help="seconds to wait after the sessions close")
+    p.add_argument("--think", type=float, default=1.0, help="mean seconds a student pauses between actions")
+    args = p.parse_args()
+    ns = [int(x) for x in args.n.split(",")]
+    out = run(ns, args.browsers, args.settle, args.think)
+    rows = out["rows"]
+    first, last = rows[0], rows[-1]
+    figures = {"p95_ratio_30_vs_1": last["t-move p95 ms"] / first["t-move p95 ms"],
+               "failed_sessions": sum(r["failed"] for r in rows),
+               "rss_after_ratio": last["RSS after MB"] / out["baseline_rss_mb"],
+               "baseline_rss_mb": out["baseline_rss_mb"], "rows": rows}
+    shown = [{k: v for k, v in r.items() if k != "errors"} for r in rows]
+    text = table(shown, f"a class at once: students pause {args.think:g} s on average between actions; baseline RSS "
+                        f"{out['baseline_rss_mb']:.0f} MB after a warm-up session; RSS after = {args.settle:.0f} s "
+                        "after the sessions closed")
+    errors = [e for r in rows for e in r["errors"]]
+    if errors:
+        text += "\nfailures:\n" + "\n".join(f"  {e}" for e in errors)
+    emit(args, figures, text)
+
+
+if __name__ == "__main__":
+    main()

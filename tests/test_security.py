@@ -1,0 +1,58 @@
+"""Security settings and rules, checked from the code itself."""
+import ast
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "rnnviz").rglob("*.py")) + [ROOT / "app.py"]
+
+
+def test_server_config_is_safe_by_default():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    server = config["server"]
+    assert server["enableXsrfProtection"] is True
+    assert server["address"] in ("127.0.0.1", "localhost")      # a classroom is opened on purpose (README)
+    assert 0 < server["maxUploadSize"] <= 2
+    assert config["client"]["showErrorDetails"] == "none"       # never a traceback in the page
+
+
+def module_string_constants(tree: ast.Module) -> set[str]:
+    return {t.id for node in tree.body if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str) for t in node.targets if isinstance(t, ast.Name)}
+
+
+def test_html_is_only_ever_our_own_fixed_strings():
+    uses = 0
+    for path in SOURCES:
+        tree = ast.parse(path.read_text())
+        constants = module_string_constants(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and any(k.arg == "unsafe_allow_html" for k in node.keywords):
+                uses += 1
+                body = node.args[0] if node.args else None
+                fixed = isinstance(body, ast.Constant) or (isinstance(body, ast.Name) and body.id in constants)
+                assert fixed, f"{path.name}:{node.lineno}: unsafe_allow_html with a value that is not a fixed string"
+    assert uses >= 1    # the check looked at something
+
+
+def test_weights_never_go_through_pickle():
+    for path in SOURCES:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+                assert not any(n and n.split(".")[0] in ("pickle", "dill", "joblib") for n in names), path.name
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "load" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "torch":
+                assert any(k.arg == "weights_only" and getattr(k.value, "value", None) is True for k in node.keywords), \
+                    f"{path.name}:{node.lineno}: torch.load without weights_only=True"
+
+
+def test_uploads_accept_only_safetensors():
+    tree = ast.parse((ROOT / "rnnviz" / "ui" / "train.py").read_text())
+    uploaders = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == "file_uploader"]
+    assert uploaders
+    for call in uploaders:
+        types = next(k.value for k in call.keywords if k.arg == "type")
+        assert [e.value for e in types.elts] == ["safetensors"]
