@@ -16,11 +16,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
+# Debian's chromium for the browser tests, and Noto fonts so Hangul and emoji render (and show in screenshots).
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "Installing$$missing for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	elif [ -x /usr/bin/chromium ]; then echo "Note: install$$missing so Hangul and emoji show in screenshots."; \
 	else echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install -y chromium' once."; exit 1; fi
 
 lint: $(STAMP)

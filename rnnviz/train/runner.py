@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -18,6 +19,7 @@ import torch
 from .loop import Event, Settings, Trainer
 
 SLICE_SECONDS = 0.15
+SWITCH_INTERVAL = 0.001
 WORKERS = int(os.environ.get("RNNVIZ_TRAIN_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
 _ids = itertools.count(1)
 
@@ -30,6 +32,12 @@ class Run:
     label: str = ""
     trainer: Trainer = field(init=False)
     events: list[Event] = field(default_factory=list)
+    # Running summaries, kept as events arrive so a live view reads a slice instead of scanning every event.
+    steps: list[int] = field(default_factory=list)          # of the sane events
+    losses: list[float] = field(default_factory=list)
+    accuracies: list[float] = field(default_factory=list)
+    with_grads: list[Event] = field(default_factory=list)   # events that carry ‖dL/dh_t‖
+    timeline: list[Event] = field(default_factory=list)     # events at the lessons' printing cadence
     status: str = "new"              # new | queued | running | stopped | done | failed
     message: str = ""
     id: int = field(default_factory=lambda: next(_ids))
@@ -41,6 +49,21 @@ class Run:
         self.trainer = self.trainer_ or Trainer(self.settings)   # raises ValueError for bad settings
         self.settings = self.trainer.settings
         self.trainer_ = None
+
+    def record(self, event: Event) -> None:
+        """Keep an event and update the summaries."""
+        self.events.append(event)
+        if event.status != "ok":
+            return
+        self.steps.append(event.step)
+        self.losses.append(event.loss)
+        self.accuracies.append(event.accuracy)
+        if event.grad_norms is not None:
+            self.with_grads.append(event)
+        steps = self.settings.steps
+        every = max(1, steps // 5) if steps > 10 else 1          # the lessons print 5 or so times a run
+        if (event.step - 1) % every == 0:
+            self.timeline.append(event)
 
     @property
     def active(self) -> bool:
@@ -55,6 +78,9 @@ class Pool:
     """A fixed number of worker threads sharing a queue of runs."""
 
     def __init__(self, workers: int = WORKERS):
+        # Training threads run Python between torch ops; with the default 5 ms switch interval an interactive
+        # rerun waits up to 5 ms at every GIL hand-over. 1 ms keeps reruns quick while runs train.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.queue: deque[Run] = deque()
         self.cond = threading.Condition()
         self.busy: set[int] = set()
@@ -111,7 +137,7 @@ class Pool:
         deadline = time.perf_counter() + SLICE_SECONDS
         try:
             for event in run.trainer.events():
-                run.events.append(event)
+                run.record(event)
                 if event.status == "nan":
                     run.status, run.message = "failed", event.message
                     return

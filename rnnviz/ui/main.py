@@ -1,10 +1,16 @@
 """The page: header, presentation mode, and the Explore and Train views."""
 from __future__ import annotations
 
+import gc
+
 import streamlit as st
 
 from . import controls, explore, session
 from . import train as train_view
+
+# Imported once per server process, after torch, numpy and plotly: move everything alive now out of the
+# collector's reach, so an automatic full collection (postScriptGC is off) walks only what sessions create.
+gc.freeze()
 
 # A fixed style of ours (never user text): larger type for a projector.
 PRESENT_CSS = "<style>html, body, [data-testid=stAppViewContainer] {font-size: 22px;}</style>"

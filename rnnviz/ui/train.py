@@ -197,7 +197,8 @@ def status_line(name: str, run: Run, named: bool) -> None:
         st.error(session.literal(run.message))
 
 
-def downsample(n: int, limit: int = 1500) -> np.ndarray:
+def downsample(n: int, limit: int = 400) -> np.ndarray:
+    """At most `limit` evenly spread indices of n, the first and last included (a chart shows no more)."""
     return np.unique(np.linspace(0, n - 1, min(n, limit)).astype(int)) if n else np.array([], int)
 
 
@@ -205,9 +206,9 @@ def draw_runs(current: dict[str, Run]) -> None:
     present = session.present()
     curves = {}
     for name, run in current.items():
-        events = [e for e in run.events if e.status == "ok"]
-        idx = downsample(len(events))
-        curves[name] = ([events[i].step for i in idx], [events[i].loss for i in idx], [events[i].accuracy for i in idx])
+        n = len(run.steps)        # read once: the worker keeps appending
+        idx = downsample(n)
+        curves[name] = ([run.steps[i] for i in idx], [run.losses[i] for i in idx], [run.accuracies[i] for i in idx])
     chart(train_plots.curves_spec(curves, present), "curves")
     if len(current) == 1:
         predictions_table(next(iter(current.values())))
@@ -221,12 +222,15 @@ def draw_runs(current: dict[str, Run]) -> None:
 
 def predictions_table(run: Run) -> None:
     """The lesson's printout as a table: [31/151] 1.9172  We are Avengers going are Avengers End Game."""
-    events = [e for e in run.events if e.status == "ok"]
-    if not events:
+    shown = run.timeline[-39:]
+    last = run.last
+    if last is not None and last.status == "ok" and (not shown or shown[-1] is not last):
+        shown = [*shown, last]
+    if not shown:
         return
-    every = max(1, run.settings.steps // 5) if run.settings.steps > 10 else 1
-    shown = [e for e in events if (e.step - 1) % every == 0 or e is events[-1]][-40:]
-    st.markdown("**Predictions while training** (argmax of every step of the first sequence)")
+    what = ("the answer for each of the first 16 sequences of the batch" if run.trainer.task.many_to_one
+            else "argmax of every step of the first sequence")
+    st.markdown(f"**Predictions while training** ({what})")
     st.dataframe(pd.DataFrame([{"step": f"[{e.step:02d}/{e.steps}]", "loss": round(e.loss, 4), "accuracy": e.accuracy,
                                 "prediction": e.prediction, "target": e.target} for e in shown]),
                  hide_index=True, width="stretch",
@@ -240,11 +244,10 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
     cols = st.columns(len(current))
     profiles = {}
     for col, (name, run) in zip(cols, current.items()):
-        recorded = [e for e in run.events if e.grad_norms is not None]
+        recorded = run.with_grads[-200:]
         if not recorded:
             col.caption(f"{name}: no gradient recorded yet")
             continue
-        recorded = recorded[-200:]
         lengths = {len(e.grad_norms) for e in recorded}
         if len(lengths) > 1:
             continue

@@ -13,4 +13,4 @@ def test_three_sessions_follow_the_lesson_without_a_failure(server):
     assert [r["kind"] for r in results].count("browser") == 1
     assert [r["failed"] for r in results] == [None, None, None]
     assert all(r["steps_per_s"] > 0 for r in results)
-    assert all(len(r["t_move"]) == 8 for r in results if r["kind"] == "protocol")
+    assert all(len(r["t_move"]) == 21 for r in results if r["kind"] == "protocol")
