@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test lint unit e2e bench chromium clean
 
@@ -14,7 +15,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
 run: $(STAMP)
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # Debian's chromium for the browser tests, and Noto fonts so Hangul and emoji render (and show in screenshots).
 chromium:
