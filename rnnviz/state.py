@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 from .text import ENCODINGS, LEVELS, MAX_CHARS
 
@@ -72,8 +72,8 @@ class Config:
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, as strings for the URL."""
-        default = Config()
-        return {k: _format(v) for k, v in asdict(self).items() if v != getattr(default, k)}
+        return {f.name: _format(v) for f in fields(self)
+                if (v := getattr(self, f.name)) != getattr(DEFAULT, f.name)}
 
     @classmethod
     def from_query(cls, params) -> tuple[Config, list[str]]:
@@ -172,3 +172,4 @@ def validate(key: str, value):
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Config))
+DEFAULT = Config()

@@ -37,6 +37,24 @@ def test_moving_t_shows_that_step():
     assert at.slider(key="t").value == 3
 
 
+def test_step_numbers_table_is_built_when_opened():
+    at = new_app(text="hello", H="4")
+    at.slider(key="t").set_value(2).run()
+    assert not at.dataframe                                     # closed: nothing built
+    at.session_state["step_numbers"] = True                     # the reader opens the expander
+    at.run()
+    no_exception(at)
+    lt = engine(text="hello", H=4, t=2).trace.layers[0][0]
+    df = at.dataframe[0].value
+    assert df.index.name == "unit of h_2"
+    assert not [c for c in df.columns if "<" in c]              # no markup shown literally in a header
+    np.testing.assert_allclose(df["h_t = tanh(a_t)"].to_numpy(), lt.h[2, 0], atol=1e-6)
+    np.testing.assert_allclose(df["= a_t"].to_numpy(), lt.a[2, 0], atol=1e-6)
+    np.testing.assert_allclose(df["+ Wh· h_{t−1}"].to_numpy(), lt.Wh_h[2, 0], atol=1e-6)
+    at.slider(key="t").set_value(4).run()                       # still open: the table follows t
+    np.testing.assert_allclose(at.dataframe[0].value["h_t = tanh(a_t)"].to_numpy(), lt.h[4, 0], atol=1e-6)
+
+
 def test_hidden_state_heatmap_equals_engine():
     at = open_tab(new_app(H="6", text="abcab"), "Heatmaps")
     lt = engine(H=6, text="abcab").trace.layers[0][0]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
@@ -49,10 +51,36 @@ def run(config: Config) -> Explored:
     return cached_build(config, weights_id(weights), weights)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def specs(kind: str, config: Config, wid: str, present: bool, _ex: Explored) -> tuple[dict, ...]:
+class Shared:
+    """A bounded least-recently-used cache shared by every session, like st.cache_resource, but keyed by plain
+    Python hashing: Config is a frozen dataclass, so a lookup costs microseconds where Streamlit's argument
+    hasher took a few milliseconds of every t-move. Values are treated as read-only by their users."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, make):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()                           # outside the lock: two sessions may build the same value once each
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+SPECS = Shared(256)
+
+
+def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored) -> tuple[dict, ...]:
     """Figure specs for one panel of one engine run, built once, shared read-only; the current step is added later."""
-    c, ex = config, _ex
+    return SPECS.get((kind, config, wid, present), lambda: make_specs(kind, config, present, ex))
+
+
+def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
     lt = ex.trace.layers[c.layer][c.dir]
     tokens = ex.rows[c.row]
     labels = list(ex.vocab.tokens) if c.enc == "onehot" else None
@@ -95,6 +123,8 @@ def stepper(T: int) -> None:
 
 def inspect_selectors(ex: Explored) -> None:
     c = ex.config
+    if ex.B == 1 and c.L == 1 and not c.bi:
+        return                                  # nothing to choose: no empty columns to send on every t-move
     cols = st.columns(3)
     if ex.B > 1:
         cols[0].selectbox("Batch row", list(range(ex.B)), key="row",
@@ -163,11 +193,12 @@ def step_table(ex: Explored) -> None:
     """The numbers of the step at t as a table a student can read line by line."""
     c = ex.config
     lt = ex.trace.layers[c.layer][c.dir]
-    cols = step.step_columns(lt, ex.network, c.row)
-    H = lt.h.shape[-1]
-    table = {name: v[c.t] for name, v in cols if v.shape[1] == H}
-    with st.expander(f"the numbers of h_{c.t}, unit by unit"):
-        st.dataframe(pd.DataFrame(table).rename_axis("unit"), width="stretch")
+    numbers = st.expander("the numbers of this step, unit by unit", key="step_numbers", on_change="rerun")
+    if numbers.open:                        # built only while open: a t-move does not pay for a closed table
+        H = lt.h.shape[-1]
+        table = {name.replace("<br>", " "): v[c.t]          # the figure's two-line labels, on one line
+                 for name, v in step.step_columns(lt, ex.network, c.row) if v.shape[1] == H}
+        numbers.dataframe(pd.DataFrame(table).rename_axis(f"unit of h_{c.t}"), width="stretch")
 
 
 def output_panel(ex: Explored, present: bool) -> None:
