@@ -46,6 +46,26 @@ def lstm_step(gi, gh, h_prev, c_prev):
     return h, c, a, {"i": i, "f": f, "g": g, "o": o}
 
 
+def lstm_step_into(a, act, c_prev, c, h):
+    """lstm_step written into the trace's own rows, with no temporaries kept (the engine's loop uses it).
+
+    a (B, 4H): the summed pre-activations; act (B, 4H) receives i, f, g, o; c and h receive c_t and h_t.
+    Same arithmetic as lstm_step, so the same numbers: σ is applied to all four blocks at once, then g's
+    block is overwritten with tanh.
+    """
+    H = c.shape[-1]
+    np.multiply(a, 0.5, out=act)                     # σ(a) = (1 + tanh(a/2)) / 2, as sigmoid() computes it
+    np.tanh(act, out=act)
+    act += 1.0
+    act *= 0.5
+    np.tanh(a[:, 2 * H:3 * H], out=act[:, 2 * H:3 * H])
+    i, f, g, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
+    np.multiply(f, c_prev, out=c)                    # c_t = f·c_prev + i·g
+    c += i * g
+    np.tanh(c, out=h)                                # h_t = o·tanh(c_t)
+    h *= o
+
+
 def lstm_step_back(dh, dc_next, gates, c_prev, c):
     """Chain rule through h_t = o·tanh(c_t) and c_t = f·c_prev + i·g; also returns the whole dL/dc_t."""
     i, f, g, o = gates["i"], gates["f"], gates["g"], gates["o"]

@@ -207,15 +207,25 @@ class Network:
         c_prev = np.empty((T, B, H), self.dtype) if c is not None else None
         WhT = Wh.T
         nonlinearity = self.cell[4:]
-        for t in (reversed(range(T)) if reverse else range(T)):
+        order = reversed(range(T)) if reverse else range(T)
+        if self.cell == "lstm":                           # the same equations, written into the trace in place
+            acts = np.empty((T, B, GH), self.dtype)
+            gates = {g: acts[..., k * H:(k + 1) * H] for k, g in enumerate("ifgo")}
+            gh = np.empty((B, GH), self.dtype)
+            for t in order:
+                h_prev[t], c_prev[t] = h, c
+                np.matmul(h, WhT, out=Wh_h[t])
+                np.add(Wh_h[t], b_hh, out=gh)
+                np.add(gi[t], gh, out=a[t])
+                cells.lstm_step_into(a[t], acts[t], c, cs[t], hs[t])
+                h, c = hs[t], cs[t]
+            return LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=h_prev, Wx_x=Wx_x,
+                              Wh_h=Wh_h, b_ih=b_ih, b_hh=b_hh, a=a, h=hs, gates=gates, c_prev=c_prev, c=cs)
+        for t in order:
             h_prev[t] = h
             Wh_h[t] = h @ WhT
             gh = Wh_h[t] + b_hh
-            if self.cell == "lstm":
-                c_prev[t] = c
-                h, c, a[t], g = cells.lstm_step(gi[t], gh, h, c)
-                cs[t] = c
-            elif self.cell == "gru":
+            if self.cell == "gru":
                 h, a[t], g = cells.gru_step(gi[t], gh, h)
             else:
                 h, a[t], g = cells.rnn_step(gi[t], gh, h, nonlinearity)
