@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
+import orjson
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +15,7 @@ from ..plots import heatmaps, marks, output, step
 from ..state import Config
 from ..text import label
 from . import session
+from .cache import Shared
 from .charts import chart
 
 MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
@@ -29,9 +29,9 @@ def size_check(config: Config, T_estimate: int) -> None:
                          f"hidden size, fewer layers or one direction")
 
 
-@st.cache_data(max_entries=48, show_spinner=False)
-def cached_build(config: Config, weights_id: str, _weights: Weights | None) -> Explored:
-    return build(config, _weights)
+def cached_build(config: Config, weights_id: str, weights: Weights | None) -> Explored:
+    """One engine run per (settings, weights), shared by every session, read-only."""
+    return BUILDS.get((config, weights_id), lambda: build(config, weights))
 
 
 def weights_id(weights: Weights | None) -> str:
@@ -51,28 +51,17 @@ def run(config: Config) -> Explored:
     return cached_build(config, weights_id(weights), weights)
 
 
-class Shared:
-    """A bounded least-recently-used cache shared by every session, like st.cache_resource, but keyed by plain
-    Python hashing: Config is a frozen dataclass, so a lookup costs microseconds where Streamlit's argument
-    hasher took a few milliseconds of every t-move. Values are treated as read-only by their users."""
-
-    def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key, make):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = make()                           # outside the lock: two sessions may build the same value once each
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
+def explored_bytes(ex: Explored) -> int:
+    arrays = [ex.X, ex.x_module, ex.probs, ex.W_out]
+    for directions in ex.trace.layers:
+        for lt in directions:
+            arrays += [lt.x, lt.h_prev, lt.Wx_x, lt.Wh_h, lt.a, lt.h, *lt.gates.values()]
+            arrays += [a for a in (lt.c_prev, lt.c) if a is not None]
+    return sum(a.nbytes for a in arrays)
 
 
-SPECS = Shared(256)
+BUILDS = Shared(48, budget=400 * 2**20, weigh=explored_bytes)   # the largest allowed run holds ~100 MB
+SPECS = Shared(256, budget=200 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
 
 
 def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored) -> tuple[dict, ...]:
