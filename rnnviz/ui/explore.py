@@ -101,13 +101,13 @@ def stepper(T: int) -> None:
     def move(delta: int) -> None:
         session.put("t", min(max(session.get("t", 0) + delta, 0), T - 1))
 
-    c1, c2, c3 = st.columns([1, 1, 10], vertical_alignment="bottom")
-    c1.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, width="stretch")
-    c2.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, width="stretch")
+    row = st.container(horizontal=True, vertical_alignment="bottom")   # one block, not three columns
+    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0)
+    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1)
     if T > 1:
-        c3.slider("time step t", 0, T - 1, key="t")
+        row.slider("time step t", 0, T - 1, key="t", width="stretch")
     else:
-        c3.caption("time step t = 0 (the sequence has one step)")
+        row.caption("time step t = 0 (the sequence has one step)")
 
 
 def inspect_selectors(ex: Explored) -> None:
