@@ -106,6 +106,14 @@ def test_every_control_changes_the_run():
     assert "(4, 1, 12)" in " ".join(str(d.value.to_dict()) for d in at.dataframe)   # h_n (L·D, B, H)
 
 
+def test_locked_input_size_follows_the_vocabulary():
+    at = new_app()
+    assert at.number_input(key="_I_locked").value == 4                  # hello: h, e, l, o
+    at.text_area(key="text").set_value("안녕 world").run()
+    no_exception(at)
+    assert at.number_input(key="_I_locked").value == len(engine(text="안녕 world").vocab) == 8
+
+
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_every_preset_runs(name):
     at = new_app()
