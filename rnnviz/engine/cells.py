@@ -46,24 +46,36 @@ def lstm_step(gi, gh, h_prev, c_prev):
     return h, c, a, {"i": i, "f": f, "g": g, "o": o}
 
 
-def lstm_step_into(a, act, c_prev, c, h):
-    """lstm_step written into the trace's own rows, with no temporaries kept (the engine's loop uses it).
+def lstm_loop(gi, WhT, b_hh, h, c, order, Wh_h, a, act, cs, hs):
+    """The LSTM over time, written into the trace's own arrays with no temporaries kept (the engine uses it).
 
-    a (B, 4H): the summed pre-activations; act (B, 4H) receives i, f, g, o; c and h receive c_t and h_t.
-    Same arithmetic as lstm_step, so the same numbers: σ is applied to all four blocks at once, then g's
-    block is overwritten with tanh.
+    gi (T, B, 4H) = Wx·x_t + b_ih for every t; WhT (H, 4H); h, c (B, H) the initial state; order: the steps in
+    the order they run. Fills Wh_h (T, B, 4H), a = gi + (Wh·h_prev + b_hh), act (T, B, 4H) with i, f, g, o, and
+    cs, hs (T, B, H) with c_t, h_t. The same arithmetic as lstm_step, so the same numbers: σ is applied to all
+    four blocks at once as sigmoid() computes it, (1 + tanh(a/2)) / 2, then g's block is overwritten with tanh.
     """
-    H = c.shape[-1]
-    np.multiply(a, 0.5, out=act)                     # σ(a) = (1 + tanh(a/2)) / 2, as sigmoid() computes it
-    np.tanh(act, out=act)
-    act += 1.0
-    act *= 0.5
-    np.tanh(a[:, 2 * H:3 * H], out=act[:, 2 * H:3 * H])
-    i, f, g, o = act[:, :H], act[:, H:2 * H], act[:, 2 * H:3 * H], act[:, 3 * H:]
-    np.multiply(f, c_prev, out=c)                    # c_t = f·c_prev + i·g
-    c += i * g
-    np.tanh(c, out=h)                                # h_t = o·tanh(c_t)
-    h *= o
+    H = h.shape[-1]
+    gh, ig = np.empty(a.shape[1:], a.dtype), np.empty(h.shape, a.dtype)
+    half, one = np.array(0.5, a.dtype), np.array(1.0, a.dtype)         # 0-d arrays: no scalar conversion per call
+    i, f, g, o = (act[..., k * H:(k + 1) * H] for k in range(4))
+    steps = list(zip(gi, Wh_h, a, act, a[..., 2 * H:3 * H], i, f, g, o, cs, hs))   # every step's views, made at once
+    add, mul, tanh, dot = np.add, np.multiply, np.tanh, np.dot      # outputs passed by position: the cheapest call
+    for t in order:
+        gi_t, whh, at, act_t, a_g, i_t, f_t, g_t, o_t, ct, ht = steps[t]
+        dot(h, WhT, whh)                             # Wh·h_prev
+        add(whh, b_hh, gh)
+        add(gi_t, gh, at)                            # a_t = (Wx·x_t + b_ih) + (Wh·h_prev + b_hh)
+        mul(at, half, act_t)                         # i, f, o = σ(a) = (1 + tanh(a/2)) / 2
+        tanh(act_t, act_t)
+        add(act_t, one, act_t)
+        mul(act_t, half, act_t)
+        tanh(a_g, g_t)                               # g = tanh(a_g)
+        mul(f_t, c, ct)                              # c_t = f·c_prev + i·g
+        mul(i_t, g_t, ig)
+        add(ct, ig, ct)
+        tanh(ct, ht)                                 # h_t = o·tanh(c_t)
+        mul(ht, o_t, ht)
+        h, c = ht, ct
 
 
 def lstm_step_back(dh, dc_next, gates, c_prev, c):

@@ -211,14 +211,11 @@ class Network:
         if self.cell == "lstm":                           # the same equations, written into the trace in place
             acts = np.empty((T, B, GH), self.dtype)
             gates = {g: acts[..., k * H:(k + 1) * H] for k, g in enumerate("ifgo")}
-            gh = np.empty((B, GH), self.dtype)
-            for t in order:
-                h_prev[t], c_prev[t] = h, c
-                np.matmul(h, WhT, out=Wh_h[t])
-                np.add(Wh_h[t], b_hh, out=gh)
-                np.add(gi[t], gh, out=a[t])
-                cells.lstm_step_into(a[t], acts[t], c, cs[t], hs[t])
-                h, c = hs[t], cs[t]
+            cells.lstm_loop(gi, WhT, b_hh, h, c, order, Wh_h, a, acts, cs, hs)
+            if reverse:                                   # h_prev[t]: the state the step at t started from
+                h_prev[-1], c_prev[-1], h_prev[:-1], c_prev[:-1] = h, c, hs[1:], cs[1:]
+            else:
+                h_prev[0], c_prev[0], h_prev[1:], c_prev[1:] = h, c, hs[:-1], cs[:-1]
             return LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=h_prev, Wx_x=Wx_x,
                               Wh_h=Wh_h, b_ih=b_ih, b_hh=b_hh, a=a, h=hs, gates=gates, c_prev=c_prev, c=cs)
         for t in order:
