@@ -46,6 +46,7 @@ bench: $(STAMP) chromium
 	$(PY) bench/engine.py
 	$(PY) bench/latency.py
 	$(PY) bench/train.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts
