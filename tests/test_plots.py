@@ -112,3 +112,11 @@ def test_hand_written_specs_are_valid_plotly():
         fig = go.Figure(s)                 # raises on any invalid property
         assert fig.data
     assert len(go.Figure(spec).frames) == 11
+
+
+def test_training_curves_show_a_run_of_one_step():
+    from rnnviz.plots import train as train_plots
+    short = train_plots.curves_spec({"a": ([1], [1.6], [0.2])})
+    assert all("markers" in trace["mode"] for trace in short["data"])      # one point is drawn as a dot
+    long = train_plots.curves_spec({"a": (list(range(500)), [1.0] * 500, [0.5] * 500)})
+    assert all(trace["mode"] == "lines" for trace in long["data"])

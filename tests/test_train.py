@@ -120,7 +120,8 @@ def test_huge_learning_rate_stops_with_a_message_and_keeps_good_weights(optimize
     for p in trainer.model.parameters():
         assert torch.isfinite(p).all()
     # the kept weights are those that gave the last sane loss: the untouched start here
-    assert events[-1].step == 2
+    assert "try 0.1 or smaller" in events[-1].message                    # the lesson's rate, not 1e6 / 10
+    assert events[-1].step == 2 and f"step 1's loss ({events[0].loss:.4g})" in events[-1].message
     for k, v in trainer.model.state_dict().items():
         torch.testing.assert_close(v, before[k])
 
@@ -290,7 +291,8 @@ def test_nan_gradient_on_the_last_step_is_caught_too():
     trainer = Trainer(Settings(task="apple", steps=8))
     poison_gradient_at(trainer, 7)
     events = list(trainer.events())
-    assert events[-1].status == "nan" and events[-1].step == 8 and "after step 7" in events[-1].message
+    assert events[-1].status == "nan" and events[-1].step == 8
+    assert "step 8's loss" in events[-1].message
     assert all(torch.isfinite(p).all() for p in trainer.model.parameters())
 
 

@@ -13,14 +13,18 @@ from .theme import CATEGORICAL, SEQUENTIAL, layout_base
 AXIS = dict(showgrid=True, gridcolor="#e9ecef", zeroline=False)
 
 
+FEW_POINTS = 40
+
+
 def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], present=False) -> dict:
     """Loss (left) and accuracy (right) against step, one colour per run."""
     data = []
     for k, (name, (steps, loss, acc)) in enumerate(runs.items()):
         line = dict(color=CATEGORICAL[k % len(CATEGORICAL)], width=2)
-        data.append(dict(type="scatter", x=list(steps), y=list(loss), name=name, mode="lines", line=line,
+        mode = "lines+markers" if len(steps) <= FEW_POINTS else "lines"   # a run of one step is a dot, not nothing
+        data.append(dict(type="scatter", x=list(steps), y=list(loss), name=name, mode=mode, line=line,
                          legendgroup=name, hovertemplate="step %{x}<br>loss %{y:.4f}<extra>" + name + "</extra>"))
-        data.append(dict(type="scatter", x=list(steps), y=list(acc), name=name, mode="lines", line=line,
+        data.append(dict(type="scatter", x=list(steps), y=list(acc), name=name, mode=mode, line=line,
                          legendgroup=name, showlegend=False, xaxis="x2", yaxis="y2",
                          hovertemplate="step %{x}<br>accuracy %{y:.1%}<extra>" + name + "</extra>"))
     layout = layout_base("training curves", present)

@@ -111,6 +111,7 @@ class Trainer:
         self.lock = threading.Lock()   # held while weights change, so snapshots are consistent
         self.first_loss: float | None = None
         self.last_good: list[torch.Tensor] | None = None   # parameters that last gave a sane loss
+        self.last_good_loss = float("nan")                   # ... and that loss
         # Two preallocated copies of the parameters, used in turn: "before this step" and "last good".
         self._copies = [[torch.empty_like(p) for p in self.params] for _ in range(2)]
         self.trained_seconds = 0.0     # training time since the last gradient diagnostic
@@ -165,16 +166,16 @@ class Trainer:
                     self.first_loss = value
                 if not math.isfinite(value) or value > DIVERGED * max(self.first_loss, 1.0):
                     self._restore(self.last_good or good)
-                    yield self._nan_event(value, kept_after=max(self.step - 1, 0))
+                    yield self._nan_event(value, kept_step=self.step, kept_loss=self.last_good_loss)
                     return
-                self.last_good = good
+                self.last_good, self.last_good_loss = good, value
                 if s.clip > 0:
                     torch.nn.utils.clip_grad_norm_(self.params, s.clip)
                 norms = self._grad_norms() if want_grads else None
                 self.optimizer.step()
                 if self.step == s.steps - 1 and not finite(self.params):
                     self._restore(good)
-                    yield self._nan_event(float("inf"), kept_after=self.step)
+                    yield self._nan_event(float("inf"), kept_step=self.step + 1, kept_loss=value)
                     return
             self.step += 1
             self.trained_seconds += time.perf_counter() - started
@@ -201,15 +202,20 @@ class Trainer:
             prediction, target = task.decode(pred[0]), task.decode(targets[0])
         return Event(self.step, self.settings.steps, loss, float(correct), prediction, target, norms)
 
-    def _nan_event(self, loss: float, kept_after: int) -> Event:
+    def _nan_event(self, loss: float, kept_step: int, kept_loss: float) -> Event:
+        """kept_step: the step (counted from 1) whose loss the kept weights gave; 0 for the initial weights."""
         lr = self.settings.lr
+        usual = (self.task.defaults or {}).get("lr")          # the preset's own rate, where it is smaller
+        suggestion = min(lr / 10, usual) if usual else lr / 10
+        kept = (f"those that gave step {kept_step}'s loss ({kept_loss:.4g})" if kept_step
+                else "the initial ones")
         what = (f"the loss became {loss:g}, not a finite number" if not math.isfinite(loss) else
                 f"the loss jumped to {loss:,.4g}, over {DIVERGED}× where it started ({self.first_loss:.4g})")
         return Event(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan", message=(
             f"Training stopped at step {self.step + 1}: {what}. "
             f"The likely cause is the learning rate ({lr:g}), which is too large for this model: "
-            f"try {lr / 10:g} or smaller, or turn on gradient clipping. "
-            f"The last good weights (after step {kept_after}) are kept."))
+            f"try {suggestion:g} or smaller, or turn on gradient clipping. "
+            f"The last good weights are kept: {kept}."))
 
     def _grad_norms(self) -> np.ndarray:
         """‖dL/dh_t‖ for every t of the batch's first sequence, through the engine's backward pass,

@@ -157,7 +157,7 @@ def view() -> None:
     c = st.columns(5)
     c[0].button("▶ Start", on_click=start, type="primary", width="stretch", key="tr_start")
     c[1].button("■ Stop", on_click=stop, disabled=not active, width="stretch", key="tr_stop")
-    c[2].button("⏵ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
+    c[2].button("▷ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
     c[3].button("↺ Reset", on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
     c[4].button("Compare RNN · LSTM · GRU", on_click=compare, width="stretch", key="tr_compare",
                 help="train the same task with each cell, side by side")

@@ -70,9 +70,11 @@ def settle(page, timeout=60_000):
     page.wait_for_timeout(300)
 
 
-def shot(page, name):
+def shot(page, name, full_page=True):
+    """A screenshot for a person to look at. full_page=False while charts are live: a full-page capture resizes
+    the viewport, and plotly redraws its charts for the new size, so they come out blank."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def no_exception(page):

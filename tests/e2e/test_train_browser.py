@@ -22,16 +22,16 @@ def test_live_training_grows_the_chart(server, page):
     page.get_by_role("button", name="▶ Start").click()
     page.wait_for_function(f"({POINTS})() > 5", timeout=30_000)
     first = page.evaluate(POINTS)
-    shot(page, "train-live-1")
+    shot(page, "train-live-1", full_page=False)
     page.wait_for_timeout(1500)
     second = page.evaluate(POINTS)
-    shot(page, "train-live-2")
+    shot(page, "train-live-2", full_page=False)
     assert second > first, (first, second)
     page.get_by_role("button", name="■ Stop").click()
     page.wait_for_function("() => document.body.innerText.includes('stopped: step')", timeout=30_000)
     settle(page)
     no_exception(page)
-    assert page.get_by_role("button", name="⏵ Resume").is_enabled()
+    assert page.get_by_role("button", name="▷ Resume").is_enabled()
 
 
 def test_bad_upload_is_refused(server, page, tmp_path):
