@@ -71,6 +71,21 @@ def split_rows(config: Config) -> list[list[str]]:
     return rows
 
 
+def out_of_range_notes(config: Config, given) -> list[str]:
+    """Notes for what a link asks to inspect beyond its own text and network (the view clamps it)."""
+    try:
+        rows = split_rows(config)
+    except ValueError:
+        return []                                   # the text itself gets its own message
+    T, B = len(rows[0]), len(rows)
+    limits = {"t": (T - 1, "time step t", f"the text has {T} token{'s' * (T != 1)}"),
+              "row": (B - 1, "batch row", f"the batch has {B} row{'s' * (B != 1)}"),
+              "layer": (config.L - 1, "layer", f"the network has {config.L} layer{'s' * (config.L != 1)}"),
+              "dir": (1 if config.bi else 0, "direction", "the network is not bidirectional")}
+    return [f"The link asks for {name} {getattr(config, key)}, but {why}; showing {name} {top}."
+            for key, (top, name, why) in limits.items() if key in given and getattr(config, key) > top]
+
+
 def softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)

@@ -106,9 +106,20 @@ def test_every_control_changes_the_run():
     assert "(4, 1, 12)" in " ".join(str(d.value.to_dict()) for d in at.dataframe)   # h_n (L·D, B, H)
 
 
+def test_output_tab_turns_the_output_layer_on():
+    at = open_tab(new_app(), "Output layer")
+    at.button(key="out_on").click().run()
+    no_exception(at)
+    assert at.toggle(key="out").value is True
+    probs = engine(out=True).probs[0]
+    fig = figure_titled(at, "many-to-many")
+    np.testing.assert_allclose(decode(fig["data"][0]["z"]).astype(float), probs.T, atol=1e-6)
+
+
 def test_locked_input_size_follows_the_vocabulary():
     at = new_app()
-    assert at.number_input(key="_I_locked").value == 4                  # hello: h, e, l, o
+    locked = at.number_input(key="_I_locked")
+    assert locked.value == 4 and isinstance(locked.value, int)          # hello: h, e, l, o; shown as "4", not "4.00"
     at.text_area(key="text").set_value("안녕 world").run()
     no_exception(at)
     assert at.number_input(key="_I_locked").value == len(engine(text="안녕 world").vocab) == 8
@@ -177,7 +188,8 @@ def test_page_writes_the_settings_into_the_url():
     ({"H": "100000"}, "Hidden size must be between 1 and 256; 100000 was changed to 256"),
     ({"L": "many"}, "Ignored layers “many” from the link: not a number"),
     ({"cell": "<script>alert(1)</script>"}, "Ignored cell “<script>alert(1)</script>”"),
-    ({"t": "99"}, None),            # clamped silently to the last step of the text
+    ({"t": "99"}, "The link asks for time step t 99, but the text has 5 tokens; showing time step t 4"),
+    ({"layer": "3"}, "The link asks for layer 3, but the network has 1 layer; showing layer 0"),
     ({"scale": "nan"}, "Ignored weight scale nan"),
     ({"bi": "maybe"}, "Ignored bidirectional “maybe” from the link"),
 ])
@@ -185,10 +197,8 @@ def test_bad_link_values_give_a_note_and_a_working_page(query, message):
     at = new_app(**query)
     no_exception(at)
     assert figure_titled(at, "the step at t")
-    if message:
-        assert message in texts(at)
-    else:
-        assert at.slider(key="t").value == 4
+    assert message in texts(at)
+    assert at.slider(key="t").value == (4 if "t" in query else 0)
 
 
 @pytest.mark.parametrize("text, message", [

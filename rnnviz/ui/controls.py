@@ -28,7 +28,7 @@ def model_controls(vocab_size: int | None) -> None:
     onehot = session.get("enc") == "onehot"
     if onehot:
         session.put("_I_locked", vocab_size or 1)    # set each run: a keyed widget keeps its first value=
-        sb.number_input("Input size I", disabled=True, key="_I_locked",
+        sb.number_input("Input size I", min_value=1, step=1, disabled=True, key="_I_locked",
                         help="locked: with one-hot encoding the input size is the vocabulary size")
         sb.caption(f"One-hot: input size = vocabulary size = {vocab_size or '?'}, one slot per distinct token.")
     else:

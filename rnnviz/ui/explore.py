@@ -114,15 +114,15 @@ def inspect_selectors(ex: Explored) -> None:
     c = ex.config
     if ex.B == 1 and c.L == 1 and not c.bi:
         return                                  # nothing to choose: no empty columns to send on every t-move
-    cols = st.columns(3)
+    cols = iter(st.columns(3))                  # filled from the left: no gap where a selector is not needed
     if ex.B > 1:
-        cols[0].selectbox("Batch row", list(range(ex.B)), key="row",
-                          format_func=lambda b: f"{b}: {''.join(label(t) for t in ex.rows[b])[:30]}")
+        next(cols).selectbox("Batch row", list(range(ex.B)), key="row",
+                             format_func=lambda b: f"{b}: {''.join(label(t) for t in ex.rows[b])[:30]}")
     if c.L > 1:
-        cols[1].selectbox("Layer", list(range(c.L)), key="layer")
+        next(cols).selectbox("Layer", list(range(c.L)), key="layer")
     if c.bi:
-        cols[2].radio("Direction", [0, 1], key="dir", horizontal=True,
-                      format_func=lambda d: "forward →" if d == 0 else "← backward")
+        next(cols).radio("Direction", [0, 1], key="dir", horizontal=True,
+                         format_func=lambda d: "forward →" if d == 0 else "← backward")
 
 
 PANELS = ["The step", "Heatmaps", "Output layer", "Hidden-state path", "Shapes & PyTorch code"]
@@ -193,7 +193,9 @@ def step_table(ex: Explored) -> None:
 def output_panel(ex: Explored, present: bool) -> None:
     c = ex.config
     if not c.out:
-        st.info("Turn on “Output layer” in the sidebar to add a linear layer and softmax over the vocabulary.")
+        st.info("The output layer is off: turn on “Output layer” in the sidebar, or here, to add a linear layer "
+                "and softmax over the vocabulary.")
+        st.button("Turn on the output layer", on_click=session.put, args=("out", True), key="out_on")
         return
     st.caption("W_out (V × D·H) and b_out are " + ("trained." if ex.trained else
                f"random (seed {c.seed + 2}): an untrained network spreads its probability almost evenly."))

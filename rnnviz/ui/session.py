@@ -5,6 +5,7 @@ from dataclasses import asdict, fields
 
 import streamlit as st
 
+from ..pipeline import out_of_range_notes
 from ..state import Config
 
 _URL_LOADED = "_url_loaded"
@@ -16,6 +17,7 @@ def start() -> list[str]:
     if not ss.get(_URL_LOADED):
         raw = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
         config, notes = Config.from_query(raw)
+        notes += out_of_range_notes(config, given=raw)
         for k, v in asdict(config).items():
             ss[k] = v
         ss["_link_notes"] = notes
