@@ -47,7 +47,7 @@ def grad_heatmap_spec(steps: list[int], norms: np.ndarray, tokens: list[str] | N
         else list(range(norms.shape[1]))
     top = float(logn.max())
     data = [dict(type="heatmap", z=logn.tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
-                 zmin=max(top - 12, float(logn.min())), colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖")),
+                 zmin=max(top - 12, float(logn.min())), colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖", side="right"), thickness=14),
                  customdata=norms.tolist(),
                  hovertemplate="step %{y}, t %{x}<br>‖dL/dh_t‖ = %{customdata:.3g}<extra></extra>")]
     layout = layout_base(title, present)
