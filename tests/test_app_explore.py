@@ -277,3 +277,16 @@ def test_every_tab_opens_and_follows_t(cell):
     from rnnviz.pipeline import pca_2d
     coords, _ = pca_2d(ex.trace.layers[0][0].h[:, 0])
     np.testing.assert_allclose([decode(ring["x"])[0], decode(ring["y"])[0]], coords[4], atol=1e-5)
+
+
+@pytest.mark.parametrize("t", [61, 130, 286])
+def test_steps_past_the_first_animation_window_show(t):
+    text = "the cat sat on the mat. " * 12                                    # T = 287: several windows of Play
+    at = new_app(text=text, t=str(t))
+    no_exception(at)
+    lt = engine(text=text).trace.layers[0][0]
+    cols = step_columns(figure_titled(at, f"the step at t = {t} "))
+    np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[t, 0], atol=1e-6)
+    at.button[0 if t == lt.h.shape[0] - 1 else 1].click().run()             # ◀ prev at the end, else next ▶
+    no_exception(at)
+    assert at.slider(key="t").value in (t - 1, t + 1)

@@ -120,3 +120,42 @@ def test_training_curves_show_a_run_of_one_step():
     assert all("markers" in trace["mode"] for trace in short["data"])      # one point is drawn as a dot
     long = train_plots.curves_spec({"a": (list(range(500)), [1.0] * 500, [0.5] * 500)})
     assert all(trace["mode"] == "lines" for trace in long["data"])
+
+
+@pytest.mark.parametrize("H, I, present", [(8, 4, False), (8, 14, False), (16, 16, False), (16, 3, True)])
+def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
+    from rnnviz.plots.theme import look
+    ex = build(Config(text="abcdefghijklmnopqrstuvwxyz"[:I], H=H))
+    lt = ex.trace.layers[0][0]
+    spec = step.step_spec(lt, ex.network, ex.rows[0], 0, 0, present)
+    layout = spec["layout"]
+    top = layout["yaxis"]["domain"]
+    top_px = (layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]) * (top[1] - top[0])
+    rows = max(H, I)
+    assert spec["data"][0]["texttemplate"]                       # the numbers are shown ...
+    assert top_px / rows >= look(present).cell_text_size + 4    # ... in rows tall enough to hold them
+
+
+def test_step_figure_drops_cell_numbers_when_rows_are_many():
+    ex = build(Config(text="hello", H=20))
+    spec = step.step_spec(ex.trace.layers[0][0], ex.network, ex.rows[0], 0, 0)
+    assert not spec["data"][0]["texttemplate"] and spec["data"][0]["hovertemplate"]
+
+
+@pytest.mark.parametrize("T", [1, 50, 120, 121, 200, 539, 2000])
+def test_every_step_shares_its_window_with_the_anchor_of_that_window(T):
+    for t in range(T):
+        anchor = step.frame_anchor(T, t)
+        assert step.frame_window(T, anchor) == step.frame_window(T, t)
+        assert t in step.frame_window(T, t)
+
+
+def test_a_long_text_shows_every_step_from_the_cached_animation():
+    """Steps past the first window (t >= 60 of a text longer than the animation) come out of the shared figure."""
+    ex = build(Config(text="the cat sat on the mat. " * 12))          # T = 288
+    lt = ex.trace.layers[0][0]
+    for t in (0, 59, 60, 61, 119, 120, 130, 200, 227, 228, ex.T - 1):
+        spec = step.step_spec(lt, ex.network, ex.rows[0], 0, step.frame_anchor(ex.T, t))
+        shown = step.show_step(spec, lt, ex.network, 0, t)
+        assert shown["layout"]["title"]["text"].startswith(f"the step at t = {t} ")
+        np.testing.assert_allclose(decode(shown["data"][-2]["z"]).ravel(), lt.h[t, 0], atol=1e-6)

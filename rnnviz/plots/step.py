@@ -43,11 +43,26 @@ def typed_array(a: np.ndarray) -> dict:
 
 
 def frame_window(T: int, t: int, max_frames: int = MAX_FRAMES) -> range:
-    """The steps the animation covers: all of them, or a window of max_frames that contains t."""
+    """The steps the animation covers: all of them, or a window of max_frames that contains t.
+
+    Windows start at multiples of max_frames / 2 (the last one ends at T), so t has at least half a window
+    of steps ahead to Play through, and the same figure serves half a window of t-moves."""
     if T <= max_frames:
         return range(T)
-    start = max(0, min(t - max_frames // 2, T - max_frames))
+    half = max_frames // 2
+    start = min(t // half * half, T - max_frames)
     return range(start, start + max_frames)
+
+
+def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
+    """One step of t's window whose own window is the same: every t of a window shares one animated figure."""
+    window = frame_window(T, t, max_frames)
+    last = T - 1 if window.stop == T else window.start + max_frames // 2 - 1
+    return window.start if len(window) == T else last
+
+
+TEXT_ROWS = 16
+TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as subplot_grid() places it
 
 
 def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
@@ -75,7 +90,8 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     T, H = lt.h.shape[0], lt.h.shape[-1]
     lk = look(present)
     zmax = symmetric_range(*[v for _, v in cols])
-    show_text = max(max(v.shape[1], 1) for _, v in cols) <= 24
+    rows = max(max(v.shape[1], 1) for _, v in cols)
+    show_text = rows <= TEXT_ROWS                       # numbers in the cells while they fit; hover always has them
     t = min(t, T - 1)
     window = frame_window(T, t)
     tops, top_y, bottom_y = subplot_grid(k)
@@ -111,8 +127,12 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     def title(step: int) -> str:
         return f"the step at t = {step} (token {label(tokens[step])!r}), layer {lt.layer}, {direction}batch row {row}"
 
-    layout = layout_base(title(t), present, height=lk.step_height + 140)
-    layout["margin"] = dict(l=60, r=20, t=110, b=150)
+    margin = dict(l=60, r=20, t=110, b=150)
+    # Tall enough that every row of the tallest column holds its number: the top row of plots gets TOP_SHARE of
+    # the plot area (subplot_grid's defaults).
+    needed = rows * (lk.cell_text_size + 6) / TOP_SHARE if show_text else 0
+    layout = layout_base(title(t), present, height=round(max(lk.step_height - 120, needed) + margin["t"] + margin["b"]))
+    layout["margin"] = margin
     layout["shapes"] = marks(t)
     for c in range(1, k + 1):
         layout["xaxis" + axis(c)] = dict(domain=tops[c - 1], anchor="y" + axis(c), showticklabels=False)
@@ -127,7 +147,8 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     if len(window) < T:
         layout["annotations"].append(dict(
             text=f"▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t to see others",
-            showarrow=False, xref="paper", yref="paper", x=1, y=1.12, xanchor="right", font=dict(size=11)))
+            showarrow=False, xref="paper", yref="paper", x=1, y=1, yanchor="bottom", yshift=52, xanchor="right",
+            font=dict(size=11)))                        # above the two-line column names
     play = dict(label="▶ Play", method="animate",
                 args=[None, dict(frame=dict(duration=700, redraw=True), transition=dict(duration=0),
                                  fromcurrent=True, mode="immediate")])

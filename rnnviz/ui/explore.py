@@ -92,7 +92,7 @@ def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict,
 def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
     """The cached specs of a panel; they do not depend on t (the step figure: on t's animation window)."""
     c = ex.config
-    t = step.frame_window(ex.T, c.t).start if kind == "step" else 0
+    t = step.frame_anchor(ex.T, c.t) if kind == "step" else 0
     return specs(kind, replace(c, t=t), weights_id(session.get("explore_weights")), present, ex)
 
 

@@ -83,3 +83,24 @@ def test_presentation_mode(server, page):
     settle(page)
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") > size
     shot(page, "explore-presentation")
+
+
+def test_long_mixed_script_text_is_capped_and_drawn(server, page):
+    """10,000 characters of Hangul, emoji, right-to-left and invisible characters: a cap message, a working view."""
+    page.goto(server)
+    settle(page)
+    piece = "안녕 👩‍👩‍👧 שלום مرحبا e\u0301\u200b\u0007 "
+    text = (piece * (10_000 // len(piece) + 1))[:10_000]
+    box = page.get_by_role("textbox", name="Text")
+    box.fill(text)
+    box.press("Control+Enter")
+    settle(page)
+    no_exception(page)
+    body = page.locator("body").inner_text()
+    assert "The text was 10,000 characters long; only the first 2,000 are used." in body
+    assert page.locator("[data-testid=stPlotlyChart]").count() > 0
+    page.get_by_role("button", name="next ▶").click()
+    settle(page)
+    no_exception(page)
+    assert "t = 1, token: 녕" in page.locator("body").inner_text()
+    shot(page, "explore-long-mixed-text")
