@@ -53,6 +53,19 @@ class Explored:
     def B(self) -> int:
         return self.X.shape[0]
 
+    def overflow(self) -> str:
+        """"" when every value of the run is finite; else a message saying where it overflowed and why."""
+        bad = [(int(np.argmax(~np.isfinite(lt.h).all(axis=(1, 2)))), lt.layer)
+               for layer in self.trace.layers for lt in layer if not np.isfinite(lt.h).all()]
+        if not bad:
+            return ""
+        t, layer = min(bad)
+        why = ("ReLU has no upper bound, so with these weights h_t grows at every step until float32 "
+               "(largest value about 3.4e38) overflows; tanh would saturate at ±1 instead"
+               if self.config.cell == "rnn_relu" else "the weights are too large for float32")
+        return (f"The hidden state overflows at t = {t} (layer {layer}): {why}. From there on the values are "
+                "infinite or NaN, shown as blank cells. Lower the weight scale, or choose another cell.")
+
 
 def split_rows(config: Config) -> list[list[str]]:
     """Tokens per batch row: one row, or one per non-empty line when `batch` is on."""
@@ -138,7 +151,8 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
         if getattr(config, key) > top:
             config = replace(config, **{key: top})
     x_module = X if config.bf else X.swapaxes(0, 1)
-    trace = net.forward(x_module)
+    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported on the page (Explored.overflow)
+        trace = net.forward(x_module)
 
     if weights is not None and weights.W_out is not None:
         W_out, b_out = weights.W_out, weights.b_out
@@ -148,7 +162,8 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
         W_out = rng.uniform(-k, k, (V, net.D * net.hidden_size)).astype(np.float32)
         b_out = rng.uniform(-k, k, V).astype(np.float32)
     top = trace.hidden_states(-1).swapaxes(0, 1)               # (B, T, D·H)
-    probs = softmax(top @ W_out.T + b_out)
+    with np.errstate(over="ignore", invalid="ignore"):
+        probs = softmax(top @ W_out.T + b_out)
     return Explored(config=config, rows=rows, vocab=vocab, ids=ids, X=X, x_module=x_module, network=net,
                     trace=trace, W_out=W_out, b_out=b_out, probs=probs, notes=notes,
                     trained=weights.name if weights is not None else "")
@@ -156,6 +171,8 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
 
 def pca_2d(h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(T, H) hidden states -> ((T, 2) coordinates on the top two principal axes, explained variance ratios)."""
+    if not np.isfinite(h).all():
+        raise ValueError("the hidden states overflow (infinite or NaN), so they have no 2-D projection")
     centred = h - h.mean(axis=0)
     if h.shape[0] < 2 or not np.any(centred):
         return np.zeros((h.shape[0], 2)), np.zeros(2)

@@ -290,3 +290,19 @@ def test_steps_past_the_first_animation_window_show(t):
     at.button[0 if t == lt.h.shape[0] - 1 else 1].click().run()             # ◀ prev at the end, else next ▶
     no_exception(at)
     assert at.slider(key="t").value in (t - 1, t + 1)
+
+
+def test_relu_overflow_is_explained_and_every_tab_still_draws():
+    """ReLU with the lesson's U[0,1) weights grows without bound: float32 overflows, and the page says why."""
+    text = "the cat sat on the mat. " * 10
+    ex = engine(text=text, cell="rnn_relu", init="uniform", H=16)
+    assert not np.isfinite(ex.trace.layers[0][0].h).all()                 # the premise: the run really overflows
+    at = new_app(text=text, cell="rnn_relu", init="uniform", H="16", t="200")
+    no_exception(at)
+    assert "The hidden state overflows at t = " in texts(at) and "ReLU has no upper bound" in texts(at)
+    for tab in ["Heatmaps", "Output layer", "Hidden-state path", "Shapes & PyTorch code"]:
+        at = open_tab(at, tab)
+        no_exception(at)
+        if tab == "Hidden-state path":                                      # it says why it is empty
+            assert "No path to draw: the hidden states overflow" in texts(at)
+    assert not engine(text="hello").overflow()

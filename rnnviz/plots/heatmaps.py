@@ -12,7 +12,8 @@ from .theme import DIVERGING, base_layout, look
 
 def symmetric_range(*arrays) -> float:
     """One range for the whole figure: ±max|value| (at least a small epsilon), so colour means the same everywhere."""
-    m = max((float(np.nanmax(np.abs(a))) for a in arrays if np.size(a)), default=0.0)
+    finite = [np.abs(a[np.isfinite(a)]) for a in map(np.asarray, arrays)]     # overflowed values get no say
+    m = max((float(f.max()) for f in finite if f.size), default=0.0)
     return m if m > 0 else 1e-6
 
 

@@ -134,6 +134,9 @@ def draw(ex: Explored, present: bool) -> None:
         st.info(session.literal(f"Stepping through the trained weights “{ex.trained}”. Model settings come from them."))
     for note in ex.notes:
         st.caption(session.literal(note))
+    overflow = ex.overflow()
+    if overflow:
+        st.warning(session.literal(overflow))
     moving_view(ex, present)
     downloads(ex)
 
@@ -171,8 +174,11 @@ def moving_view(ex: Explored, present: bool) -> None:
             output_panel(ex, present)
     if tabs["Hidden-state path"].open:
         with tabs["Hidden-state path"]:
-            spec, = panel_specs("path", ex, present)
-            chart(marks.with_path_point(spec, c.t), "path_chart")
+            try:
+                spec, = panel_specs("path", ex, present)
+                chart(marks.with_path_point(spec, c.t), "path_chart")
+            except ValueError as e:
+                st.info(f"No path to draw: {e}.")
     if tabs["Shapes & PyTorch code"].open:
         with tabs["Shapes & PyTorch code"]:
             torch_panel(ex)
