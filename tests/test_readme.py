@@ -16,7 +16,8 @@ def python_blocks() -> list[str]:
 
 def test_the_readme_has_its_two_notebook_examples():
     blocks = python_blocks()
-    assert len(blocks) == 2 and "from_torch" in blocks[0] and "from rnnviz.train import run" in blocks[1]
+    assert len(blocks) == 3 and "from_torch" in blocks[0] and "rnnviz.notebook" in blocks[1]
+    assert "from rnnviz.train import run" in blocks[2]
 
 
 def test_engine_example_runs_and_matches_torch():
@@ -36,7 +37,18 @@ def test_engine_example_runs_and_matches_torch():
 def test_training_example_prints_the_lesson_coming_true():
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(python_blocks()[1], {})                    # noqa: S102
+        exec(python_blocks()[2], {})                    # noqa: S102
     lines = printed.getvalue().splitlines()
     assert len(lines) == 100 and lines[-1].split()[0] == "100"
     assert lines[-1].split()[-1] == "pple!"             # step, loss, accuracy, prediction
+
+
+def test_figures_example_runs_and_draws_the_apps_figures():
+    scope: dict = {}
+    exec(python_blocks()[1], scope)                     # noqa: S102
+    lab = scope["lab"]
+    assert lab.step(2).layout.title.text.startswith("the step at t = 2 ")
+    assert len(scope["maps"]) == 7                      # X, h_t, c_t and the four gates of an LSTM
+    weights, outputs, path = scope["more"]
+    assert len(weights) == 3 and len(outputs) == 2 and path.data
+    assert "nn.LSTM" in scope["code"]

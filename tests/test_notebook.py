@@ -1,0 +1,53 @@
+"""The Explore figures in a notebook: the same engine numbers, with settings checked like the app's."""
+import numpy as np
+import pytest
+from apptest_helpers import decode
+
+from rnnviz.notebook import explore
+from rnnviz.pipeline import build
+from rnnviz.state import Config
+
+
+def test_step_figure_shows_the_engines_numbers_at_t():
+    lab = explore("hello", cell="lstm", H=8)
+    fig = lab.step(2).to_plotly_json()
+    lt = build(Config(text="hello", cell="lstm", H=8)).trace.layers[0][0]
+    names = [a["text"] for a in fig["layout"]["annotations"]]
+    h = decode(fig["data"][names.index("h_t<br>= o·tanh(c_t)")]["z"]).ravel()
+    np.testing.assert_allclose(h, lt.h[2, 0], atol=1e-6)
+    assert fig["layout"]["title"]["text"].startswith("the step at t = 2 ")
+    assert len(fig["frames"]) == 5                       # ▶ Play over every step
+
+
+def test_every_figure_of_a_stacked_bidirectional_run():
+    lab = explore("hello world", cell="gru", H=4, L=2, bi=True, out=True, tok="word")
+    lt = lab.trace.layers[1][1]
+    maps = lab.heatmaps(t=1, layer=1, direction=1)
+    hidden = next(f for f in maps if f.layout.title.text.startswith("hidden states"))
+    np.testing.assert_allclose(np.asarray(hidden.data[0].z, dtype=float), lt.h[:, 0].T, atol=1e-6)
+    assert [f.layout.title.text.split(" ")[0] for f in lab.weights(layer=1, direction=1)] == ["Wx", "Wh", "b"]
+    probs, last = lab.output(t=1)
+    np.testing.assert_allclose(np.asarray(last.data[0].y, dtype=float), lab.run.probs[0, -1], atol=1e-6)
+    assert lab.path(t=1).data
+    assert ("h_n", (4, 1, 4)) in [(n, tuple(s)) for n, s, _ in lab.shapes()]
+    assert "nn.GRU" in lab.torch_code()
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"H": 0}, "Hidden size must be between 1 and 256"),
+    ({"hidden": 3}, "unknown setting hidden"),
+    ({"cell": "transformer"}, "Ignored cell"),
+])
+def test_a_setting_the_app_would_refuse_raises(settings, message):
+    with pytest.raises(ValueError, match=message):
+        explore("hello", **settings)
+
+
+def test_empty_text_raises_the_apps_message():
+    with pytest.raises(ValueError, match="the text is empty"):
+        explore("   ")
+
+
+def test_a_layer_that_is_not_there_raises():
+    with pytest.raises(ValueError, match="no layer 1"):
+        explore("hello").step(0, layer=1)
