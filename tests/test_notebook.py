@@ -13,7 +13,7 @@ def test_step_figure_shows_the_engines_numbers_at_t():
     fig = lab.step(2).to_plotly_json()
     lt = build(Config(text="hello", cell="lstm", H=8)).trace.layers[0][0]
     names = [a["text"] for a in fig["layout"]["annotations"]]
-    h = decode(fig["data"][names.index("h_t<br>= o·tanh(c_t)")]["z"]).ravel()
+    h = decode(fig["data"][names.index("h_t<br>= o·<br>tanh(c_t)")]["z"]).ravel()
     np.testing.assert_allclose(h, lt.h[2, 0], atol=1e-6)
     assert fig["layout"]["title"]["text"].startswith("the step at t = 2 ")
     assert len(fig["frames"]) == 5                       # ▶ Play over every step

@@ -30,10 +30,10 @@ def step_columns(lt: LayerTrace, net: Network, row: int) -> list[tuple[str, np.n
     if lt.cell == "lstm":
         cp = "c_{t+1}" if lt.reverse else "c_{t−1}"
         return [("x_t", x), (prev, hp), (cp, lt.c_prev[:, row]), ("i<br>= σ(·)", g["i"]), ("f<br>= σ(·)", g["f"]),
-                ("g<br>= tanh(·)", g["g"]), ("o<br>= σ(·)", g["o"]), (f"c_t = f·{cp}<br>+ i·g", lt.c[:, row]),
-                ("h_t<br>= o·tanh(c_t)", h)]
+                ("g<br>= tanh(·)", g["g"]), ("o<br>= σ(·)", g["o"]), (f"c_t<br>= f·{cp}<br>+ i·g", lt.c[:, row]),
+                ("h_t<br>= o·<br>tanh(c_t)", h)]
     return [("x_t", x), (prev, hp), ("r<br>= σ(·)", g["r"]), ("z<br>= σ(·)", g["z"]), ("n<br>= tanh(·)", g["n"]),
-            (f"h_t = (1−z)·n<br>+ z·{prev}", h)]
+            (f"h_t<br>= (1−z)·n<br>+ z·{prev}", h)]
 
 
 def typed_array(a: np.ndarray) -> dict:
@@ -124,10 +124,15 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                   hovertemplate="t %{x}<br>unit %{y}<br>h = %{z:.6g}<extra></extra>")
     direction = "backward direction, " if lt.reverse else ""
 
-    def title(step: int) -> str:
-        return f"the step at t = {step} (token {label(tokens[step])!r}), layer {lt.layer}, {direction}batch row {row}"
+    partial = len(window) < T                           # Play covers a window of the steps: the title says which
+    note = f"<br><sup>▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t for others</sup>"
 
-    margin = dict(l=60, r=20, t=110, b=150)
+    def title(step: int) -> str:
+        return (f"the step at t = {step} (token {label(tokens[step])!r}), layer {lt.layer}, {direction}batch row {row}"
+                + (note if partial else ""))
+
+    lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title
+    margin = dict(l=60, r=20, t=60 + 22 * lines + 16 * present, b=150)
     # Tall enough that every row of the tallest column holds its number: the top row of plots gets TOP_SHARE of
     # the plot area (subplot_grid's defaults).
     needed = rows * (lk.cell_text_size + 6) / TOP_SHARE if show_text else 0
@@ -141,14 +146,10 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     layout[f"xaxis{low}"] = dict(domain=[0.0, 1.0], anchor=f"y{low}", type="category",
                                  title=dict(text="time step : token"), tickangle=0 if T <= 20 else -60)
     layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text="unit"))
+    head = 16 + 4 * present if k <= 7 else 14 + 2 * present   # column names: narrower columns, smaller names
     layout["annotations"] = [dict(text=name, x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
-                                  font=dict(size=16)) for c, (name, _) in enumerate(cols)]
-    if len(window) < T:
-        layout["annotations"].append(dict(
-            text=f"▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t to see others",
-            showarrow=False, xref="paper", yref="paper", x=1, y=1, yanchor="bottom", yshift=52, xanchor="right",
-            font=dict(size=11)))                        # above the two-line column names
+                                  font=dict(size=head)) for c, (name, _) in enumerate(cols)]
     play = dict(label="▶ Play", method="animate",
                 args=[None, dict(frame=dict(duration=700, redraw=True), transition=dict(duration=0),
                                  fromcurrent=True, mode="immediate")])
@@ -156,7 +157,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
     layout["updatemenus"] = [dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
                                   buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))]
-    layout["sliders"] = [dict(active=window.index(t), x=0.2, len=0.8, y=-0.2, yanchor="top",
+    layout["sliders"] = [dict(active=window.index(t), x=0.3 if present else 0.2, len=0.7 if present else 0.8, y=-0.2, yanchor="top",
                               currentvalue=dict(visible=False), pad=dict(t=10),
                               steps=[dict(label=str(s), method="animate",
                                           args=[[str(s)], dict(frame=dict(duration=0, redraw=True), mode="immediate")])

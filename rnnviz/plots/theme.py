@@ -31,7 +31,8 @@ def look(present: bool) -> Look:
 def layout_base(title: str, present: bool = False, height: int | None = None) -> dict:
     """Title, fonts, margins and colours shared by every figure, as a plotly layout dict."""
     lk = look(present)
-    return dict(title=dict(text=title, x=0.01, xanchor="left"), height=height or lk.height,
+    heading = dict(font=dict(size=lk.font_size + 4)) if present else {}     # a title readable from the back row
+    return dict(title=dict(text=title, x=0.01, xanchor="left", **heading), height=height or lk.height,
                 font=dict(family=FONT, size=lk.font_size), margin=dict(l=60, r=20, t=60, b=50),
                 plot_bgcolor="white", paper_bgcolor="white")
 

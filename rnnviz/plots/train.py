@@ -34,7 +34,7 @@ def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], pre
         xaxis2=dict(AXIS, domain=[0.55, 1], anchor="y2", title=dict(text="step")),
         yaxis2=dict(AXIS, anchor="x2", range=[0, 1.02], tickformat=".0%"),
         annotations=[dict(text=t, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
-                          showarrow=False, font=dict(size=16)) for t, x in
+                          showarrow=False, font=dict(size=16 + 4 * present)) for t, x in
                      (("loss (cross-entropy)", 0.225), ("accuracy", 0.775))])
     return dict(data=data, layout=layout)
 
