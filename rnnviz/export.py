@@ -32,8 +32,8 @@ def to_npz(trace: Trace) -> bytes:
     return buf.getvalue()
 
 
-def to_csv(trace: Trace, tokens: list[str]) -> bytes:
-    """Long format: layer, direction, t, token, row, unit, h_t (and c_t, gates)."""
+def to_csv(trace: Trace, rows: list[list[str]]) -> bytes:
+    """Long format: layer, direction, t, token, row, unit, h_t (and c_t, gates); rows: each batch row's tokens."""
     buf = io.StringIO()
     w = csv.writer(buf)
     first = trace.layers[0][0]
@@ -48,5 +48,6 @@ def to_csv(trace: Trace, tokens: list[str]) -> bytes:
                         vals = [lt.h[t, b, u]] + ([lt.c[t, b, u]] if lt.c is not None else []) \
                             + [v[t, b, u] for v in lt.gates.values()]
                         w.writerow([lt.layer, "backward" if lt.reverse else "forward", t,
-                                    tokens[t] if t < len(tokens) else "", b, u] + [f"{v:.8g}" for v in vals])
+                                    rows[b][t] if b < len(rows) and t < len(rows[b]) else "", b, u]
+                                   + [f"{v:.8g}" for v in vals])
     return buf.getvalue().encode("utf-8-sig")   # BOM so spreadsheet programs read Hangul correctly

@@ -49,6 +49,13 @@ def test_exports_carry_every_array():
     import io
     loaded = np.load(io.BytesIO(export.to_npz(ex.trace)))
     np.testing.assert_array_equal(loaded["l0_fwd_h"], ex.trace.layers[0][0].h)
-    csv = export.to_csv(ex.trace, ex.rows[0]).decode("utf-8-sig").splitlines()
+    csv = export.to_csv(ex.trace, ex.rows).decode("utf-8-sig").splitlines()
     assert csv[0].startswith("layer,direction,t,token,batch_row,unit,h_t,c_t,i,f,g,o")
     assert len(csv) == 1 + 2 * 5 * 8
+
+
+def test_csv_names_each_batch_rows_own_token():
+    ex = build(Config(text="hello\neolll\nlleel", batch=True))
+    lines = export.to_csv(ex.trace, ex.rows).decode("utf-8-sig").splitlines()[1:]
+    first_token = {int(r.split(",")[4]): r.split(",")[3] for r in lines if r.split(",")[2] == "0"}
+    assert first_token == {0: "h", 1: "e", 2: "l"}

@@ -235,5 +235,5 @@ def downloads(ex: Explored) -> None:
                        mime="application/octet-stream", width="stretch")
     c2.download_button("Download hidden states and gates (CSV)",
                        (lambda: b"too large for CSV: use the NPZ\n") if too_big
-                       else (lambda: export.to_csv(ex.trace, ex.rows[ex.config.row])),
+                       else (lambda: export.to_csv(ex.trace, ex.rows)),
                        "rnnviz-trace.csv", mime="text/csv", width="stretch")
