@@ -21,10 +21,8 @@ import sys
 import threading
 import time
 
-from common import emit, parser, table  # common puts the project on sys.path
+from common import emit, parser, table
 from stclient import Server, Session
-
-from rnnviz.ui.train import LIVE_SECONDS
 
 STEPS = 100          # the apple preset's steps
 TRAIN_VIEW = "📉 Train: watch it learn"
@@ -68,7 +66,7 @@ async def protocol_lesson(url: str, i: int, timeout: float, think: float = 0.0) 
                 raise TimeoutError(f"training did not finish in {timeout:.0f} s: {s.progress}")
             if any("error" in p for p in s.progress):
                 raise RuntimeError(f"training failed: {s.progress}")
-            await asyncio.sleep(LIVE_SECONDS)             # as often as the page's live fragment polls
+            await asyncio.sleep(s.auto_rerun.get(s.progress_fragment, 0.2))   # as often as the server asks the page
             await s.rerun(fragment_id=s.progress_fragment, auto=True)
         r["steps_per_s"] = STEPS / (time.perf_counter() - started)
         if not any("accuracy 100%" in p for p in s.progress):

@@ -105,6 +105,7 @@ class Session:
     progress_fragment: str = ""                                  # the fragment that draws them (live training)
     page_hash: str = ""
     cache: dict[str, ForwardMsg] = field(default_factory=dict)   # large messages kept by hash, as the browser does
+    auto_rerun: dict[str, float] = field(default_factory=dict)   # fragment id -> seconds, as the server asks
 
     async def open(self) -> float:
         ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
@@ -149,6 +150,11 @@ class Session:
                 if fwd.metadata.cacheable and fwd.hash:
                     self.cache[fwd.hash] = fwd
                 self._read_delta(fwd)
+            elif kind == "auto_rerun":                        # st.fragment(run_every=...): poll this often
+                self.auto_rerun[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                for fragment_id in fwd.stop_auto_rerun.fragment_ids:
+                    self.auto_rerun.pop(fragment_id, None)
             elif kind == "ref_hash":                          # "you have this one already"
                 self._read_delta(self.cache[fwd.ref_hash])
             elif kind == "script_finished":

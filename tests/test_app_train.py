@@ -81,3 +81,20 @@ def test_compare_cells_side_by_side():
     for name in ("RNN", "LSTM", "GRU"):
         assert figure_titled(at, f"{name}: ‖dL/dh_t‖ over training")
     assert len(figure_titled(at, "gradient reaching each timestep")["data"]) == 3
+
+
+def test_live_charts_poll_less_often_while_runs_queue():
+    """Fast redraws while nothing waits; when a class fills the training pool, a calmer pace for everyone."""
+    from rnnviz.train.loop import Settings
+    from rnnviz.train.runner import WORKERS, Run, pool
+    from rnnviz.ui.train import BUSY_SECONDS, LIVE_SECONDS, live_seconds
+    assert pool().waiting() == 0 and live_seconds() == LIVE_SECONDS
+    runs = [Run(Settings(task="memory", steps=100_000, seed=i)) for i in range(WORKERS + 2)]
+    try:
+        for r in runs:
+            pool().submit(r)
+        assert pool().waiting() >= 1 and live_seconds() == BUSY_SECONDS > LIVE_SECONDS
+    finally:
+        for r in runs:
+            pool().stop(r)
+    assert pool().waiting() == 0 and live_seconds() == LIVE_SECONDS

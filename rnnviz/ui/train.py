@@ -168,11 +168,18 @@ def view() -> None:
 
 
 LIVE_SECONDS = 0.15      # progress and curves: over five redraws a second while a run trains (0.2 s gave 4.4)
+BUSY_SECONDS = 0.2       # ... while runs queue for the pool: each advances only in its turn, and the server
+                         #     keeps its time for interactive reruns (bench/load.py at N = 30)
 DETAIL_SECONDS = 1.0     # predictions and gradient heatmaps: heavier for the browser to draw, once a second
 
 
+def live_seconds() -> float:
+    """How often the live charts redraw: as often as is useful while no run waits for the pool."""
+    return BUSY_SECONDS if pool().waiting() else LIVE_SECONDS
+
+
 def live(active: bool) -> None:
-    @st.fragment(run_every=LIVE_SECONDS if active else None)
+    @st.fragment(run_every=live_seconds() if active else None)
     def progress() -> None:
         current = runs()
         if not current:
