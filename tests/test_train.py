@@ -1,6 +1,8 @@
 """The training loop reproduces the lessons, shows the gradient fading, stops on NaN, and refuses bad weights."""
 import io
+import os
 import pickle
+import threading
 import time
 
 import numpy as np
@@ -301,3 +303,19 @@ def test_gradient_diagnostic_is_recorded_first_last_and_in_between():
     recorded = [e.step for e in events if e.grad_norms is not None]
     assert recorded[0] == 1 and recorded[-1] == 50 and len(recorded) >= 3
     assert all(b - a >= 5 for a, b in zip(recorded[:-2], recorded[1:-1]))
+
+
+def test_training_threads_give_way_to_reruns():
+    """The pool's threads run at a lower CPU priority than the server's own (Linux: each thread's nice value)."""
+    from rnnviz.train.runner import TRAIN_NICENESS
+    pool = Pool(workers=1)
+    tid = pool.threads[0].native_id
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        with open(f"/proc/self/task/{tid}/stat") as f:
+            nice = int(f.read().rsplit(")", 1)[1].split()[16])
+        if nice == TRAIN_NICENESS:
+            break
+        time.sleep(0.01)
+    assert nice == TRAIN_NICENESS
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < TRAIN_NICENESS   # the test's own thread is not

@@ -19,6 +19,7 @@ import torch
 from .loop import Event, Settings, Trainer
 
 SLICE_SECONDS = 0.15
+TRAIN_NICENESS = 10      # training threads give way to reruns when the cores are busy
 SWITCH_INTERVAL = 0.001
 WORKERS = int(os.environ.get("RNNVIZ_TRAIN_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
 _ids = itertools.count(1)
@@ -74,6 +75,14 @@ class Run:
         return self.events[-1] if self.events else None
 
 
+def lower_priority(niceness: int = TRAIN_NICENESS) -> None:
+    """Make the calling thread yield the CPU to the server's interactive threads (Linux: a thread's own nice value)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):    # not Linux, or not allowed: train at the usual priority
+        pass
+
+
 class Pool:
     """A fixed number of worker threads sharing a queue of runs."""
 
@@ -120,6 +129,7 @@ class Pool:
 
     def _work(self) -> None:
         torch.set_num_threads(1)
+        lower_priority()
         while True:
             with self.cond:
                 while not self.queue:
