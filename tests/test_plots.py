@@ -122,7 +122,7 @@ def test_training_curves_show_a_run_of_one_step():
     assert all(trace["mode"] == "lines" for trace in long["data"])
 
 
-@pytest.mark.parametrize("H, I, present", [(8, 4, False), (8, 14, False), (16, 16, False), (16, 3, True)])
+@pytest.mark.parametrize("H, I, present", [(8, 4, False), (8, 14, False), (20, 16, False), (16, 3, True)])
 def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
     from rnnviz.plots.theme import look
     ex = build(Config(text="abcdefghijklmnopqrstuvwxyz"[:I], H=H))
@@ -137,7 +137,7 @@ def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
 
 
 def test_step_figure_drops_cell_numbers_when_rows_are_many():
-    ex = build(Config(text="hello", H=20))
+    ex = build(Config(text="hello", H=22))
     spec = step.step_spec(ex.trace.layers[0][0], ex.network, ex.rows[0], 0, 0)
     assert not spec["data"][0]["texttemplate"] and spec["data"][0]["hovertemplate"]
 

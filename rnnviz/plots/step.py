@@ -61,7 +61,7 @@ def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
     return window.start if len(window) == T else last
 
 
-TEXT_ROWS = 16
+TEXT_ROWS = 20          # the lessons' largest hidden size (Avengers: H = 20) still shows its numbers
 TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as subplot_grid() places it
 
 
@@ -145,7 +145,8 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                                          showticklabels=c <= 2, type="category")
     layout[f"xaxis{low}"] = dict(domain=[0.0, 1.0], anchor=f"y{low}", type="category",
                                  title=dict(text="time step : token"), tickangle=0 if T <= 20 else -60)
-    layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text="unit"))
+    layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text="unit"),
+                                 dtick=max(1, H // 8))          # whole unit numbers, however few
     head = 16 + 4 * present if k <= 7 else 14 + 2 * present   # column names: narrower columns, smaller names
     layout["annotations"] = [dict(text=name, x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
