@@ -31,25 +31,23 @@ async def measure(app_server: Server, empty_server: Server, repeat: int) -> dict
     await empty.open()
     app = Session(app_server.url, query=f"text={TEXT.replace(' ', '+')}&H=64")
     await app.open()
+    reruns = {"empty": lambda i: empty.rerun(),                                            # i: the rerun's number
+              "move": lambda i: app.change("time step t", double_array_value=[(i * 7) % 50]),
+              "text": lambda i: app.change("Text", string_value=TEXT[:-1] + "abcdefghijklmnopqrstuvwxyz"[i % 26])}
     for i in range(3):                                        # warm both
-        await empty.rerun()
-        await app.change("time step t", double_array_value=[i + 1])
-    t_empty, t_move, t_text = [], [], []
+        await reruns["empty"](i)
+        await reruns["move"](i + 1)
+    times = {k: [] for k in reruns}
     for i in range(repeat):                                   # interleaved, so drift hits all three alike
-        t_empty.append(await empty.rerun())
-        t_move.append(await app.change("time step t", double_array_value=[(i * 7) % 50]))
-        t_text.append(await app.change("Text", string_value=TEXT[:-1] + "abcdefghijklmnopqrstuvwxyz"[i % 26]))
+        for k, rerun in reruns.items():
+            times[k].append(await rerun(i))
     n = 10 * repeat                                           # enough reruns to swamp the clock tick
-    cpu = {"empty": await cpu_per_rerun(empty_server, lambda i: empty.rerun(), n),
-           "move": await cpu_per_rerun(app_server, lambda i: app.change("time step t",
-                                                                        double_array_value=[(i * 7) % 50]), n),
-           "text": await cpu_per_rerun(app_server, lambda i: app.change(
-               "Text", string_value=TEXT[:-1] + "abcdefghijklmnopqrstuvwxyz"[i % 26]), n)}
+    servers = {"empty": empty_server, "move": app_server, "text": app_server}
+    cpu = {k: await cpu_per_rerun(servers[k], rerun, n) for k, rerun in reruns.items()}
     failures = app.exceptions + empty.exceptions
     await empty.close()
     await app.close()
-    return {"empty": statistics.median(t_empty), "move": statistics.median(t_move),
-            "text": statistics.median(t_text), "cpu": cpu, "failures": failures}
+    return {**{k: statistics.median(v) for k, v in times.items()}, "cpu": cpu, "failures": failures}
 
 
 def main():

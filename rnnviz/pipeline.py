@@ -55,8 +55,12 @@ class Explored:
 
     def overflow(self) -> str:
         """"" when every value of the run is finite; else a message saying where it overflowed and why."""
-        bad = [(int(np.argmax(~np.isfinite(lt.h).all(axis=(1, 2)))), lt.layer)
-               for layer in self.trace.layers for lt in layer if not np.isfinite(lt.h).all()]
+        bad = []                                    # (first t with a non-finite value, layer)
+        for layer in self.trace.layers:
+            for lt in layer:
+                steps_ok = np.isfinite(lt.h).all(axis=(1, 2))              # (T,)
+                if not steps_ok.all():
+                    bad.append((int(np.argmin(steps_ok)), lt.layer))
         if not bad:
             return ""
         t, layer = min(bad)
@@ -84,19 +88,26 @@ def split_rows(config: Config) -> list[list[str]]:
     return rows
 
 
+def inspect_limits(config: Config, T: int, B: int) -> dict[str, int]:
+    """The largest t, batch row, layer and direction a text of T tokens in B rows and this network have."""
+    return {"t": T - 1, "row": B - 1, "layer": config.L - 1, "dir": 1 if config.bi else 0}
+
+
 def out_of_range_notes(config: Config, given) -> list[str]:
-    """Notes for what a link asks to inspect beyond its own text and network (the view clamps it)."""
+    """Notes for what a link asks to inspect beyond its own text and network (build() clamps it)."""
     try:
         rows = split_rows(config)
     except ValueError:
         return []                                   # the text itself gets its own message
     T, B = len(rows[0]), len(rows)
-    limits = {"t": (T - 1, "time step t", f"the text has {T} token{'s' * (T != 1)}"),
-              "row": (B - 1, "batch row", f"the batch has {B} row{'s' * (B != 1)}"),
-              "layer": (config.L - 1, "layer", f"the network has {config.L} layer{'s' * (config.L != 1)}"),
-              "dir": (1 if config.bi else 0, "direction", "the network is not bidirectional")}
-    return [f"The link asks for {name} {getattr(config, key)}, but {why}; showing {name} {top}."
-            for key, (top, name, why) in limits.items() if key in given and getattr(config, key) > top]
+    plural = lambda n: "s" * (n != 1)               # noqa: E731
+    names = {"t": ("time step t", f"the text has {T} token{plural(T)}"),
+             "row": ("batch row", f"the batch has {B} row{plural(B)}"),
+             "layer": ("layer", f"the network has {config.L} layer{plural(config.L)}"),
+             "dir": ("direction", "the network is not bidirectional")}
+    return [f"The link asks for {names[key][0]} {getattr(config, key)}, but {names[key][1]}; "
+            f"showing {names[key][0]} {top}."
+            for key, top in inspect_limits(config, T, B).items() if key in given and getattr(config, key) > top]
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -146,8 +157,7 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
                            scale=config.scale, init=config.init)
 
     B, T = ids.shape
-    clamps = {"t": T - 1, "row": B - 1, "layer": config.L - 1, "dir": 1 if config.bi else 0}
-    for key, top in clamps.items():
+    for key, top in inspect_limits(config, T, B).items():
         if getattr(config, key) > top:
             config = replace(config, **{key: top})
     x_module = X if config.bf else X.swapaxes(0, 1)

@@ -12,9 +12,17 @@ from .theme import DIVERGING, base_layout, look
 
 def symmetric_range(*arrays) -> float:
     """One range for the whole figure: ±max|value| (at least a small epsilon), so colour means the same everywhere."""
-    finite = [np.abs(a[np.isfinite(a)]) for a in map(np.asarray, arrays)]     # overflowed values get no say
-    m = max((float(f.max()) for f in finite if f.size), default=0.0)
+    m = max((_finite_max_abs(np.asarray(a)) for a in arrays if np.size(a)), default=0.0)
     return m if m > 0 else 1e-6
+
+
+def _finite_max_abs(a: np.ndarray) -> float:
+    """max |a| over the finite values: overflowed values get no say (copied out only when there are some)."""
+    m = float(np.max(np.abs(a)))
+    if np.isfinite(m):
+        return m
+    finite = a[np.isfinite(a)]
+    return float(np.max(np.abs(finite))) if finite.size else 0.0
 
 
 def time_labels(tokens: list[str]) -> list[str]:

@@ -56,9 +56,10 @@ def frame_window(T: int, t: int, max_frames: int = MAX_FRAMES) -> range:
 
 def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
     """One step of t's window whose own window is the same: every t of a window shares one animated figure."""
+    if T <= max_frames:
+        return 0
     window = frame_window(T, t, max_frames)
-    last = T - 1 if window.stop == T else window.start + max_frames // 2 - 1
-    return window.start if len(window) == T else last
+    return T - 1 if window.stop == T else window.start + max_frames // 2 - 1
 
 
 TEXT_ROWS = 20          # the lessons' largest hidden size (Avengers: H = 20) still shows its numbers
