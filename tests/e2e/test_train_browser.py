@@ -4,8 +4,15 @@ from conftest import no_exception, settle, shot
 POINTS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
   const curves = plots.find(p => (p.layout && p.layout.title && p.layout.title.text || '').includes('training curves'));
-  return curves ? curves.data[0].x.length : -1;
+  return curves && curves.data[0].x.length ? curves.data[0].x[curves.data[0].x.length - 1] : -1;   // its last step
 }"""
+
+
+def last_step_past(page, n: int) -> int:
+    """The curves' last step once it is past n. Each redraw replaces the plot, so one look can fall between the
+    old plot and the new one: wait for a look that finds it."""
+    return page.wait_for_function(f"() => {{ const s = ({POINTS})(); return s > {n} ? s : false; }}",
+                                  timeout=30_000).json_value()
 
 
 def test_live_training_grows_the_chart(server, page):
@@ -20,11 +27,10 @@ def test_live_training_grows_the_chart(server, page):
     steps.press("Enter")
     settle(page)
     page.get_by_role("button", name="▶ Start").click()
-    page.wait_for_function(f"({POINTS})() > 5", timeout=30_000)
-    first = page.evaluate(POINTS)
+    first = last_step_past(page, 5)
     shot(page, "train-live-1", full_page=False)
     page.wait_for_timeout(1500)
-    second = page.evaluate(POINTS)
+    second = last_step_past(page, first)        # times out, failing the test, if the chart stops growing
     shot(page, "train-live-2", full_page=False)
     assert second > first, (first, second)
     page.get_by_role("button", name="■ Stop").click()
