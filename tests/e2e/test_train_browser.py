@@ -38,6 +38,8 @@ def test_live_training_grows_the_chart(server, page):
     settle(page)
     no_exception(page)
     assert page.get_by_role("button", name="▷ Resume").is_enabled()
+    last_step_past(page, second - 1)            # the curves are drawn, now still
+    shot(page, "train-stopped", full_page=False)   # live captures can catch a plot mid-redraw; this one cannot
 
 
 def test_bad_upload_is_refused(server, page, tmp_path):
