@@ -39,3 +39,26 @@ def test_concurrent_gets_agree():
     assert len(c.items) == 1 and len(results) == 8
     kept = c.get("k", lambda: None)                         # a hit now: the value is never made again
     assert kept is not None and any(r is kept for r in results)
+
+
+def test_one_engine_run_serves_every_t_row_layer_direction_and_output_switch():
+    """What a session looks at (t, batch row, layer, direction, output layer, view) is not part of the engine
+    run's key: a class spread over different t shares one run, and a full rerun at a new t makes none."""
+    from dataclasses import replace
+
+    from rnnviz.state import Config
+    from rnnviz.ui import explore
+
+    base = Config(text="hello\neolll\nlleel", batch=True, L=2, bi=True, H=3)
+    first = explore.run(base)
+    held = len(explore.BUILDS.items)
+    looks = [replace(base, t=3), replace(base, row=2, layer=1, dir=1), replace(base, out=True), replace(base, view="train")]
+    for config in looks:
+        ex = explore.run(config)
+        assert ex.trace is first.trace                         # the same engine run, not a copy
+        assert (ex.config.t, ex.config.row, ex.config.layer, ex.config.dir, ex.config.out) == \
+               (config.t, config.row, config.layer, config.dir, config.out)
+    assert len(explore.BUILDS.items) == held
+    clamped = explore.run(replace(base, t=40, row=9)).config   # past the text: the last step and row
+    assert (clamped.t, clamped.row) == (4, 2)
+    assert explore.run(replace(base, H=4)).trace is not first.trace

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
-from ..pipeline import Explored, Weights, build, pca_2d
+from ..pipeline import Explored, Weights, build, inspect_limits, pca_2d
 from ..plots import heatmaps, marks, output, step
 from ..state import Config
 from ..text import label
@@ -44,11 +44,23 @@ def weights_id(weights: Weights | None) -> str:
     return h.hexdigest()
 
 
+# Settings that choose what to look at, not what the engine computes: one shared run serves every value of them.
+LOOK_ONLY = {"t": 0, "row": 0, "layer": 0, "dir": 0, "out": False, "view": "explore"}
+
+
 def run(config: Config) -> Explored:
     """The cached engine run for this Config and the session's trained weights (if in use)."""
     weights = session.get("explore_weights")
     size_check(config, min(len(config.text), 2000) // (5 if config.tok == "word" else 1) + 1)
-    return cached_build(config, weights_id(weights), weights)
+    return looking_at(cached_build(replace(config, **LOOK_ONLY), weights_id(weights), weights), config)
+
+
+def looking_at(ex: Explored, config: Config) -> Explored:
+    """The shared run, showing this session's t, batch row, layer, direction and output layer (clamped to the
+    text and network the run has)."""
+    limits = inspect_limits(ex.config, ex.T, ex.B)
+    look = {key: min(getattr(config, key), top) for key, top in limits.items()}
+    return replace(ex, config=replace(ex.config, out=config.out, view=config.view, **look))
 
 
 def explored_bytes(ex: Explored) -> int:
@@ -93,7 +105,7 @@ def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
     """The cached specs of a panel; they do not depend on t (the step figure: on t's animation window)."""
     c = ex.config
     t = step.frame_anchor(ex.T, c.t) if kind == "step" else 0
-    return specs(kind, replace(c, t=t), weights_id(session.get("explore_weights")), present, ex)
+    return specs(kind, replace(c, t=t, out=False, view="explore"), weights_id(session.get("explore_weights")), present, ex)
 
 
 def stepper(T: int) -> None:
