@@ -21,7 +21,7 @@ from .pipeline import Explored, build, pca_2d
 from .plots import heatmaps, output, step
 from .state import SPECS, Config
 
-SETTINGS = [k for k in SPECS if k not in ("text", "t", "row", "layer", "dir", "view")]   # t and the rest: per figure
+SETTINGS = [k for k in SPECS if k not in ("text", "t", "row", "layer", "dir", "view", "panel", "present")]   # t...: per figure
 
 
 def explore(text: str = "hello", **settings) -> Lab:

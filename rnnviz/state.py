@@ -10,6 +10,8 @@ CELL_LABELS = {"rnn_tanh": "RNN (tanh)", "rnn_relu": "RNN (relu)", "lstm": "LSTM
 ENCODING_LABELS = {"onehot": "one-hot", "embedding": "embedding table", "random": "random vectors"}
 LEVEL_LABELS = {"char": "characters", "word": "words"}
 INIT_LABELS = {"pytorch": "PyTorch default U(−1/√H, 1/√H)", "uniform": "lesson: uniform [0, 1)"}
+PANEL_LABELS = {"step": "The step", "maps": "Heatmaps", "output": "Output layer", "path": "Hidden-state path",
+                "code": "Shapes & PyTorch code"}       # the Explore view's tabs; the keys are what a link says
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ SPECS: dict[str, Spec] = {
     "dir": Spec(int, 0, 1, label="direction"),
     "out": Spec(bool, label="output layer"),
     "view": Spec(str, choices=("explore", "train"), label="view"),
+    "panel": Spec(str, choices=tuple(PANEL_LABELS), label="panel"),
+    "present": Spec(bool, label="presentation mode"),
 }
 
 
@@ -69,6 +73,8 @@ class Config:
     dir: int = 0                 # 0 forward, 1 backward (bidirectional)
     out: bool = False            # show the linear + softmax output layer
     view: str = "explore"        # "explore" | "train"
+    panel: str = "step"          # the Explore tab on show: a key of PANEL_LABELS
+    present: bool = False        # presentation mode (projector)
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, as strings for the URL."""

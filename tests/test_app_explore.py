@@ -1,7 +1,7 @@
 """The Explore view in AppTest: controls, presets, links and bad input; the charts' numbers are the engine's."""
 import numpy as np
 import pytest
-from apptest_helpers import decode, figure_titled, new_app, no_exception, open_tab, step_columns, texts
+from apptest_helpers import decode, figure_titled, figures, new_app, no_exception, open_tab, step_columns, texts
 
 from rnnviz.pipeline import build
 from rnnviz.state import Config
@@ -183,7 +183,30 @@ def test_page_writes_the_settings_into_the_url():
     assert at.query_params["H"] in ("16", ["16"]) and at.query_params["cell"] in ("lstm", ["lstm"])
 
 
+def test_link_opens_the_tab_and_presentation_mode_it_names():
+    at = new_app(text="abcab", cell="lstm", H="3", panel="maps", present="1")
+    no_exception(at)
+    assert at.session_state["present"] is True and at.toggle(key="present").value is True
+    assert figure_titled(at, "cell states c_t")                         # the Heatmaps tab runs, not the step
+    assert not [f for f in figures(at) if f["layout"]["title"]["text"].startswith("the step at t")]
+
+
+def test_the_url_follows_the_open_tab_and_presentation_mode_and_the_train_view():
+    at = new_app()
+    assert "panel" not in at.query_params and "present" not in at.query_params    # defaults stay out of links
+    open_tab(at, "Hidden-state path")
+    assert at.query_params["panel"] in ("path", ["path"])
+    at.toggle(key="present").set_value(True).run()
+    assert at.query_params["present"] in ("1", ["1"]) and at.query_params["panel"] in ("path", ["path"])
+    at.slider(key="H").set_value(12).run()
+    at.radio(key="view").set_value("train").run()
+    no_exception(at)
+    assert at.query_params["view"] in ("train", ["train"]) and at.query_params["H"] in ("12", ["12"])
+
+
 @pytest.mark.parametrize("query, message", [
+    ({"panel": "<b>gates</b>"}, "Ignored panel “<b>gates</b>”: choose one of step, maps, output, path, code"),
+    ({"present": "loud"}, "Ignored presentation mode “loud” from the link"),
     ({"H": "0"}, "Hidden size must be between 1 and 256; 0 was changed to 1"),
     ({"H": "100000"}, "Hidden size must be between 1 and 256; 100000 was changed to 256"),
     ({"L": "many"}, "Ignored layers “many” from the link: not a number"),

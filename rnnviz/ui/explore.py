@@ -12,7 +12,7 @@ import streamlit as st
 from .. import export, snippet
 from ..pipeline import Explored, Weights, build, inspect_limits, pca_2d
 from ..plots import heatmaps, marks, output, step
-from ..state import Config
+from ..state import PANEL_LABELS, Config
 from ..text import label
 from . import session
 from .cache import Shared
@@ -45,7 +45,8 @@ def weights_id(weights: Weights | None) -> str:
 
 
 # Settings that choose what to look at, not what the engine computes: one shared run serves every value of them.
-LOOK_ONLY = {"t": 0, "row": 0, "layer": 0, "dir": 0, "out": False, "view": "explore"}
+LOOK_ONLY = {"t": 0, "row": 0, "layer": 0, "dir": 0, "out": False, "view": "explore", "panel": "step",
+             "present": False}
 
 
 def run(config: Config) -> Explored:
@@ -59,8 +60,9 @@ def looking_at(ex: Explored, config: Config) -> Explored:
     """The shared run, showing this session's t, batch row, layer, direction and output layer (clamped to the
     text and network the run has)."""
     limits = inspect_limits(ex.config, ex.T, ex.B)
-    look = {key: min(getattr(config, key), top) for key, top in limits.items()}
-    return replace(ex, config=replace(ex.config, out=config.out, view=config.view, **look))
+    look = {key: getattr(config, key) for key in LOOK_ONLY}
+    look.update({key: min(getattr(config, key), top) for key, top in limits.items()})
+    return replace(ex, config=replace(ex.config, **look))
 
 
 def explored_bytes(ex: Explored) -> int:
@@ -105,7 +107,8 @@ def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
     """The cached specs of a panel; they do not depend on t (the step figure: on t's animation window)."""
     c = ex.config
     t = step.frame_anchor(ex.T, c.t) if kind == "step" else 0
-    return specs(kind, replace(c, t=t, out=False, view="explore"), weights_id(session.get("explore_weights")), present, ex)
+    key = replace(c, **{**LOOK_ONLY, "t": t, "row": c.row, "layer": c.layer, "dir": c.dir})
+    return specs(kind, key, weights_id(session.get("explore_weights")), present, ex)
 
 
 def stepper(T: int) -> None:
@@ -137,7 +140,7 @@ def inspect_selectors(ex: Explored) -> None:
                          format_func=lambda d: "forward →" if d == 0 else "← backward")
 
 
-PANELS = ["The step", "Heatmaps", "Output layer", "Hidden-state path", "Shapes & PyTorch code"]
+PANELS = list(PANEL_LABELS.values())
 
 
 def draw(ex: Explored, present: bool) -> None:
@@ -159,7 +162,8 @@ INSPECT = ("t", "row", "layer", "dir")   # what moves without a new engine run
 @st.fragment
 def moving_view(ex: Explored, present: bool) -> None:
     """What follows t (and the row, layer, direction on show): moving them reruns only this part, and only the open tab."""
-    ex = replace(ex, config=replace(ex.config, **{k: session.get(k, getattr(ex.config, k)) for k in INSPECT}))
+    look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
+    ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     c = ex.config
     session.sync_url(c)
     stepper(ex.T)
@@ -167,32 +171,32 @@ def moving_view(ex: Explored, present: bool) -> None:
     tokens = ex.rows[c.row]
     st.markdown(f"**t = {c.t}**, token: **{session.literal(label(tokens[c.t]))}** — sequence of {ex.T} tokens, "
                 f"vocabulary of {len(ex.vocab)}")
-    tabs = dict(zip(PANELS, st.tabs(PANELS, key="panel", on_change="rerun")))
+    tabs = dict(zip(PANEL_LABELS, st.tabs(PANELS, key="panel", on_change="rerun")))   # by the link's names
     lt = ex.trace.layers[c.layer][c.dir]
-    if tabs["The step"].open:
-        with tabs["The step"]:
+    if tabs["step"].open:
+        with tabs["step"]:
             st.caption("Press ▶ Play to animate every step in the browser; the numbers in each cell are the engine's.")
             spec, = panel_specs("step", ex, present)
             chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
             step_table(ex)
-    if tabs["Heatmaps"].open:
-        with tabs["Heatmaps"]:
+    if tabs["maps"].open:
+        with tabs["maps"]:
             for i, spec in enumerate(panel_specs("maps", ex, present)):
                 chart(marks.with_step(spec, c.t), f"map_{i}")
             for i, spec in enumerate(panel_specs("weights", ex, present)):
                 chart(spec, f"weights_{i}")
-    if tabs["Output layer"].open:
-        with tabs["Output layer"]:
+    if tabs["output"].open:
+        with tabs["output"]:
             output_panel(ex, present)
-    if tabs["Hidden-state path"].open:
-        with tabs["Hidden-state path"]:
+    if tabs["path"].open:
+        with tabs["path"]:
             try:
                 spec, = panel_specs("path", ex, present)
                 chart(marks.with_path_point(spec, c.t), "path_chart")
             except ValueError as e:
                 st.info(f"No path to draw: {e}.")
-    if tabs["Shapes & PyTorch code"].open:
-        with tabs["Shapes & PyTorch code"]:
+    if tabs["code"].open:
+        with tabs["code"]:
             torch_panel(ex)
 
 

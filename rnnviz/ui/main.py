@@ -32,6 +32,7 @@ def main() -> None:
     st.radio("View", ["explore", "train"], key="view", horizontal=True, label_visibility="collapsed",
              format_func={"explore": "🔍 Explore: step through a network", "train": "📉 Train: watch it learn"}.get)
     if session.get("view") == "train":
+        session.sync_url(session.widget_config()[0])    # a copied link opens the Train view, in the same mode
         train_view.view()
     else:
         explore_tab()

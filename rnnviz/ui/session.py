@@ -6,9 +6,19 @@ from dataclasses import asdict, fields
 import streamlit as st
 
 from ..pipeline import out_of_range_notes
-from ..state import Config
+from ..state import PANEL_LABELS, Config
 
 _URL_LOADED = "_url_loaded"
+_PANEL_KEYS = {label: key for key, label in PANEL_LABELS.items()}
+
+
+def _to_widget(key: str, value):
+    """A Config value as its widget holds it (the tabs hold their labels; a link says a short key)."""
+    return PANEL_LABELS[value] if key == "panel" else value
+
+
+def _from_widget(key: str, value):
+    return _PANEL_KEYS.get(value, value) if key == "panel" else value
 
 
 def start() -> list[str]:
@@ -19,7 +29,7 @@ def start() -> list[str]:
         config, notes = Config.from_query(raw)
         notes += out_of_range_notes(config, given=raw)
         for k, v in asdict(config).items():
-            ss[k] = v
+            ss[k] = _to_widget(k, v)
         ss["_link_notes"] = notes
         ss[_URL_LOADED] = True
     return ss.get("_link_notes", [])
@@ -32,7 +42,7 @@ def dismiss_link_notes() -> None:
 def widget_config() -> tuple[Config, list[str]]:
     """The Config the widgets hold now, validated."""
     ss = st.session_state
-    raw = {f.name: ss[f.name] for f in fields(Config) if f.name in ss}
+    raw = {f.name: _from_widget(f.name, ss[f.name]) for f in fields(Config) if f.name in ss}
     return Config().with_(**raw)
 
 
@@ -56,6 +66,11 @@ def sync_url(config: Config) -> None:
     if st.session_state.get("_last_query") != query:
         st.query_params.from_dict(query)
         st.session_state["_last_query"] = query
+
+
+def panel() -> str:
+    """The Explore tab on show, as a link names it."""
+    return _from_widget("panel", st.session_state.get("panel", PANEL_LABELS["step"]))
 
 
 def present() -> bool:
