@@ -35,9 +35,10 @@ def model_controls(vocab_size: int | None) -> None:
         sb.slider("Input size I", int(SPECS["I"].low), int(SPECS["I"].high), key="I")
     sb.slider("Hidden size H", int(SPECS["H"].low), int(SPECS["H"].high), key="H")
     sb.slider("Layers L", int(SPECS["L"].low), int(SPECS["L"].high), key="L")
-    c1, c2 = sb.columns(2)
-    c1.toggle("bidirectional", key="bi")
-    c2.toggle("batch_first", key="bf")
+    sb.toggle("bidirectional", key="bi",              # one per line: side by side, the sidebar cut their labels
+              help="a second RNN reads the text backwards; the output joins both directions: (…, 2·H)")
+    sb.toggle("batch_first", key="bf", help="on: the module takes (B, T, I), as nn.RNN(batch_first=True); "
+                                            "off: (T, B, I), PyTorch's default")
     sb.header("Weights")
     sb.number_input("Weight seed", int(SPECS["seed"].low), int(SPECS["seed"].high), step=1, key="seed")
     sb.selectbox("Initial weights", list(INIT_LABELS), format_func=INIT_LABELS.get, key="init")

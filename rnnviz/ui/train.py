@@ -154,7 +154,7 @@ def view() -> None:
                "the background: keep using the page, it keeps going.")
     active = any(r.active for r in runs().values())
     stopped = any(r.status in ("stopped", "loaded") for r in runs().values())
-    c = st.columns(5)
+    c = st.columns([1, 1, 1, 1, 1.6])     # the last label is the longest: it gets room to show whole
     c[0].button("▶ Start", on_click=start, type="primary", width="stretch", key="tr_start")
     c[1].button("■ Stop", on_click=stop, disabled=not active, width="stretch", key="tr_stop")
     c[2].button("▷ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
