@@ -117,8 +117,8 @@ def stepper(T: int) -> None:
         session.put("t", min(max(session.get("t", 0) + delta, 0), T - 1))
 
     row = st.container(horizontal=True, vertical_alignment="bottom")   # one block, not three columns
-    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0)
-    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1)
+    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, shortcut="Left")
+    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, shortcut="Right")
     if T > 1:
         row.slider("time step t", 0, T - 1, key="t", width="stretch")
     else:

@@ -47,6 +47,25 @@ def test_type_move_play_and_switch(server, page):
     shot(page, "explore-lstm")
 
 
+def test_arrow_keys_step_through_time_but_not_while_typing(server, page):
+    """A teacher at a projector (or a clicker sending arrow keys) steps with → and ←; typing in the text box does not."""
+    page.goto(server + "/?text=hello")
+    settle(page)
+    page.locator("h1").click()                          # focus on the page, not in a field
+    for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
+        page.keyboard.press(key)
+        settle(page)
+    assert "t = 2 (token 'l')" in step_title(page)
+    box = page.get_by_role("textbox", name="Text")
+    box.click()
+    box.press("ArrowRight")
+    box.press("ArrowLeft")
+    settle(page)
+    assert "t = 2 (token 'l')" in step_title(page)
+    assert box.input_value() == "hello"
+    no_exception(page)
+
+
 def test_shared_link_restores_the_view_and_notes_bad_values(server, page):
     page.goto(server + "/?text=%ED%95%9C%EA%B8%80%20abc&cell=gru&H=0&t=3&L=zz")
     settle(page)
@@ -82,7 +101,20 @@ def test_presentation_mode(server, page):
     page.get_by_text("Presentation mode (projector)").click()
     settle(page)
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") > size
+    assert "present=1" in page.url
     shot(page, "explore-presentation")
+
+
+def test_link_opens_its_tab_in_presentation_mode_and_the_url_follows_the_tabs(server, page):
+    page.goto(server + "/?text=apple&cell=lstm&panel=maps&present=1")
+    settle(page)
+    no_exception(page)
+    assert page.get_by_role("tab", name="Heatmaps").get_attribute("aria-selected") == "true"
+    page.locator(".gtitle", has_text="cell states c_t").first.wait_for()     # the LSTM's c_t heatmap is drawn
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 22
+    page.get_by_role("tab", name="Hidden-state path").click()
+    settle(page)
+    assert "panel=path" in page.url and "present=1" in page.url and "cell=lstm" in page.url
 
 
 def test_long_mixed_script_text_is_capped_and_drawn(server, page):
