@@ -78,26 +78,13 @@ class Config:
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, as strings for the URL."""
-        return {f.name: _format(v) for f in fields(self)
+        return {f.name: format_value(v) for f in fields(self)
                 if (v := getattr(self, f.name)) != getattr(DEFAULT, f.name)}
 
     @classmethod
     def from_query(cls, params) -> tuple[Config, list[str]]:
         """Parse a query dict (values str or list of str); bad values are clamped or dropped, each with a note."""
-        values, notes = {}, []
-        for key, raw in dict(params).items():
-            if key not in SPECS:
-                notes.append(f"Ignored the unknown link parameter “{_short(key)}”.")
-                continue
-            if isinstance(raw, (list, tuple)):
-                if len(raw) > 1:
-                    notes.append(f"The link gives “{key}” {len(raw)} times; used the first.")
-                raw = raw[0] if raw else ""
-            value, note = parse(key, str(raw))
-            if note:
-                notes.append(note)
-            if value is not None:
-                values[key] = value
+        values, notes = parse_query(params, SPECS)
         return cls(**values), notes
 
     def with_(self, **changes) -> tuple[Config, list[str]]:
@@ -112,7 +99,26 @@ class Config:
         return replace(self, **out), notes
 
 
-def _format(v) -> str:
+def parse_query(params, specs: dict[str, Spec]) -> tuple[dict, list[str]]:
+    """The values of a query dict (str or list of str per key) that `specs` knows, clamped or dropped with notes."""
+    values, notes = {}, []
+    for key, raw in dict(params).items():
+        if key not in specs:
+            notes.append(f"Ignored the unknown link parameter “{_short(key)}”.")
+            continue
+        if isinstance(raw, (list, tuple)):
+            if len(raw) > 1:
+                notes.append(f"The link gives “{key}” {len(raw)} times; used the first.")
+            raw = raw[0] if raw else ""
+        value, note = parse(key, str(raw), specs)
+        if note:
+            notes.append(note)
+        if value is not None:
+            values[key] = value
+    return values, notes
+
+
+def format_value(v) -> str:
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, float):
@@ -125,9 +131,9 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
-def parse(key: str, raw: str):
+def parse(key: str, raw: str, specs: dict[str, Spec] = SPECS):
     """A URL string for `key` -> (value or None, note or '')."""
-    spec = SPECS[key]
+    spec = specs[key]
     if spec.kind is bool:
         low = raw.strip().lower()
         if low in ("1", "true", "yes", "on"):
@@ -140,15 +146,15 @@ def parse(key: str, raw: str):
             number = float(raw)
         except ValueError:
             return None, f"Ignored {spec.label} “{_short(raw)}” from the link: not a number."
-        return validate(key, number)
-    if key == "text" and not raw.strip():
-        return None, "Ignored an empty text from the link."
-    return validate(key, raw)
+        return validate(key, number, specs)
+    if spec.kind is str and not spec.choices and not raw.strip():
+        return None, f"Ignored an empty {spec.label} from the link."
+    return validate(key, raw, specs)
 
 
-def validate(key: str, value):
+def validate(key: str, value, specs: dict[str, Spec] = SPECS):
     """One value for `key` -> (clamped value or None, note or '')."""
-    spec = SPECS[key]
+    spec = specs[key]
     if spec.kind in (int, float):
         try:
             number = float(value)
@@ -161,9 +167,9 @@ def validate(key: str, value):
         clamped = min(max(number, spec.low), spec.high)
         clamped = int(clamped) if spec.kind is int else float(clamped)
         note = "" if clamped == number else (
-            f"{spec.label.capitalize()} must be between {_format(spec.kind(spec.low))} and "
-            f"{_format(spec.kind(spec.high))}; {_format(number if spec.kind is float else int(number))} "
-            f"was changed to {_format(clamped)}.")
+            f"{spec.label.capitalize()} must be between {format_value(spec.kind(spec.low))} and "
+            f"{format_value(spec.kind(spec.high))}; {format_value(number if spec.kind is float else int(number))} "
+            f"was changed to {format_value(clamped)}.")
         return clamped, note
     if spec.kind is bool:
         return bool(value), ""
@@ -171,9 +177,9 @@ def validate(key: str, value):
         if value in spec.choices:
             return value, ""
         return None, f"Ignored {spec.label} “{_short(str(value))}”: choose one of {', '.join(spec.choices)}."
-    text = str(value)
-    if len(text) > MAX_CHARS:
-        return text[:MAX_CHARS], f"The text was {len(text):,} characters long; only the first {MAX_CHARS:,} are used."
+    text, cap = str(value), int(spec.high or MAX_CHARS)          # a text's `high` is its length cap
+    if len(text) > cap:
+        return text[:cap], f"The {spec.label} was {len(text):,} characters long; only the first {cap:,} are used."
     return text, ""
 
 

@@ -98,3 +98,46 @@ def test_live_charts_poll_less_often_while_runs_queue():
         for r in runs:
             pool().stop(r)
     assert pool().waiting() == 0 and live_seconds() == LIVE_SECONDS
+
+
+def test_link_opens_the_train_view_with_its_settings_and_the_task_defaults_for_the_rest():
+    at = new_app(view="train", tr_task="memory", tr_cell="gru", tr_lr="0.003", tr_distance="30")
+    no_exception(at)
+    assert at.selectbox(key="tr_task").value == "memory" and at.selectbox(key="tr_cell").value == "gru"
+    assert at.number_input(key="tr_lr").value == 0.003 and at.slider(key="tr_distance").value == 30
+    assert at.slider(key="tr_hidden").value == 32 and at.number_input(key="tr_steps").value == 800   # memory's own
+    at.button(key="tr_start").click().run()
+    wait_until(at, lambda a: any("training" in t or "waiting" in t or "finished" in t for t in progress_texts(a)))
+    run = at.session_state["runs"]["this run"]
+    assert (run.settings.task, run.settings.cell, run.settings.lr, run.settings.distance) == ("memory", "gru", 0.003, 30)
+    at.button(key="tr_reset").click().run()
+
+
+def url(at) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+
+
+def test_the_url_holds_the_train_settings_that_differ_from_the_tasks_defaults():
+    at = new_app(view="train")
+    assert url(at) == {"view": "train", "tr_task": "apple"}
+    at.selectbox(key="tr_cell").set_value("lstm").run()
+    at.number_input(key="tr_steps").set_value(250).run()
+    assert url(at) == {"view": "train", "tr_task": "apple", "tr_cell": "lstm", "tr_steps": "250"}
+    at.selectbox(key="tr_task").set_value("text").run()          # a new task: its own defaults, and its text
+    at.text_area(key="tr_text").set_value("안녕 세상 " * 5).run()
+    query = url(at)
+    assert query["tr_task"] == "text" and query["tr_text"] == "안녕 세상 " * 5 and "tr_cell" not in query
+    again = new_app(**query)                                     # the copied link gives the same settings
+    assert again.text_area(key="tr_text").value == "안녕 세상 " * 5 and again.selectbox(key="tr_task").value == "text"
+
+
+def test_bad_train_values_in_a_link_are_clamped_or_dropped_with_a_note():
+    at = new_app(view="train", tr_task="chess", tr_lr="1e9", tr_steps="-5", tr_hidden="x", tr_zzz="1")
+    no_exception(at)
+    notes = texts(at)
+    assert "Ignored training task “chess”" in notes and "Ignored training hidden size “x” from the link" in notes
+    assert "Learning rate must be between 1e-06 and 1e+06; 1e+09 was changed to 1e+06" in notes
+    assert "Steps must be between 1 and 100000; -5 was changed to 1" in notes
+    assert "Ignored the unknown link parameter “tr_zzz”" in notes
+    assert at.selectbox(key="tr_task").value == "apple" and at.number_input(key="tr_lr").value == 1e6
+    assert at.number_input(key="tr_steps").value == 1 and at.slider(key="tr_hidden").value == 5

@@ -17,7 +17,7 @@ PRESENT_CSS = "<style>html, body, [data-testid=stAppViewContainer] {font-size: 2
 
 
 def main() -> None:
-    link_notes = session.start()
+    link_notes = session.start(more=train_view.LINK)
     st.sidebar.toggle("Presentation mode (projector)", key="present",
                       help="larger fonts and charts for a classroom projector")
     if session.present():
@@ -32,8 +32,8 @@ def main() -> None:
     st.radio("View", ["explore", "train"], key="view", horizontal=True, label_visibility="collapsed",
              format_func={"explore": "🔍 Explore: step through a network", "train": "📉 Train: watch it learn"}.get)
     if session.get("view") == "train":
-        session.sync_url(session.widget_config()[0])    # a copied link opens the Train view, in the same mode
         train_view.view()
+        session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view
     else:
         explore_tab()
 

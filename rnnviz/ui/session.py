@@ -6,7 +6,7 @@ from dataclasses import asdict, fields
 import streamlit as st
 
 from ..pipeline import out_of_range_notes
-from ..state import PANEL_LABELS, Config
+from ..state import PANEL_LABELS, SPECS, Config, Spec, parse_query
 
 _URL_LOADED = "_url_loaded"
 _PANEL_KEYS = {label: key for key, label in PANEL_LABELS.items()}
@@ -21,15 +21,20 @@ def _from_widget(key: str, value):
     return _PANEL_KEYS.get(value, value) if key == "panel" else value
 
 
-def start() -> list[str]:
-    """On a session's first run, fill the widgets from the link; return the notes about anything clamped or dropped."""
+def start(more: dict[str, Spec]) -> list[str]:
+    """On a session's first run, fill the widgets from the link (the Explore settings, and those of `more`, the
+    Train view's table, whose keys are its widgets' keys); return the notes about anything clamped or dropped."""
     ss = st.session_state
     if not ss.get(_URL_LOADED):
         raw = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-        config, notes = Config.from_query(raw)
+        values, notes = parse_query(raw, {**more, **SPECS})
+        config = Config(**{k: v for k, v in values.items() if k in SPECS})
         notes += out_of_range_notes(config, given=raw)
         for k, v in asdict(config).items():
             ss[k] = _to_widget(k, v)
+        for k, v in values.items():
+            if k in more:
+                ss[k] = v
         ss["_link_notes"] = notes
         ss[_URL_LOADED] = True
     return ss.get("_link_notes", [])
@@ -60,9 +65,9 @@ def put(key: str, value) -> None:
     st.session_state[key] = value
 
 
-def sync_url(config: Config) -> None:
-    """Write the settings that differ from the defaults into the URL (only when they changed)."""
-    query = config.to_query()
+def sync_url(config: Config, more: dict[str, str] | None = None) -> None:
+    """Write the settings that differ from the defaults into the URL (only when they changed), and `more`."""
+    query = config.to_query() | (more or {})
     if st.session_state.get("_last_query") != query:
         st.query_params.from_dict(query)
         st.session_state["_last_query"] = query

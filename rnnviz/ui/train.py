@@ -9,7 +9,7 @@ import streamlit as st
 
 from .. import weights
 from ..plots import train as train_plots
-from ..state import CELL_LABELS
+from ..state import CELL_LABELS, Spec, format_value
 from ..train.loop import Settings
 from ..train.runner import Run, pool
 from ..train.tasks import TEXT_CAP, make_task
@@ -22,24 +22,62 @@ TASKS = {"apple": "apple → pple! (lesson 003, one-hot)", "avengers": "next wor
 COMPARE = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}
 
 
-def apply_task_defaults() -> None:
-    task = session.get("tr_task", "apple")
+OPTIMIZERS = {"adam": "Adam", "sgd": "SGD + momentum"}
+DEFAULT_TEXT = "hello world, 안녕하세요! " * 4
+
+# The Train view's settings as a link says them: the keys are the widgets' keys, the ranges the widgets' ranges.
+LINK = {
+    "tr_task": Spec(str, choices=tuple(TASKS), label="training task"),
+    "tr_text": Spec(str, high=TEXT_CAP, label="training text"),
+    "tr_distance": Spec(int, 1, 200, label="distance N"),
+    "tr_cell": Spec(str, choices=tuple(CELL_LABELS), label="training cell"),
+    "tr_hidden": Spec(int, 1, 256, label="training hidden size"),
+    "tr_layers": Spec(int, 1, 4, label="training layers"),
+    "tr_bi": Spec(bool, label="training bidirectional"),
+    "tr_opt": Spec(str, choices=tuple(OPTIMIZERS), label="optimizer"),
+    "tr_lr": Spec(float, 1e-6, 1e6, label="learning rate"),
+    "tr_steps": Spec(int, 1, 100_000, label="steps"),
+    "tr_clip": Spec(float, 0.0, 1e6, label="gradient clipping"),
+    "tr_seed": Spec(int, 0, 2**31 - 1, label="training seed"),
+}
+ONLY_FOR = {"tr_text": "text", "tr_distance": "memory", "tr_bi": "memory"}    # settings one task alone uses
+
+
+def task_defaults(task: str) -> dict:
+    """The settings a task starts from (its lesson's), by widget key."""
     try:
-        d = make_task(task, session.get("tr_text") or "hello world").defaults
-    except ValueError:
-        return
-    session.set_values(tr_cell=d["cell"], tr_hidden=d["hidden"], tr_lr=d["lr"], tr_steps=d["steps"],
-                       tr_opt=d["optimizer"], tr_seed=d["seed"], tr_bi=False)
+        d = make_task(task, session.get("tr_text") or DEFAULT_TEXT).defaults
+    except ValueError:                          # a text the task refuses: keep the cell and sizes as they are
+        return {}
+    return dict(tr_cell=d["cell"], tr_hidden=d["hidden"], tr_lr=d["lr"], tr_steps=d["steps"], tr_opt=d["optimizer"],
+                tr_seed=d["seed"], tr_bi=False)
+
+
+def apply_task_defaults() -> None:
+    session.set_values(**task_defaults(session.get("tr_task", "apple")))
 
 
 def init_defaults() -> None:
-    if session.get("tr_task") is None:
-        session.put("tr_task", "apple")
-        session.put("tr_text", "hello world, 안녕하세요! " * 4)
-        session.put("tr_distance", 60)
-        session.put("tr_clip", 0.0)
-        session.put("tr_layers", 1)
-        apply_task_defaults()
+    """A session's first look at the Train view: the task's settings, then whatever its link said."""
+    if session.get("_tr_ready"):
+        return
+    from_link = {k: session.get(k) for k in LINK if session.get(k) is not None}
+    session.set_values(tr_task="apple", tr_text=DEFAULT_TEXT, tr_distance=60, tr_clip=0.0, tr_layers=1)
+    session.set_values(**{k: from_link[k] for k in ("tr_task", "tr_text") if k in from_link})
+    apply_task_defaults()
+    session.set_values(**from_link, _tr_ready=True)
+
+
+def link() -> dict[str, str]:
+    """The Train settings for the URL: the task, and what differs from its defaults."""
+    task = session.get("tr_task")
+    base = {"tr_text": DEFAULT_TEXT, "tr_distance": 60, "tr_clip": 0.0, "tr_layers": 1, **task_defaults(task)}
+    return {"tr_task": task} | {k: format_value(session.get(k)) for k in LINK
+                                if k != "tr_task" and ONLY_FOR.get(k, task) == task and session.get(k) != base.get(k)}
+
+
+def bounds(key: str, kind=int) -> tuple:
+    return kind(LINK[key].low), kind(LINK[key].high)
 
 
 def controls() -> None:
@@ -51,20 +89,19 @@ def controls() -> None:
         sb.text_area("Training text", key="tr_text", max_chars=TEXT_CAP,
                      help=f"up to {TEXT_CAP:,} characters, trained on windows of 32")
     if task == "memory":
-        sb.slider("Distance N (distractors)", 1, 200, key="tr_distance",
+        sb.slider("Distance N (distractors)", *bounds("tr_distance"), key="tr_distance",
                   help="the token to recall comes N distractors before the question; at 60 a plain RNN stays at "
                        "chance while LSTM (chrono-initialised forget gates) and GRU remember")
     sb.selectbox("Cell", list(CELL_LABELS), format_func=CELL_LABELS.get, key="tr_cell")
-    sb.slider("Hidden size", 1, 256, key="tr_hidden")
-    sb.slider("Layers", 1, 4, key="tr_layers")
+    sb.slider("Hidden size", *bounds("tr_hidden"), key="tr_hidden")
+    sb.slider("Layers", *bounds("tr_layers"), key="tr_layers")
     if task == "memory":
         sb.toggle("bidirectional", key="tr_bi", help="allowed here: the answer is asked after the whole sequence")
-    sb.radio("Optimizer", ["adam", "sgd"], key="tr_opt", horizontal=True,
-             format_func={"adam": "Adam", "sgd": "SGD + momentum"}.get)
-    sb.number_input("Learning rate", min_value=1e-6, max_value=1e6, format="%g", key="tr_lr")
-    sb.number_input("Steps", 1, 100_000, key="tr_steps")
-    sb.number_input("Gradient clipping (max norm, 0 = off)", 0.0, 1e6, format="%g", key="tr_clip")
-    sb.number_input("Seed", 0, 2**31 - 1, key="tr_seed")
+    sb.radio("Optimizer", list(OPTIMIZERS), key="tr_opt", horizontal=True, format_func=OPTIMIZERS.get)
+    sb.number_input("Learning rate", *bounds("tr_lr", float), format="%g", key="tr_lr")
+    sb.number_input("Steps", *bounds("tr_steps"), key="tr_steps")
+    sb.number_input("Gradient clipping (max norm, 0 = off)", *bounds("tr_clip", float), format="%g", key="tr_clip")
+    sb.number_input("Seed", *bounds("tr_seed"), key="tr_seed")
 
 
 def current_settings() -> Settings:
