@@ -12,14 +12,25 @@ from . import train as train_view
 # collector's reach, so an automatic full collection (postScriptGC is off) walks only what sessions create.
 gc.freeze()
 
-# A fixed style of ours (never user text): larger type for a projector.
-PRESENT_CSS = "<style>html, body, [data-testid=stAppViewContainer] {font-size: 22px;}</style>"
+# A fixed style of ours (never user text): larger type for a projector, and the page's head made compact so the
+# step figure starts within a 1280 × 800 projector's first screen.
+PRESENT_CSS = ("<style>html, body, [data-testid=stAppViewContainer] {font-size: 22px;} "
+               "[data-testid=stMainBlockContainer] {padding-top: 3rem;} "
+               "[data-testid=stMainBlockContainer] h1 {font-size: 1.6rem; padding: 0 0 0.5rem 0;}</style>")
+
+
+def page_config() -> dict:
+    """The page's settings. In presentation mode the sidebar folds away for the charts (» brings it back, and it
+    stays while the mode lasts: Streamlit applies the sidebar state only when it changes)."""
+    return dict(page_title="rnnviz — recurrent networks, step by step", page_icon="🔁", layout="wide",
+                initial_sidebar_state="collapsed" if session.present() else "auto")
 
 
 def main() -> None:
     link_notes = session.start(more=train_view.LINK)
     st.sidebar.toggle("Presentation mode (projector)", key="present",
-                      help="larger fonts and charts for a classroom projector")
+                      help="larger fonts and charts for a classroom projector; the sidebar folds away (» at the "
+                           "top left brings it back)")
     if session.present():
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     st.title("rnnviz — recurrent networks, step by step")

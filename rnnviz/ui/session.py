@@ -6,7 +6,7 @@ from dataclasses import asdict, fields
 import streamlit as st
 
 from ..pipeline import out_of_range_notes
-from ..state import PANEL_LABELS, SPECS, Config, Spec, parse_query
+from ..state import PANEL_LABELS, SPECS, Config, Spec, parse, parse_query
 
 _URL_LOADED = "_url_loaded"
 _PANEL_KEYS = {label: key for key, label in PANEL_LABELS.items()}
@@ -79,7 +79,10 @@ def panel() -> str:
 
 
 def present() -> bool:
-    return bool(st.session_state.get("present", False))
+    """Presentation mode: the toggle's value, or on a session's first run what its link says."""
+    if "present" in st.session_state:
+        return bool(st.session_state["present"])
+    return parse("present", st.query_params.get("present", "0"))[0] is True
 
 
 def literal(text: str) -> str:

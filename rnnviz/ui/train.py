@@ -191,13 +191,13 @@ def view() -> None:
                "the background: keep using the page, it keeps going.")
     active = any(r.active for r in runs().values())
     stopped = any(r.status in ("stopped", "loaded") for r in runs().values())
-    c = st.columns([1, 1, 1, 1, 1.6])     # the last label is the longest: it gets room to show whole
+    c = st.columns(5)
     c[0].button("▶ Start", on_click=start, type="primary", width="stretch", key="tr_start")
     c[1].button("■ Stop", on_click=stop, disabled=not active, width="stretch", key="tr_stop")
     c[2].button("▷ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
     c[3].button("↺ Reset", on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
-    c[4].button("Compare RNN · LSTM · GRU", on_click=compare, width="stretch", key="tr_compare",
-                help="train the same task with each cell, side by side")
+    c[4].button("Compare cells", on_click=compare, width="stretch", key="tr_compare",
+                help="train the same task with an RNN, an LSTM and a GRU, side by side")
     if session.get("train_error"):
         st.error(session.literal(session.get("train_error")))
     live(active)

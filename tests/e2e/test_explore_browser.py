@@ -2,6 +2,7 @@
 from conftest import no_exception, settle, shot
 
 STEP_TITLE = "[data-testid=stPlotlyChart] .gtitle"
+SIDEBAR_WIDTH = "(() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width)()"
 
 
 def step_title(page):
@@ -102,13 +103,25 @@ def test_presentation_mode(server, page):
     settle(page)
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") > size
     assert "present=1" in page.url
+    page.wait_for_function(SIDEBAR_WIDTH + " === 0")              # folded away for the charts
     shot(page, "explore-presentation")
+    page.get_by_test_id("stExpandSidebarButton").click()          # » brings it back, and it stays
+    page.wait_for_function(SIDEBAR_WIDTH + " > 200")
+    page.get_by_role("slider", name="Hidden size H").focus()
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    assert page.evaluate(SIDEBAR_WIDTH) > 200 and "H=9" in page.url
+    page.get_by_text("Presentation mode (projector)").click()    # off again: normal type, the sidebar stays
+    settle(page)
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") == size
+    assert page.evaluate(SIDEBAR_WIDTH) > 200 and "present" not in page.url
 
 
 def test_link_opens_its_tab_in_presentation_mode_and_the_url_follows_the_tabs(server, page):
     page.goto(server + "/?text=apple&cell=lstm&panel=maps&present=1")
     settle(page)
     no_exception(page)
+    assert page.evaluate(SIDEBAR_WIDTH) == 0                       # a projector link opens with the sidebar folded
     assert page.get_by_role("tab", name="Heatmaps").get_attribute("aria-selected") == "true"
     page.locator(".gtitle", has_text="cell states c_t").first.wait_for()     # the LSTM's c_t heatmap is drawn
     assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 22
