@@ -8,7 +8,8 @@
     >>> print(lab.torch_code())     # the equivalent PyTorch, to paste
 
 Settings are the app's (and its links'): cell (rnn_tanh, rnn_relu, lstm, gru), tok (char, word), enc (onehot,
-embedding, random), I, H, L, bi, bf, seed, scale, init (pytorch, uniform), out, batch (one sequence per line).
+embedding, random, numbers: the text holds x_t, one timestep per line), I, H, L, bi, bf, seed, scale, init
+(pytorch, uniform), out, batch (one sequence per line).
 """
 from __future__ import annotations
 

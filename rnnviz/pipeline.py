@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import regex
 
 from .engine import Network, Trace
 from .state import Config
-from .text import Vocab, encode, tokenize
+from .text import Vocab, clean, encode, number_token, parse_numbers, tokenize
 
 INPUT_SEED_OFFSET = 1      # input encodings draw from seed + 1, the weights from seed
 OUTPUT_SEED_OFFSET = 2     # the untrained output layer draws from seed + 2
@@ -71,8 +72,28 @@ class Explored:
                 "infinite or NaN, shown as blank cells. Lower the weight scale, or choose another cell.")
 
 
+def number_rows(config: Config) -> list[list[list[float]]]:
+    """Typed numbers per batch row, (B, T, I): one sequence, or one per block of lines (blocks apart by a blank
+    line) when `batch` is on."""
+    text = clean(config.text)
+    blocks = regex.split(r"\n\s*\n", text.strip()) if config.batch else [text]
+    rows = [parse_numbers(block) for block in blocks if block.strip()] or [parse_numbers("")]
+    if len({len(r) for r in rows}) > 1:
+        raise ValueError("every sequence of a batch must have the same number of timesteps (lines), got "
+                         f"{', '.join(str(len(r)) for r in rows)}; make them equal or turn off “batch of lines”")
+    if len({len(r[0]) for r in rows}) > 1:
+        raise ValueError("every sequence of a batch must have the same number of values per line, got "
+                         f"{', '.join(str(len(r[0])) for r in rows)}")
+    if len(rows) > 64:
+        raise ValueError(f"a batch can have at most 64 sequences, got {len(rows)}")
+    return rows
+
+
 def split_rows(config: Config) -> list[list[str]]:
-    """Tokens per batch row: one row, or one per non-empty line when `batch` is on."""
+    """Tokens per batch row: one row, or one per non-empty line when `batch` is on (typed numbers: one token per
+    timestep, its values)."""
+    if config.enc == "numbers":
+        return [[number_token(step) for step in row] for row in number_rows(config)]
     if not config.batch:
         return [tokenize(config.text, config.tok)]
     lines = [line for line in config.text.splitlines() if line.strip()]
@@ -122,6 +143,9 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
     if weights is not None and config.tok != weights.level:
         config = replace(config, tok=weights.level)
         notes.append(f"Tokens are {weights.level}s, as the trained weights expect.")
+    if weights is not None and config.enc != weights.encoding:
+        config = replace(config, enc=weights.encoding)
+        notes.append(f"Encoding is {weights.encoding}, as the trained weights expect.")
     rows = split_rows(config)
     if weights is not None:
         vocab = weights.vocab
@@ -139,14 +163,16 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
 
     if weights is not None:
         net = weights.network
-        if config.enc != weights.encoding:
-            config = replace(config, enc=weights.encoding)
-            notes.append(f"Encoding is {weights.encoding}, as the trained weights expect.")
         config = replace(config, cell=net.cell, I=net.input_size, H=net.hidden_size, L=net.num_layers,
                          bi=net.bidirectional)
         net = replace(net, batch_first=config.bf)
         X = np.stack([weights.embedding[i] if weights.encoding == "embedding" else np.eye(V, dtype=np.float32)[i]
                       for i in ids])
+    elif config.enc == "numbers":
+        X = np.array(number_rows(config), dtype=np.float32)     # (B, T, I) as typed
+        config = replace(config, I=X.shape[-1])
+        net = Network.init(config.cell, config.I, config.H, config.L, config.bi, config.bf, seed=config.seed,
+                           scale=config.scale, init=config.init)
     else:
         if config.enc == "onehot" and config.I != V:
             config = replace(config, I=V)

@@ -1,7 +1,7 @@
 """The PyTorch code equivalent to an Explore view, and the shapes PyTorch reports for it."""
 from __future__ import annotations
 
-from .pipeline import INPUT_SEED_OFFSET, Explored
+from .pipeline import INPUT_SEED_OFFSET, Explored, number_rows
 
 MODULE = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
@@ -54,13 +54,14 @@ def _tokens_expr(rows: list[list[str]], level: str, text_rows: list[str]) -> str
     return repr(rows)
 
 
-def torch_code(ex: Explored) -> str:
-    """A self-contained snippet: the same tokens, input, module and weights, so its numbers equal the page's."""
-    c, net = ex.config, ex.network
+def _input_lines(ex: Explored) -> list[str]:
+    """The snippet's lines that build x, (B, T, I), from the text as the page does."""
+    c, I = ex.config, ex.network.input_size
+    if c.enc == "numbers":
+        return [f"x = torch.tensor({number_rows(c)!r})  # the numbers typed, one timestep per line: (B, T, I={I})"]
     texts = [" ".join(r) if c.tok == "word" else "".join(r) for r in ex.rows]
-    V, I, H = len(ex.vocab), net.input_size, net.hidden_size
-    lines = ["import numpy as np", "import torch", "",
-             f"texts = {texts!r}" + ("  # one sequence per line: a batch" if len(texts) > 1 else ""),
+    V = len(ex.vocab)
+    lines = [f"texts = {texts!r}" + ("  # one sequence per line: a batch" if len(texts) > 1 else ""),
              f"rows = {_tokens_expr(ex.rows, c.tok, texts)}  # {'characters' if c.tok == 'char' else 'words'}"]
     if ex.trained:
         lines.append(f"vocab = {list(ex.vocab.tokens)!r}  # the trained model's vocabulary")
@@ -81,6 +82,14 @@ def torch_code(ex: Explored) -> str:
     else:
         lines.append(f"x = torch.from_numpy(np.stack([np.random.default_rng({seed_in} + b).random((ids.shape[1], {I}))"
                      f" for b in range(len(rows))]).astype(np.float32))  # random vectors, (B, T, I={I})")
+    return lines
+
+
+def torch_code(ex: Explored) -> str:
+    """A self-contained snippet: the same tokens, input, module and weights, so its numbers equal the page's."""
+    c, net = ex.config, ex.network
+    I, H = net.input_size, net.hidden_size
+    lines = ["import numpy as np", "import torch", "", *_input_lines(ex)]
     if not c.bf:
         lines.append("x = x.transpose(0, 1)  # batch_first=False wants (T, B, I)")
     extra = f", nonlinearity={net.cell[4:]!r}" if net.cell.startswith("rnn") and net.cell != "rnn_tanh" else ""

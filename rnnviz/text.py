@@ -10,7 +10,9 @@ import regex
 MAX_CHARS = 2000      # the cap on text for one run; the app shortens longer text and says so
 UNK = "<unk>"
 LEVELS = ("char", "word")
-ENCODINGS = ("onehot", "embedding", "random")
+ENCODINGS = ("onehot", "embedding", "random", "numbers")
+MAX_INPUT = 256       # values per timestep (the input size's limit)
+MAX_VALUE = 1e6       # typed numbers beyond this are refused: float32 would overflow a few steps on
 
 # Characters that change how text is shown but are not a character a reader sees.
 _INVISIBLE = {"Cc", "Cf"}
@@ -49,6 +51,49 @@ def tokenize(text: str, level: str = "char", max_chars: int = MAX_CHARS) -> list
     if level == "word":
         return text.split()
     return graphemes(text.strip())
+
+
+_NOT_NUMBER_SYNTAX = str.maketrans("[](){};", "       ")
+
+
+def parse_numbers(text: str) -> list[list[float]]:
+    """Typed numbers, one timestep per line: values separated by commas or spaces. Brackets and a leading
+    `tensor`/`array` are ignored, so a list pasted from a notebook (lesson 001's sequence) works as it is; lines
+    without a number are skipped. Raise a clear ValueError for anything else."""
+    steps = []
+    for n, line in enumerate(clean(text).splitlines(), 1):
+        line = regex.sub(r"^\s*(?:torch\.|np\.|numpy\.)?(?:tensor|array)\b", "", line).translate(_NOT_NUMBER_SYNTAX)
+        words = [w for w in regex.split(r"[,\s]+", line) if w]
+        if not words:
+            continue
+        values = []
+        for w in words:
+            try:
+                v = float(w)
+            except ValueError:
+                raise ValueError(f"line {n}: “{w[:20]}” is not a number (type one timestep per line, its values "
+                                 "separated by commas or spaces, e.g. 0.1, 0.2, 0.3, 0.4)") from None
+            if v != v or abs(v) == float("inf"):
+                raise ValueError(f"line {n}: {w[:20]} is not a finite number")
+            if abs(v) > MAX_VALUE:
+                raise ValueError(f"line {n}: {w[:20]} is out of range; numbers must be between "
+                                 f"-{MAX_VALUE:,.0f} and {MAX_VALUE:,.0f}")
+            values.append(v)
+        if steps and len(values) != len(steps[0]):
+            raise ValueError(f"every line needs the same number of values (the input size): the first has "
+                             f"{len(steps[0])}, line {n} has {len(values)}")
+        if len(values) > MAX_INPUT:
+            raise ValueError(f"line {n} has {len(values)} values; the input size is at most {MAX_INPUT}")
+        steps.append(values)
+    if not steps:
+        raise ValueError("the text has no numbers: type one timestep per line, e.g. 0.1, 0.2, 0.3, 0.4")
+    return steps
+
+
+def number_token(values: list[float], width: int = 24) -> str:
+    """A timestep of typed numbers as a token to show: its values, shortened."""
+    text = ", ".join(f"{v:g}" for v in values)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def label(token: str) -> str:

@@ -329,3 +329,36 @@ def test_relu_overflow_is_explained_and_every_tab_still_draws():
         if tab == "Hidden-state path":                                      # it says why it is empty
             assert "No path to draw: the hidden states overflow" in texts(at)
     assert not engine(text="hello").overflow()
+
+
+LESSON_001 = "a sequence of 5 vectors, many-to-one (lesson 001)"
+
+
+def test_lesson_001_preset_steps_through_the_typed_vectors():
+    at = new_app()
+    at.selectbox(key="preset").set_value(LESSON_001).run()
+    no_exception(at)
+    assert at.number_input(key="_I_locked").value == 4 and "Numbers: input size = values per line = 4" in texts(at)
+    at.slider(key="t").set_value(2).run()
+    cols = step_columns(figure_titled(at, "the step at t = 2 (token '0.3, 0.4, 0.5, 0.6')"))
+    np.testing.assert_allclose(cols["x_t"], [0.3, 0.4, 0.5, 0.6], atol=1e-7)
+    lt = engine(**{k: v for k, v in PRESETS[LESSON_001].items() if k != "tok"}, t=2).trace.layers[0][0]
+    np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[2, 0], atol=1e-6)
+    assert len(cols["h_t<br>= tanh(a_t)"]) == 6
+    open_tab(at, "Output layer")
+    assert "typed numbers have none" in texts(at)
+    open_tab(at, "Shapes & PyTorch code")
+    assert "x = torch.tensor([[[0.1, 0.2, 0.3, 0.4], [0.2, 0.3, 0.4, 0.5]" in at.code[0].value
+
+
+def test_numbers_from_a_link_and_bad_numbers_keep_the_last_view():
+    at = new_app(enc="numbers", text="1, 2\n3, 4\n5, 6", H="3", t="2")
+    no_exception(at)
+    cols = step_columns(figure_titled(at, "the step at t = 2 (token '5, 6')"))
+    np.testing.assert_allclose(cols["x_t"], [5, 6])
+    at.text_area(key="text").set_value("1, 2\n3\n5, 6").run()
+    no_exception(at)
+    assert "Every line needs the same number of values (the input size): the first has 2, line 2 has 1" in texts(at)
+    assert figure_titled(at, "the step at t = 2 (token '5, 6')")           # the last good view stays
+    at.text_area(key="text").set_value("hello").run()
+    assert "Line 1: “hello” is not a number" in texts(at)

@@ -51,3 +51,15 @@ def test_empty_text_raises_the_apps_message():
 def test_a_layer_that_is_not_there_raises():
     with pytest.raises(ValueError, match="no layer 1"):
         explore("hello").step(0, layer=1)
+
+
+def test_typed_numbers_in_a_notebook_match_torch():
+    """Lesson 001's sequence, typed as numbers: the notebook's run equals nn.RNN on the same x and weights."""
+    import torch
+
+    from rnnviz import to_torch
+    lab = explore("0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6", enc="numbers", H=6)
+    x = torch.tensor([[[0.1, 0.2, 0.3, 0.4], [0.2, 0.3, 0.4, 0.5], [0.3, 0.4, 0.5, 0.6]]])
+    output, h_n = to_torch(lab.network)(x)
+    np.testing.assert_allclose(lab.trace.output, output.detach().numpy(), atol=1e-6)
+    assert lab.step(2).layout.title.text.startswith("the step at t = 2 (token '0.3, 0.4, 0.5, 0.6')")

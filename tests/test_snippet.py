@@ -15,6 +15,8 @@ CASES = [
     Config(text="안녕 👩‍👩‍👧 é", cell="lstm", L=2, bi=True, H=4),
     Config(text="0123456789", enc="random", I=4, H=8, init="uniform", cell="gru"),
     Config(text="abcabc", cell="rnn_relu", scale=2.5, seed=7, L=3),
+    Config(text="0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6", enc="numbers", H=6),   # lesson 001
+    Config(text="1 -2\n3 4.5\n\n0.25 6\n7 8", enc="numbers", batch=True, bf=False, cell="lstm", H=3),
 ]
 
 

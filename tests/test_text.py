@@ -90,3 +90,36 @@ def test_encodings_shapes_and_values():
 
 def test_labels_make_spaces_visible():
     assert [label(t) for t in [" ", "\n", "a"]] == ["␣", "↵", "a"]
+
+
+LESSON_001 = """tensor([[0.1000, 0.2000, 0.3000, 0.4000],
+        [0.2000, 0.3000, 0.4000, 0.5000],
+        [0.3000, 0.4000, 0.5000, 0.6000],
+        [0.4000, 0.5000, 0.6000, 0.7000],
+        [0.5000, 0.6000, 0.7000, 0.8000]])"""
+
+
+@pytest.mark.parametrize("text", [LESSON_001, "0.1, 0.2, 0.3, 0.4\n0.2 0.3 0.4 0.5\n\n0.3,0.4,0.5,0.6\n"
+                                  "[0.4, 0.5, 0.6, 0.7],\n(0.5; 0.6; 0.7; 0.8)",
+                                  "np.array([[.1, .2, .3, .4],\n[.2, .3, .4, .5],\n[.3, .4, .5, .6],\n[.4, .5, .6, .7],"
+                                  "\n[.5, .6, .7, .8]])"])
+def test_typed_numbers_one_timestep_per_line_pasted_or_typed(text):
+    from rnnviz.text import parse_numbers
+    np.testing.assert_allclose(parse_numbers(text), np.arange(5)[:, None] / 10 + np.arange(1, 5) / 10)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the text has no numbers"),
+    ("[\n]", "the text has no numbers"),
+    ("0.1 zero 0.3", "line 1: “zero” is not a number"),
+    ("1 2\n3", "the first has 2, line 2 has 1"),
+    ("[[1, 2],\n[3, 4], [5, 6]]", "the first has 2, line 2 has 4"),    # two timesteps on one line
+    ("1 nan", "line 1: nan is not a finite number"),
+    ("1\n-inf", "line 2: -inf is not a finite number"),
+    ("2e6", "line 1: 2e6 is out of range; numbers must be between -1,000,000 and 1,000,000"),
+    (" ".join(["1"] * 300), "line 1 has 300 values; the input size is at most 256"),
+])
+def test_typed_numbers_that_cannot_be_used_say_why(text, message):
+    from rnnviz.text import parse_numbers
+    with pytest.raises(ValueError, match=message):
+        parse_numbers(text)

@@ -14,23 +14,29 @@ def apply_preset() -> None:
         session.set_values(t=0, row=0, layer=0, dir=0, **PRESETS[name])
 
 
-def model_controls(vocab_size: int | None) -> None:
+def model_controls(input_size: int | None) -> None:
     """Cell, encoding, sizes, layers, direction, layout, weights, tokenization."""
     sb = st.sidebar
     sb.header("Model")
     sb.selectbox("Cell", list(CELL_LABELS), format_func=CELL_LABELS.get, key="cell",
                  help="Elman RNN with tanh or relu, LSTM (gates i, f, g, o) or GRU (gates r, z, n), as in PyTorch")
-    sb.radio("Tokens", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, key="tok", horizontal=True,
-             help="characters are what a reader sees as one (Hangul syllables and emoji included); words split on spaces")
+    if session.get("enc") != "numbers":              # typed numbers have no tokens to split
+        sb.radio("Tokens", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, key="tok", horizontal=True,
+                 help="characters are what a reader sees as one (Hangul syllables and emoji included); words split "
+                      "on spaces")
     sb.selectbox("Encoding", list(ENCODING_LABELS), format_func=ENCODING_LABELS.get, key="enc",
                  help="one-hot: a 1 at the token's id; embedding: a random N(0,1) table row per token; "
-                      "random vectors: U[0,1) per timestep, the from-scratch lesson's input")
-    onehot = session.get("enc") == "onehot"
-    if onehot:
-        session.put("_I_locked", vocab_size or 1)    # set each run: a keyed widget keeps its first value=
+                      "random vectors: U[0,1) per timestep, the from-scratch lesson's input; numbers: type x_t "
+                      "yourself, one timestep per line, values apart by commas or spaces (lesson 001)")
+    enc = session.get("enc")
+    if enc in ("onehot", "numbers"):
+        session.put("_I_locked", input_size or 1)    # set each run: a keyed widget keeps its first value=
         sb.number_input("Input size I", min_value=1, step=1, disabled=True, key="_I_locked",
-                        help="locked: with one-hot encoding the input size is the vocabulary size")
-        sb.caption(f"One-hot: input size = vocabulary size = {vocab_size or '?'}, one slot per distinct token.")
+                        help="locked: the input size is the " + ("vocabulary size" if enc == "onehot" else
+                                                                  "number of values on each line of the text"))
+        sb.caption(f"One-hot: input size = vocabulary size = {input_size or '?'}, one slot per distinct token."
+                   if enc == "onehot" else f"Numbers: input size = values per line = {input_size or '?'}; "
+                   "each line of the text is one timestep x_t.")
     else:
         sb.slider("Input size I", int(SPECS["I"].low), int(SPECS["I"].high), key="I")
     sb.slider("Hidden size H", int(SPECS["H"].low), int(SPECS["H"].high), key="H")
@@ -55,6 +61,8 @@ def text_controls() -> None:
     c2.selectbox("Lesson preset", ["—"] + list(PRESETS), key="preset", on_change=apply_preset,
                  help="fill in the text and settings of a lesson's example")
     c2.toggle("Batch: one sequence per line", key="batch",
-              help="each line is one row of the batch; lines must have the same number of tokens")
+              help="each line is one row of the batch; lines must have the same number of tokens (typed numbers: "
+                   "each block of lines, apart by a blank line, is one sequence)")
     c1.text_area("Text", key="text", height=100,
-                 help="up to 2,000 characters; Hangul, emoji and any script work")
+                 help="up to 2,000 characters; Hangul, emoji and any script work. With the encoding “numbers”, "
+                      "one timestep per line, e.g. 0.1, 0.2, 0.3, 0.4 (a list pasted from a notebook works too)")

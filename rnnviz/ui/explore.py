@@ -169,8 +169,9 @@ def moving_view(ex: Explored, present: bool) -> None:
     stepper(ex.T)
     inspect_selectors(ex)
     tokens = ex.rows[c.row]
-    st.markdown(f"**t = {c.t}**, token: **{session.literal(label(tokens[c.t]))}** — sequence of {ex.T} tokens, "
-                f"vocabulary of {len(ex.vocab)}")
+    size = f"input size {ex.network.input_size}" if c.enc == "numbers" else f"vocabulary of {len(ex.vocab)}"
+    st.markdown(f"**t = {c.t}**, {'x_t' if c.enc == 'numbers' else 'token'}: **{session.literal(label(tokens[c.t]))}**"
+                f" — sequence of {ex.T} {'timesteps' if c.enc == 'numbers' else 'tokens'}, {size}")
     tabs = dict(zip(PANEL_LABELS, st.tabs(PANELS, key="panel", on_change="rerun")))   # by the link's names
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
@@ -214,6 +215,11 @@ def step_table(ex: Explored) -> None:
 
 def output_panel(ex: Explored, present: bool) -> None:
     c = ex.config
+    if c.enc == "numbers":
+        st.info("The output layer predicts the next token from a vocabulary; typed numbers have none. Lesson 001's "
+                "many-to-one output, y = σ(W_y · h_T), reads the last hidden state: it is the last column of the "
+                "hidden states in “The step” and “Heatmaps”.")
+        return
     if not c.out:
         st.info("The output layer is off: turn on “Output layer” in the sidebar, or here, to add a linear layer "
                 "and softmax over the vocabulary.")

@@ -74,5 +74,5 @@ def explore_tab() -> None:
             controls.model_controls(None)
             return
         st.caption("Showing the last text that worked until this is fixed.")
-    controls.model_controls(len(ex.vocab))
+    controls.model_controls(ex.network.input_size)
     explore.draw(ex, session.present())
