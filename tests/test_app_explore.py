@@ -362,3 +362,11 @@ def test_numbers_from_a_link_and_bad_numbers_keep_the_last_view():
     assert figure_titled(at, "the step at t = 2 (token '5, 6')")           # the last good view stays
     at.text_area(key="text").set_value("hello").run()
     assert "Line 1: “hello” is not a number" in texts(at)
+
+
+def test_typed_numbers_are_sized_by_their_lines_not_their_characters():
+    """100 timesteps of 2 numbers are 800 characters: a large LSTM on them is allowed (its trace is under the cap)."""
+    at = new_app(enc="numbers", text="0.1 0.2\n" * 100, H="256", L="4", bi="1", cell="lstm")
+    no_exception(at)
+    assert "too much to draw" not in texts(at)
+    assert figure_titled(at, "the step at t = 0 (token '0.1, 0.2'), layer 0")

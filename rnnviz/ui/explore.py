@@ -52,7 +52,9 @@ LOOK_ONLY = {"t": 0, "row": 0, "layer": 0, "dir": 0, "out": False, "view": "expl
 def run(config: Config) -> Explored:
     """The cached engine run for this Config and the session's trained weights (if in use)."""
     weights = session.get("explore_weights")
-    size_check(config, min(len(config.text), 2000) // (5 if config.tok == "word" else 1) + 1)
+    steps = (config.text.count("\n") + 1 if config.enc == "numbers"          # a timestep per line
+             else min(len(config.text), 2000) // (5 if config.tok == "word" else 1) + 1)
+    size_check(config, steps)
     return looking_at(cached_build(replace(config, **LOOK_ONLY), weights_id(weights), weights), config)
 
 
