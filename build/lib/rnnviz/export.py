@@ -1,0 +1,53 @@
+"""A trace as files: NPZ (every array, PyTorch's names) and CSV (one row per layer, direction, step, row, unit)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+from .engine import Trace
+
+
+def trace_arrays(trace: Trace) -> dict[str, np.ndarray]:
+    """Every array of a trace under a flat name: output, h_n, c_n, l{layer}_{fwd|bwd}_{field}."""
+    arrays = {"output": trace.output, "h_n": trace.h_n}
+    if trace.c_n is not None:
+        arrays["c_n"] = trace.c_n
+    for directions in trace.layers:
+        for lt in directions:
+            p = f"l{lt.layer}_{'bwd' if lt.reverse else 'fwd'}_"
+            for name in ("x", "h_prev", "Wx_x", "Wh_h", "b_ih", "b_hh", "a", "h", "c_prev", "c"):
+                v = getattr(lt, name)
+                if v is not None:
+                    arrays[p + name] = v
+            for g, v in lt.gates.items():
+                arrays[p + "gate_" + g] = v
+    return arrays
+
+
+def to_npz(trace: Trace) -> bytes:
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **trace_arrays(trace))
+    return buf.getvalue()
+
+
+def to_csv(trace: Trace, rows: list[list[str]]) -> bytes:
+    """Long format: layer, direction, t, token, row, unit, h_t (and c_t, gates); rows: each batch row's tokens."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    first = trace.layers[0][0]
+    extra = (["c_t"] if first.c is not None else []) + list(first.gates)
+    w.writerow(["layer", "direction", "t", "token", "batch_row", "unit", "h_t"] + extra)
+    for directions in trace.layers:
+        for lt in directions:
+            T, B, H = lt.h.shape
+            for t in range(T):
+                for b in range(B):
+                    for u in range(H):
+                        vals = [lt.h[t, b, u]] + ([lt.c[t, b, u]] if lt.c is not None else []) \
+                            + [v[t, b, u] for v in lt.gates.values()]
+                        w.writerow([lt.layer, "backward" if lt.reverse else "forward", t,
+                                    rows[b][t] if b < len(rows) and t < len(rows[b]) else "", b, u]
+                                   + [f"{v:.8g}" for v in vals])
+    return buf.getvalue().encode("utf-8-sig")   # BOM so spreadsheet programs read Hangul correctly

@@ -1,0 +1,102 @@
+"""The Explore view's figures in a notebook: the same engine run and the same plotly figures, in a few lines.
+
+    >>> from rnnviz.notebook import explore
+    >>> lab = explore("hello", cell="lstm", H=8)
+    >>> lab.step(2)                 # the step at t = 2 laid out, with ▶ Play (a plotly Figure: Jupyter shows it)
+    >>> for fig in lab.heatmaps(t=2): fig.show()    # X, every h_t, and each gate / c_t over time
+    >>> lab.trace.layers[0][0].gates["f"]           # the numbers behind them, from the engine
+    >>> print(lab.torch_code())     # the equivalent PyTorch, to paste
+
+Settings are the app's (and its links'): cell (rnn_tanh, rnn_relu, lstm, gru), tok (char, word), enc (onehot,
+embedding, random, numbers: the text holds x_t, one timestep per line), I, H, L, bi, bf, seed, scale, init
+(pytorch, uniform), out, batch (one sequence per line).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from . import snippet
+from .pipeline import Explored, build, pca_2d
+from .plots import heatmaps, output, step
+from .state import SPECS, Config
+
+SETTINGS = [k for k in SPECS if k not in ("text", "t", "row", "layer", "dir", "view", "panel", "present")]   # t...: per figure
+
+
+def explore(text: str = "hello", **settings) -> Lab:
+    """Run the engine on `text` with the app's settings; a setting the app would refuse raises ValueError."""
+    unknown = sorted(set(settings) - set(SETTINGS))
+    if unknown:
+        raise ValueError(f"unknown setting{'s' * (len(unknown) > 1)} {', '.join(unknown)}; known: {', '.join(SETTINGS)}")
+    config, notes = Config().with_(text=text, **settings)
+    if notes:
+        raise ValueError(" ".join(notes) + " (the app would clamp or drop it with this note; here it is refused)")
+    return Lab(build(config))
+
+
+@dataclass(frozen=True)
+class Lab:
+    """One engine run and its figures; t, layer, direction (0 forward, 1 backward) and batch row are chosen per call."""
+
+    run: Explored
+
+    @property
+    def trace(self):
+        return self.run.trace
+
+    @property
+    def network(self):
+        return self.run.network
+
+    @property
+    def tokens(self) -> list[list[str]]:
+        return self.run.rows
+
+    def _input_labels(self):
+        return list(self.run.vocab.tokens) if self.run.config.enc == "onehot" else None
+
+    def _layer(self, layer: int, direction: int):
+        if not 0 <= layer < len(self.trace.layers) or not 0 <= direction < len(self.trace.layers[layer]):
+            raise ValueError(f"no layer {layer}, direction {direction} in this network "
+                             f"({len(self.trace.layers)} layers, {len(self.trace.layers[0])} directions)")
+        return self.trace.layers[layer][direction]
+
+    def step(self, t: int = 0, layer: int = 0, direction: int = 0, row: int = 0, present: bool = False) -> go.Figure:
+        """Wx·x_t + Wh·h_{t-1} + b → h_t (LSTM: i, f, g, o, c_t; GRU: r, z, n) at t, over every h_t; ▶ Play animates."""
+        return step.step_figure(self._layer(layer, direction), self.network, self.run.rows[row], row, t, present,
+                                self._input_labels())
+
+    def heatmaps(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
+                 present: bool = False) -> list[go.Figure]:
+        """The input X (T × I), every h_t (T × H) and, for LSTM / GRU, each gate and c_t over time; t is marked."""
+        tokens = self.run.rows[row]
+        return [heatmaps.input_figure(self.run.X[row], tokens, t, self._input_labels(), present),
+                *heatmaps.layer_figures(self._layer(layer, direction), tokens, row, t, present)]
+
+    def weights(self, layer: int = 0, direction: int = 0, present: bool = False) -> list[go.Figure]:
+        """Wx, Wh and the biases of one layer and direction."""
+        lt = self._layer(layer, direction)
+        return heatmaps.weights_figures(self.network, layer, lt.reverse, self._input_labels(), present)
+
+    def output(self, t: int | None = None, row: int = 0, present: bool = False) -> list[go.Figure]:
+        """softmax(W_out·h_t + b_out) at every step (many-to-many) and at the last step (many-to-one)."""
+        vocab = list(self.run.vocab.tokens)
+        probs = self.run.probs[row]
+        return [output.probs_figure(probs, self.run.rows[row], vocab, t, present),
+                output.last_step_figure(probs[-1], vocab, present)]
+
+    def path(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
+             present: bool = False) -> go.Figure:
+        """The h_t projected to 2-D (PCA), labelled with their tokens and joined in time order."""
+        lt = self._layer(layer, direction)
+        return output.path_figure(*pca_2d(lt.h[:, row]), self.run.rows[row], t, present)
+
+    def shapes(self) -> list[tuple[str, tuple[int, ...], str]]:
+        """(tensor, shape as PyTorch reports it, meaning) for input, output, h_n, c_n and every parameter."""
+        return snippet.shapes(self.run)
+
+    def torch_code(self) -> str:
+        """PyTorch code that builds the same input, module and weights, and prints the same numbers."""
+        return snippet.torch_code(self.run)

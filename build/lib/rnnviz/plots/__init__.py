@@ -1,0 +1,1 @@
+"""Pure figure functions: (Trace or data + options) -> plotly Figure. No Streamlit here."""

@@ -1,0 +1,114 @@
+"""Heatmaps of weights, inputs, hidden states, gates and cell states, with a diverging scale centred at 0."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..engine import LayerTrace, Network
+from ..text import label
+from .marks import step_box
+from .theme import DIVERGING, base_layout, look
+
+
+def symmetric_range(*arrays) -> float:
+    """One range for the whole figure: ±max|value| (at least a small epsilon), so colour means the same everywhere."""
+    m = max((_finite_max_abs(np.asarray(a)) for a in arrays if np.size(a)), default=0.0)
+    return m if m > 0 else 1e-6
+
+
+def _finite_max_abs(a: np.ndarray) -> float:
+    """max |a| over the finite values: overflowed values get no say (copied out only when there are some)."""
+    m = float(np.max(np.abs(a)))
+    if np.isfinite(m):
+        return m
+    finite = a[np.isfinite(a)]
+    return float(np.max(np.abs(finite))) if finite.size else 0.0
+
+
+def time_labels(tokens: list[str]) -> list[str]:
+    """Unique axis labels 't=0 h' (plotly merges equal category labels)."""
+    return [f"{t}:{label(tok)}" for t, tok in enumerate(tokens)]
+
+
+def heatmap(z: np.ndarray, x: list, y: list, zmax: float, name: str, hover: str, show_text: bool,
+            present: bool = False, colorbar: bool = True) -> go.Heatmap:
+    """A heatmap trace with exact hover values and an optional number in every cell."""
+    return go.Heatmap(z=z, x=x, y=y, zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, name=name,
+                      hovertemplate=hover + "<extra></extra>", showscale=colorbar,
+                      texttemplate="%{z:.2f}" if show_text else None,
+                      textfont=dict(size=look(present).cell_text_size), xgap=1, ygap=1)
+
+
+def matrix_figure(M: np.ndarray, title: str, row_name: str, col_name: str, col_labels=None,
+                  present: bool = False) -> go.Figure:
+    """A weight matrix (rows × columns), e.g. Wx (G·H × I) with units down and inputs across."""
+    M = np.atleast_2d(M)
+    rows = [f"{row_name} {i}" for i in range(M.shape[0])]
+    cols = col_labels or [f"{col_name} {j}" for j in range(M.shape[1])]
+    fig = go.Figure(heatmap(M, cols, rows, symmetric_range(M), title,
+                            f"{row_name} %{{y}}, {col_name} %{{x}}<br>{title} = %{{z:.6g}}",
+                            M.size <= 400, present))
+    fig.update_yaxes(autorange="reversed", title=row_name, type="category")
+    fig.update_xaxes(title=col_name, type="category")
+    return base_layout(fig, title, present)
+
+
+def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, present=False) -> list[go.Figure]:
+    """Wx, Wh and b = b_ih + b_hh of one layer and direction; gate blocks named in the row labels."""
+    Wx, Wh, b_ih, b_hh = net.weights(layer, reverse)
+    H = net.hidden_size
+    gates = {"lstm": "ifgo", "gru": "rzn"}.get(net.cell, "")
+    row_labels = [f"{gates[k // H]}{k % H}" if gates else f"{k}" for k in range(Wx.shape[0])]
+    suffix = f"_l{layer}{'_reverse' if reverse else ''}"
+    in_labels = [label(v) for v in vocab_labels] if vocab_labels and layer == 0 and len(vocab_labels) == Wx.shape[1] \
+        else None
+    figs = []
+    for M, title, col_name, cols in [(Wx, f"Wx = weight_ih{suffix}", "input", in_labels),
+                                     (Wh, f"Wh = weight_hh{suffix}", "from unit", None)]:
+        fig = matrix_figure(M, f"{title}  {M.shape}", "unit", col_name, cols, present)
+        fig.update_yaxes(ticktext=row_labels, tickvals=[f"unit {i}" for i in range(len(row_labels))])
+        figs.append(fig)
+    b = (b_ih + b_hh)[:, None]
+    fig = matrix_figure(b, f"b = bias_ih{suffix} + bias_hh{suffix}  ({b.shape[0]},)", "unit", "bias", ["b"], present)
+    fig.update_yaxes(ticktext=row_labels, tickvals=[f"unit {i}" for i in range(len(row_labels))])
+    figs.append(fig)
+    return figs
+
+
+def over_time_figure(values: np.ndarray, tokens: list[str], title: str, unit_name: str, t: int | None,
+                     zmax: float | None = None, present: bool = False) -> go.Figure:
+    """(T, N) values over time as an N × T heatmap: tokens along x, units along y, the current step outlined."""
+    T, N = values.shape
+    x = time_labels(tokens)
+    zmax = zmax or symmetric_range(values)
+    fig = go.Figure(heatmap(values.T, x, list(range(N)), zmax, title,
+                            f"t %{{x}}<br>{unit_name} %{{y}}<br>value %{{z:.6g}}", T * N <= 300, present))
+    fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
+    fig.update_yaxes(title=unit_name, autorange="reversed", dtick=1 if N <= 20 else None)
+    if t is not None:
+        fig.add_shape(step_box(t))
+    return base_layout(fig, title, present)
+
+
+def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int | None, present: bool = False) -> list[go.Figure]:
+    """Hidden states, and for LSTM the cell states and every gate, for GRU every gate, over time."""
+    where = f"layer {lt.layer}{', backward direction' if lt.reverse else ''}"
+    figs = [over_time_figure(lt.h[:, row], tokens, f"hidden states h_t  (T={lt.h.shape[0]} × H={lt.h.shape[2]}), {where}",
+                             "unit", t, present=present)]
+    if lt.c is not None:
+        figs.append(over_time_figure(lt.c[:, row], tokens, f"cell states c_t, {where}", "unit", t, present=present))
+    names = {"i": "input gate i", "f": "forget gate f", "g": "candidate g", "o": "output gate o",
+             "r": "reset gate r", "z": "update gate z", "n": "candidate n"}
+    for g, v in lt.gates.items():
+        figs.append(over_time_figure(v[:, row], tokens, f"{names[g]} over time, {where}", "unit", t, 1.0, present))
+    return figs
+
+
+def input_figure(X: np.ndarray, tokens: list[str], t: int | None, col_labels=None, present=False) -> go.Figure:
+    """The input matrix X (T × I): one row x_t per token."""
+    fig = over_time_figure(X, tokens, f"input X  (T={X.shape[0]} × I={X.shape[1]})", "input feature", t,
+                           present=present)
+    if col_labels and len(col_labels) == X.shape[1]:
+        fig.update_yaxes(tickvals=list(range(X.shape[1])), ticktext=[f"{i}: {label(v)}" for i, v in
+                                                                      enumerate(col_labels)])
+    return fig

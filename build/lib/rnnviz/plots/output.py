@@ -1,0 +1,58 @@
+"""The output layer's next-token probabilities, and the hidden-state path in 2-D."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..text import label
+from .heatmaps import time_labels
+from .marks import ring, step_box
+from .theme import CATEGORICAL, SEQUENTIAL, base_layout, look
+
+
+def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int | None, present=False,
+                 targets: list[str] | None = None) -> go.Figure:
+    """(T, V) softmax outputs as a V × T heatmap: at each step, the probability of every next token."""
+    T, V = probs.shape
+    fig = go.Figure(go.Heatmap(z=probs.T, x=time_labels(tokens), y=[label(v) for v in vocab], zmin=0, zmax=1,
+                               colorscale=SEQUENTIAL, colorbar=dict(title="p"), xgap=1, ygap=1,
+                               texttemplate="%{z:.2f}" if T * V <= 200 else None,
+                               hovertemplate="after %{x}<br>next = %{y}<br>p = %{z:.4f}<extra></extra>"))
+    if t is not None:
+        fig.add_shape(step_box(t))
+    fig.update_yaxes(title="next token", type="category", autorange="reversed")
+    fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
+    best = probs.argmax(-1)
+    predicted = "".join(label(vocab[i]) for i in best) if len(max(vocab, key=len)) <= 1 else \
+        " ".join(vocab[i] for i in best)
+    return base_layout(fig, f"many-to-many: softmax(W_out·h_t + b_out) at every step — argmax reads “{predicted}”",
+                       present, height=max(look(present).height, 22 * V + 120))
+
+
+def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figure:
+    """Many-to-one: the probability of each token after the last step."""
+    order = np.argsort(-p)[:30]
+    fig = go.Figure(go.Bar(x=[label(vocab[i]) for i in order], y=p[order], marker_color=CATEGORICAL[0],
+                           hovertemplate="%{x}: p = %{y:.4f}<extra></extra>", text=[f"{v:.2f}" for v in p[order]],
+                           textposition="outside"))
+    fig.update_yaxes(title="probability", range=[0, 1.05])
+    fig.update_xaxes(title="token", type="category")
+    return base_layout(fig, "many-to-one: the last step's output" + (" (top 30)" if len(p) > 30 else ""), present)
+
+
+def path_figure(coords: np.ndarray, variance: np.ndarray, tokens: list[str], t: int | None, present=False) -> go.Figure:
+    """h_t projected on its two principal axes, joined in time order, labelled with tokens."""
+    T = len(tokens)
+    fig = go.Figure(go.Scatter(
+        x=coords[:, 0], y=coords[:, 1], mode="lines+markers+text" if T <= 60 else "lines+markers",
+        text=[label(s) for s in tokens], textposition="top center",
+        marker=dict(size=look(present).cell_text_size, color=list(range(T)), colorscale=SEQUENTIAL,
+                    colorbar=dict(title="t"), showscale=True),
+        line=dict(color="#adb5bd", width=1.5), customdata=list(range(T)),
+        hovertemplate="t=%{customdata} %{text}<br>PC1 %{x:.4f}<br>PC2 %{y:.4f}<extra></extra>"))
+    if t is not None:
+        fig.add_trace(ring(coords[t, 0], coords[t, 1]))
+    fig.update_xaxes(title=f"PC1 ({variance[0]:.0%} of variance)", zeroline=True)
+    fig.update_yaxes(title=f"PC2 ({variance[1]:.0%} of variance)", zeroline=True)
+    fig.update_layout(showlegend=False)
+    return base_layout(fig, "hidden-state path: h_t projected to 2-D (PCA), in time order", present)

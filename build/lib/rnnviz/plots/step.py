@@ -1,0 +1,186 @@
+"""The step laid out: the vectors that make h_t at one t, animated over every t in the browser (plotly frames)."""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..engine import LayerTrace, Network
+from ..text import label
+from .heatmaps import symmetric_range, time_labels
+from .marks import step_box
+from .theme import DIVERGING, layout_base, look
+
+MAX_FRAMES = 120   # the browser animation covers at most this many steps around t, and says so
+
+
+def step_columns(lt: LayerTrace, net: Network, row: int) -> list[tuple[str, np.ndarray]]:
+    """The named vectors of the step equation, each (T, N) over time for one batch row."""
+    _, _, b_ih, b_hh = net.weights(lt.layer, lt.reverse)
+    H = lt.h.shape[-1]
+    x, hp, h = lt.x[:, row], lt.h_prev[:, row], lt.h[:, row]
+    prev = "h_{t+1}" if lt.reverse else "h_{t−1}"
+    if lt.cell.startswith("rnn"):
+        act = "tanh" if lt.cell == "rnn_tanh" else "relu"
+        b = np.broadcast_to(b_ih + b_hh, (len(h), H))
+        return [("x_t", x), (prev, hp), ("Wx·x_t", lt.Wx_x[:, row]), (f"+ Wh·<br>{prev}", lt.Wh_h[:, row]),
+                ("+ b", b), ("= a_t", lt.a[:, row]), (f"h_t<br>= {act}(a_t)", h)]
+    g = {k: v[:, row] for k, v in lt.gates.items()}
+    if lt.cell == "lstm":
+        cp = "c_{t+1}" if lt.reverse else "c_{t−1}"
+        return [("x_t", x), (prev, hp), (cp, lt.c_prev[:, row]), ("i<br>= σ(·)", g["i"]), ("f<br>= σ(·)", g["f"]),
+                ("g<br>= tanh(·)", g["g"]), ("o<br>= σ(·)", g["o"]), (f"c_t<br>= f·{cp}<br>+ i·g", lt.c[:, row]),
+                ("h_t<br>= o·<br>tanh(c_t)", h)]
+    return [("x_t", x), (prev, hp), ("r<br>= σ(·)", g["r"]), ("z<br>= σ(·)", g["z"]), ("n<br>= tanh(·)", g["n"]),
+            (f"h_t<br>= (1−z)·n<br>+ z·{prev}", h)]
+
+
+def typed_array(a: np.ndarray) -> dict:
+    """A float32 array in plotly.js's typed-array form (what plotly itself writes as 'bdata')."""
+    a = np.ascontiguousarray(a, dtype="<f4")
+    return {"dtype": "f4", "bdata": base64.b64encode(a.tobytes()).decode(), "shape": ", ".join(map(str, a.shape))}
+
+
+def frame_window(T: int, t: int, max_frames: int = MAX_FRAMES) -> range:
+    """The steps the animation covers: all of them, or a window of max_frames that contains t.
+
+    Windows start at multiples of max_frames / 2 (the last one ends at T), so t has at least half a window
+    of steps ahead to Play through, and the same figure serves half a window of t-moves."""
+    if T <= max_frames:
+        return range(T)
+    half = max_frames // 2
+    start = min(t // half * half, T - max_frames)
+    return range(start, start + max_frames)
+
+
+def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
+    """One step of t's window whose own window is the same: every t of a window shares one animated figure."""
+    if T <= max_frames:
+        return 0
+    window = frame_window(T, t, max_frames)
+    return T - 1 if window.stop == T else window.start + max_frames // 2 - 1
+
+
+TEXT_ROWS = 20          # the lessons' largest hidden size (Avengers: H = 20) still shows its numbers
+TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as subplot_grid() places it
+
+
+def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
+                input_labels: list[str] | None = None) -> go.Figure:
+    """Columns of the step equation at t, above all hidden states so far; Play animates t in the browser."""
+    return go.Figure(step_spec(lt, net, tokens, row, t, present, input_labels))
+
+
+def subplot_grid(k: int, row_heights=(0.58, 0.42), h_gap: float = 0.025, v_gap: float = 0.16):
+    """The axes of a 2-row grid: k columns on top, one wide plot below, placed as make_subplots places them.
+
+    Returns (x domains of the top row, y domain of the top row, y domain of the bottom row)."""
+    width = (1 - (k - 1) * h_gap) / k
+    tops = [[c * (width + h_gap), c * (width + h_gap) + width] for c in range(k)]
+    usable = 1 - v_gap
+    return tops, [1 - row_heights[0] * usable, 1.0], [0.0, row_heights[1] * usable]
+
+
+def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
+              input_labels: list[str] | None = None) -> dict:
+    """step_figure as a plotly JSON dict, written directly: building it through plotly's validating objects
+    (subplots, one Frame per step) cost 100+ ms, and every new text builds one (test_plots checks it is valid)."""
+    cols = step_columns(lt, net, row)
+    k = len(cols)
+    T, H = lt.h.shape[0], lt.h.shape[-1]
+    lk = look(present)
+    zmax = symmetric_range(*[v for _, v in cols])
+    rows = max(max(v.shape[1], 1) for _, v in cols)
+    show_text = rows <= TEXT_ROWS                       # numbers in the cells while they fit; hover always has them
+    t = min(t, T - 1)
+    window = frame_window(T, t)
+    tops, top_y, bottom_y = subplot_grid(k)
+    axis = lambda c: "" if c == 1 else str(c)          # noqa: E731  plotly names axes x, x2, x3, ...
+    low = k + 1                                         # the wide bottom plot
+
+    def column(step: int, c: int) -> dict:
+        name, v = cols[c]
+        ylab = input_labels if name == "x_t" and input_labels and len(input_labels) == v.shape[1] else None
+        return dict(type="heatmap", z=typed_array(v[step][:, None]), x=[name],
+                    y=[label(s) for s in ylab] if ylab else list(range(v.shape[1])),
+                    zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=c == k - 1,
+                    texttemplate="%{z:.2f}" if show_text else "", textfont=dict(size=lk.cell_text_size),
+                    hovertemplate=f"{name}<br>unit %{{y}}<br>%{{z:.6g}}<extra>t={step}</extra>", xgap=1, ygap=1,
+                    xaxis="x" + axis(c + 1), yaxis="y" + axis(c + 1))
+
+    ref = dict(xref=f"x{low}", yref=f"y{low}")
+
+    def marks(step: int) -> list[dict]:
+        """The current step outlined, and a white curtain over the steps not computed yet ("h_t lighting up")."""
+        x0, x1 = (-0.5, step - 0.5) if lt.reverse else (step + 0.5, T - 0.5)
+        curtain = dict(type="rect", x0=x0, x1=x1, y0=-0.5, y1=H - 0.5, fillcolor="white", opacity=0.92,
+                       line=dict(width=0), layer="above", **ref)
+        box = step_box(step, ref["xref"], ref["yref"])
+        return [curtain, box] if x1 > x0 else [box]
+
+    hidden = dict(type="heatmap", z=typed_array(lt.h[:, row].T), x=time_labels(tokens), y=list(range(H)),
+                  zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=False,
+                  xgap=1 if T <= 200 else 0, ygap=1 if H <= 64 else 0, xaxis=f"x{low}", yaxis=f"y{low}",
+                  hovertemplate="t %{x}<br>unit %{y}<br>h = %{z:.6g}<extra></extra>")
+    direction = "backward direction, " if lt.reverse else ""
+
+    partial = len(window) < T                           # Play covers a window of the steps: the title says which
+    note = f"<br><sup>▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t for others</sup>"
+
+    def title(step: int) -> str:
+        return (f"the step at t = {step} (token {label(tokens[step])!r}), layer {lt.layer}, {direction}batch row {row}"
+                + (note if partial else ""))
+
+    lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title
+    margin = dict(l=60, r=20, t=60 + 22 * lines + 16 * present, b=150)
+    # Tall enough that every row of the tallest column holds its number: the top row of plots gets TOP_SHARE of
+    # the plot area (subplot_grid's defaults).
+    needed = rows * (lk.cell_text_size + 6) / TOP_SHARE if show_text else 0
+    layout = layout_base(title(t), present, height=round(max(lk.step_height - 120, needed) + margin["t"] + margin["b"]))
+    layout["margin"] = margin
+    layout["shapes"] = marks(t)
+    for c in range(1, k + 1):
+        layout["xaxis" + axis(c)] = dict(domain=tops[c - 1], anchor="y" + axis(c), showticklabels=False)
+        layout["yaxis" + axis(c)] = dict(domain=top_y, anchor="x" + axis(c), autorange="reversed",
+                                         showticklabels=c <= 2, type="category")
+    layout[f"xaxis{low}"] = dict(domain=[0.0, 1.0], anchor=f"y{low}", type="category",
+                                 title=dict(text="time step : token"), tickangle=0 if T <= 20 else -60)
+    layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text="unit"),
+                                 dtick=max(1, H // 8))          # whole unit numbers, however few
+    head = 16 + 4 * present if k <= 7 else 14 + 2 * present   # column names: narrower columns, smaller names
+    layout["annotations"] = [dict(text=name, x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
+                                  yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
+                                  font=dict(size=head)) for c, (name, _) in enumerate(cols)]
+    play = dict(label="▶ Play", method="animate",
+                args=[None, dict(frame=dict(duration=700, redraw=True), transition=dict(duration=0),
+                                 fromcurrent=True, mode="immediate")])
+    pause = dict(label="❚❚ Pause", method="animate",
+                 args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
+    layout["updatemenus"] = [dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
+                                  buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))]
+    layout["sliders"] = [dict(active=window.index(t), x=0.3 if present else 0.2, len=0.7 if present else 0.8, y=-0.2, yanchor="top",
+                              currentvalue=dict(visible=False), pad=dict(t=10),
+                              steps=[dict(label=str(s), method="animate",
+                                          args=[[str(s)], dict(frame=dict(duration=0, redraw=True), mode="immediate")])
+                                     for s in window])]
+    # Frames carry only what changes (each column's z, the marks and the title).
+    frames = [dict(name=str(s), data=[dict(type="heatmap", z=typed_array(v[s][:, None])) for _, v in cols],
+                   traces=list(range(k)), layout=dict(shapes=marks(s), title=dict(text=title(s))))
+              for s in window]
+    return dict(data=[column(t, c) for c in range(k)] + [hidden], layout=layout, frames=frames)
+
+
+def show_step(spec: dict, lt: LayerTrace, net: Network, row: int, t: int) -> dict:
+    """A copy of a step figure spec (from step_figure(...).to_plotly_json()) moved to step t in its window."""
+    frame = next(f for f in spec["frames"] if f["name"] == str(t))
+    data = list(spec["data"])
+    for k, (_, v) in enumerate(step_columns(lt, net, row)):
+        data[k] = {**data[k], "z": typed_array(v[t][:, None])}
+    layout = dict(spec["layout"])
+    layout["shapes"] = frame["layout"]["shapes"]
+    layout["title"] = {**layout["title"], "text": frame["layout"]["title"]["text"]}
+    slider = dict(layout["sliders"][0])
+    slider["active"] = [s["label"] for s in slider["steps"]].index(str(t))
+    layout["sliders"] = [slider]
+    return {**spec, "data": data, "layout": layout}

@@ -1,0 +1,80 @@
+"""Training figures: loss and accuracy as they grow, and the gradient reaching each timestep.
+
+The live Train view redraws these five times a second for every student, so each is written as a plain
+plotly JSON dict (`*_spec`, microseconds to build); the `*_figure` functions wrap them for notebooks.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .theme import CATEGORICAL, SEQUENTIAL, layout_base
+
+AXIS = dict(showgrid=True, gridcolor="#e9ecef", zeroline=False)
+
+
+FEW_POINTS = 40
+
+
+def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], present=False) -> dict:
+    """Loss (left) and accuracy (right) against step, one colour per run."""
+    data = []
+    for k, (name, (steps, loss, acc)) in enumerate(runs.items()):
+        line = dict(color=CATEGORICAL[k % len(CATEGORICAL)], width=2)
+        mode = "lines+markers" if len(steps) <= FEW_POINTS else "lines"   # a run of one step is a dot, not nothing
+        data.append(dict(type="scatter", x=list(steps), y=list(loss), name=name, mode=mode, line=line,
+                         legendgroup=name, hovertemplate="step %{x}<br>loss %{y:.4f}<extra>" + name + "</extra>"))
+        data.append(dict(type="scatter", x=list(steps), y=list(acc), name=name, mode=mode, line=line,
+                         legendgroup=name, showlegend=False, xaxis="x2", yaxis="y2",
+                         hovertemplate="step %{x}<br>accuracy %{y:.1%}<extra>" + name + "</extra>"))
+    layout = layout_base("training curves", present)
+    layout.update(
+        xaxis=dict(AXIS, domain=[0, 0.45], title=dict(text="step")),
+        yaxis=dict(AXIS, rangemode="tozero"),
+        xaxis2=dict(AXIS, domain=[0.55, 1], anchor="y2", title=dict(text="step")),
+        yaxis2=dict(AXIS, anchor="x2", range=[0, 1.02], tickformat=".0%"),
+        annotations=[dict(text=t, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
+                          showarrow=False, font=dict(size=16 + 4 * present)) for t, x in
+                     (("loss (cross-entropy)", 0.225), ("accuracy", 0.775))])
+    return dict(data=data, layout=layout)
+
+
+def grad_heatmap_spec(steps: list[int], norms: np.ndarray, tokens: list[str] | None, title: str, present=False) -> dict:
+    """‖dL/dh_t‖ (log10) over training steps × timesteps: where the gradient fades."""
+    norms = np.asarray(norms, dtype=float)
+    logn = np.log10(np.maximum(norms, 1e-30))
+    x = [f"{t}:{tok}" for t, tok in enumerate(tokens)] if tokens and len(tokens) == norms.shape[1] \
+        else list(range(norms.shape[1]))
+    top = float(logn.max())
+    data = [dict(type="heatmap", z=logn.tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
+                 zmin=max(top - 12, float(logn.min())), colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖", side="right"), thickness=14),
+                 customdata=norms.tolist(),
+                 hovertemplate="step %{y}, t %{x}<br>‖dL/dh_t‖ = %{customdata:.3g}<extra></extra>")]
+    layout = layout_base(title, present)
+    layout.update(xaxis=dict(title=dict(text="timestep t"), type="category"),
+                  yaxis=dict(title=dict(text="training step")))
+    return dict(data=data, layout=layout)
+
+
+def grad_profile_spec(profiles: dict[str, np.ndarray], present=False) -> dict:
+    """‖dL/dh_t‖ against t on a log scale, for the current weights of each run."""
+    data = [dict(type="scatter", x=list(range(len(norms))), y=np.maximum(norms, 1e-30).tolist(), name=name,
+                 mode="lines+markers", line=dict(color=CATEGORICAL[k % len(CATEGORICAL)]),
+                 hovertemplate="t %{x}<br>‖dL/dh_t‖ %{y:.3g}<extra>" + name + "</extra>")
+            for k, (name, norms) in enumerate(profiles.items())]
+    layout = layout_base("gradient reaching each timestep, current weights", present)
+    layout.update(yaxis=dict(AXIS, type="log", title=dict(text="‖dL/dh_t‖ (log scale)")),
+                  xaxis=dict(AXIS, title=dict(text="timestep t")))
+    return dict(data=data, layout=layout)
+
+
+def curves_figure(runs, present=False) -> go.Figure:
+    return go.Figure(curves_spec(runs, present))
+
+
+def grad_heatmap(steps, norms, tokens, title, present=False) -> go.Figure:
+    return go.Figure(grad_heatmap_spec(steps, norms, tokens, title, present))
+
+
+def grad_profile_figure(profiles, present=False) -> go.Figure:
+    return go.Figure(grad_profile_spec(profiles, present))

@@ -1,0 +1,171 @@
+"""Text → tokens → ids → X: tokenization a reader agrees with, a vocabulary, three encodings."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+
+MAX_CHARS = 2000      # the cap on text for one run; the app shortens longer text and says so
+UNK = "<unk>"
+LEVELS = ("char", "word")
+ENCODINGS = ("onehot", "embedding", "random", "numbers")
+MAX_INPUT = 256       # values per timestep (the input size's limit)
+MAX_VALUE = 1e6       # typed numbers beyond this are refused: float32 would overflow a few steps on
+
+# Characters that change how text is shown but are not a character a reader sees.
+_INVISIBLE = {"Cc", "Cf"}
+
+
+def clean(text: str) -> str:
+    """NFC-normalise (so Hangul jamo join into syllables) and drop control / format characters except whitespace."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text
+                   if ch in "\n\t " or unicodedata.category(ch) not in _INVISIBLE or ch == "\u200d")
+
+
+def check(text: str, max_chars: int = MAX_CHARS) -> str:
+    """The text, cleaned; raise a clear ValueError if it is empty, whitespace only, or too long."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, got {type(text).__name__}")
+    text = clean(text)
+    if not text.strip():
+        raise ValueError("the text is empty: type at least one character")
+    n = len(graphemes(text))
+    if n > max_chars:
+        raise ValueError(f"the text has {n:,} characters; the limit is {max_chars:,}")
+    return text
+
+
+def graphemes(text: str) -> list[str]:
+    """Split into user-perceived characters: 'é' (e + combining accent), '한', '👩‍👩‍👧' each count as one."""
+    return regex.findall(r"\X", text)
+
+
+def tokenize(text: str, level: str = "char", max_chars: int = MAX_CHARS) -> list[str]:
+    """Characters (grapheme clusters, spaces kept) or words (split on whitespace, as the lessons do)."""
+    if level not in LEVELS:
+        raise ValueError(f"tokenization must be 'char' or 'word', got {level!r}")
+    text = check(text, max_chars)
+    if level == "word":
+        return text.split()
+    return graphemes(text.strip())
+
+
+_NOT_NUMBER_SYNTAX = str.maketrans("[](){};", "       ")
+
+
+def parse_numbers(text: str) -> list[list[float]]:
+    """Typed numbers, one timestep per line: values separated by commas or spaces. Brackets and a leading
+    `tensor`/`array` are ignored, so a list pasted from a notebook (lesson 001's sequence) works as it is; lines
+    without a number are skipped. Raise a clear ValueError for anything else."""
+    steps = []
+    for n, line in enumerate(clean(text).splitlines(), 1):
+        line = regex.sub(r"^\s*(?:torch\.|np\.|numpy\.)?(?:tensor|array)\b", "", line).translate(_NOT_NUMBER_SYNTAX)
+        words = [w for w in regex.split(r"[,\s]+", line) if w]
+        if not words:
+            continue
+        values = []
+        for w in words:
+            try:
+                v = float(w)
+            except ValueError:
+                raise ValueError(f"line {n}: “{w[:20]}” is not a number (type one timestep per line, its values "
+                                 "separated by commas or spaces, e.g. 0.1, 0.2, 0.3, 0.4)") from None
+            if v != v or abs(v) == float("inf"):
+                raise ValueError(f"line {n}: {w[:20]} is not a finite number")
+            if abs(v) > MAX_VALUE:
+                raise ValueError(f"line {n}: {w[:20]} is out of range; numbers must be between "
+                                 f"-{MAX_VALUE:,.0f} and {MAX_VALUE:,.0f}")
+            values.append(v)
+        if steps and len(values) != len(steps[0]):
+            raise ValueError(f"every line needs the same number of values (the input size): the first has "
+                             f"{len(steps[0])}, line {n} has {len(values)}")
+        if len(values) > MAX_INPUT:
+            raise ValueError(f"line {n} has {len(values)} values; the input size is at most {MAX_INPUT}")
+        steps.append(values)
+    if not steps:
+        raise ValueError("the text has no numbers: type one timestep per line, e.g. 0.1, 0.2, 0.3, 0.4")
+    return steps
+
+
+def number_token(values: list[float], width: int = 24) -> str:
+    """A timestep of typed numbers as a token to show: its values, shortened."""
+    text = ", ".join(f"{v:g}" for v in values)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def label(token: str) -> str:
+    """How a token is shown on an axis: spaces and line breaks made visible."""
+    return {" ": "␣", "\n": "↵", "\r\n": "↵", "\t": "⇥"}.get(token, token)
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """Tokens with stable ids; `<unk>` (id 0) catches tokens never seen, when the vocabulary has one."""
+
+    tokens: tuple[str, ...]
+
+    @classmethod
+    def build(cls, tokens, order: str = "appearance", unk: bool = False) -> Vocab:
+        """ids by first appearance (the Avengers lesson) or sorted (the apple lesson), `<unk>` first if asked."""
+        if order not in ("appearance", "sorted"):
+            raise ValueError(f"order must be 'appearance' or 'sorted', got {order!r}")
+        seen = list(dict.fromkeys(t for t in tokens if t != UNK))
+        if order == "sorted":
+            seen.sort()
+        return cls(tuple(([UNK] if unk else []) + seen))
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    @property
+    def has_unk(self) -> bool:
+        return bool(self.tokens) and self.tokens[0] == UNK
+
+    @property
+    def index(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.tokens)}
+
+    def encode(self, tokens) -> np.ndarray:
+        """Token ids, (T,); unknown tokens become `<unk>`, or raise if there is none."""
+        index = self.index
+        ids = []
+        for t in tokens:
+            if t in index:
+                ids.append(index[t])
+            elif self.has_unk:
+                ids.append(0)
+            else:
+                raise ValueError(f"the token {t!r} is not in the vocabulary")
+        return np.array(ids, dtype=np.int64)
+
+    def decode(self, ids, sep: str = "") -> str:
+        return sep.join(self.tokens[int(i)] for i in ids)
+
+
+def one_hot(ids: np.ndarray, V: int, dtype=np.float32) -> np.ndarray:
+    """(T,) ids -> (T, V): row t is 1 at ids[t]."""
+    return np.eye(V, dtype=dtype)[np.asarray(ids)]
+
+
+def embedding_table(V: int, E: int, seed: int = 0, dtype=np.float32) -> np.ndarray:
+    """(V, E) table drawn from N(0, 1), as nn.Embedding initialises it."""
+    return np.random.default_rng(seed).standard_normal((V, E)).astype(dtype)
+
+
+def random_vectors(T: int, I: int, seed: int = 0, dtype=np.float32) -> np.ndarray:
+    """(T, I) drawn from U[0, 1), one per timestep: the from-scratch lesson's `np.random.random((T, I))`."""
+    return np.random.default_rng(seed).random((T, I)).astype(dtype)
+
+
+def encode(ids: np.ndarray, encoding: str, V: int, input_size: int, seed: int = 0) -> np.ndarray:
+    """ids (T,) -> X (T, I) by one-hot (I = V), an embedding table, or random vectors."""
+    if encoding == "onehot":
+        return one_hot(ids, V)
+    if encoding == "embedding":
+        return embedding_table(V, input_size, seed)[np.asarray(ids)]
+    if encoding == "random":
+        return random_vectors(len(ids), input_size, seed)
+    raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}, got {encoding!r}")

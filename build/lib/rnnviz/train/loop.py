@@ -1,0 +1,235 @@
+"""The training loop: a generator of progress events. Whoever runs it decides how to show them."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import torch
+
+from ..bridge import from_torch
+from .model import Model
+from .tasks import Task, make_task
+
+GRAD_SHARE = 0.1                # the gradient diagnostic may take at most this share of training time
+DIVERGED = 100                  # a loss this many times its first value means training blew up
+_seed_lock = threading.Lock()   # torch's global RNG: seed and build a model without another run in between
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every choice of a training run. None means the task's (the lesson's) default."""
+
+    task: str = "apple"
+    cell: str | None = None          # rnn_tanh | rnn_relu | lstm | gru
+    hidden: int | None = None
+    layers: int = 1
+    bidirectional: bool = False      # only for the many-to-one memory task (next-token tasks would peek ahead)
+    optimizer: str | None = None     # adam | sgd (with momentum 0.9)
+    lr: float | None = None
+    steps: int | None = None
+    clip: float = 0.0                # gradient-norm clipping, 0 = off
+    seed: int | None = None
+    distance: int = 60               # memory task: distractors between the token and the question
+    text: str | None = None          # text task
+    grad_every: int = 5              # compute dL/dh_t through the engine every this many steps
+
+    def resolved(self, task: Task) -> Settings:
+        d = task.defaults or {}
+        s = replace(self, **{k: d[k] for k in ("cell", "hidden", "lr", "steps", "optimizer", "seed")
+                             if getattr(self, k) is None and k in d})
+        check(s, task)
+        return s
+
+
+LIMITS = {"hidden": (1, 512), "layers": (1, 4), "steps": (1, 100_000), "distance": (1, 200), "grad_every": (1, 10_000)}
+
+
+def check(s: Settings, task: Task) -> None:
+    """Raise ValueError with a clear message for settings that cannot train."""
+    for name, (low, high) in LIMITS.items():
+        v = getattr(s, name)
+        if not isinstance(v, (int, np.integer)) or not low <= v <= high:
+            raise ValueError(f"{name} must be a whole number between {low} and {high}, got {v!r}")
+    if s.cell not in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
+        raise ValueError(f"cell must be rnn_tanh, rnn_relu, lstm or gru, got {s.cell!r}")
+    if s.optimizer not in ("adam", "sgd"):
+        raise ValueError(f"optimizer must be adam or sgd, got {s.optimizer!r}")
+    if not (isinstance(s.lr, (int, float)) and math.isfinite(s.lr) and s.lr > 0):
+        raise ValueError(f"the learning rate must be a positive number, got {s.lr!r}")
+    if not (math.isfinite(s.clip) and s.clip >= 0):
+        raise ValueError(f"gradient clipping must be 0 (off) or a positive number, got {s.clip!r}")
+    if s.bidirectional and not task.many_to_one:
+        raise ValueError("bidirectional only makes sense for the memory task: predicting the next token "
+                         "with a backward direction would read the answer")
+
+
+def finite(tensors: list[torch.Tensor]) -> bool:
+    """True if every value is a finite number: one fused max-norm (no overflow; NaN and inf propagate)."""
+    return bool(torch.isfinite(torch.nn.utils.get_total_norm(tensors, norm_type=math.inf))) if tensors else True
+
+
+@dataclass
+class Event:
+    """One training step's progress."""
+
+    step: int                        # 1-based, as the lesson prints [31/151]
+    steps: int
+    loss: float
+    accuracy: float                  # fraction of target tokens predicted right
+    prediction: str                  # decoded argmax of the first sequence
+    target: str
+    grad_norms: np.ndarray | None = None   # (T,) ‖dL/dh_t‖ from the engine's backward: layer 0, first sequence
+    status: str = "ok"               # "ok" | "nan"
+    message: str = ""
+
+
+@dataclass
+class Trainer:
+    """A model, its optimizer and a task; `events()` trains and yields an Event per step."""
+
+    settings: Settings
+    task: Task = field(init=False)
+    model: Model = field(init=False)
+    step: int = 0
+
+    def __post_init__(self):
+        self.task = make_task(self.settings.task, self.settings.text, self.settings.distance)
+        self.settings = s = self.settings.resolved(self.task)
+        with _seed_lock:
+            torch.manual_seed(s.seed)
+            self.model = Model(len(self.task.vocab), s.cell, s.hidden, s.layers, s.bidirectional,
+                               self.task.encoding, self.task.embedding_size,
+                               chrono=self.task.inputs.shape[1] if self.task.name == "memory" else 0)
+        self.params = list(self.model.parameters())
+        self.optimizer = self._new_optimizer()
+        self.rng = np.random.default_rng(s.seed)
+        self.loss_fn = torch.nn.CrossEntropyLoss()
+        self.lock = threading.Lock()   # held while weights change, so snapshots are consistent
+        self.first_loss: float | None = None
+        self.last_good: list[torch.Tensor] | None = None   # parameters that last gave a sane loss
+        self.last_good_loss = float("nan")                   # ... and that loss
+        # Two preallocated copies of the parameters, used in turn: "before this step" and "last good".
+        self._copies = [[torch.empty_like(p) for p in self.params] for _ in range(2)]
+        self.trained_seconds = 0.0     # training time since the last gradient diagnostic
+        self.grad_seconds = 0.0        # what the last gradient diagnostic cost
+        self.last_grad_step = -1
+
+    def _new_optimizer(self) -> torch.optim.Optimizer:
+        s = self.settings
+        return (torch.optim.Adam(self.params, lr=s.lr) if s.optimizer == "adam"
+                else torch.optim.SGD(self.params, lr=s.lr, momentum=0.9))
+
+    def _restore(self, saved: list[torch.Tensor]) -> None:
+        """Put saved parameters back, with a fresh optimizer: its moments saw the bad step."""
+        with torch.no_grad():
+            for p, v in zip(self.params, saved):
+                p.copy_(v)
+        self.optimizer = self._new_optimizer()
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        with self.lock:
+            return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def load(self, state: dict[str, torch.Tensor]) -> None:
+        with self.lock:
+            self.model.load_state_dict(state, strict=True)
+
+    def events(self) -> Iterator[Event]:
+        """Train until `steps`; yield after every step. Stops at the first loss that is not finite or blows up.
+
+        A non-finite gradient makes the next step's loss non-finite, so checking the loss (a number we read
+        anyway) guards every step; the parameters themselves are checked after the last step, which has no next.
+        """
+        s, task = self.settings, self.task
+        fixed = None if task.fresh_batches else tuple(torch.from_numpy(a) for a in task.batch(self.rng))
+        while self.step < s.steps:
+            started = time.perf_counter()
+            inputs, targets = fixed or tuple(torch.from_numpy(a) for a in task.batch(self.rng))
+            want_grads = self._want_grads()
+            with self.lock:
+                good = self._copies[self.step % 2]
+                with torch.no_grad():
+                    torch._foreach_copy_(good, self.params)   # one fused copy instead of a clone per tensor
+                self.optimizer.zero_grad()
+                logits = self.model(inputs, keep_output=want_grads)
+                if task.many_to_one:
+                    loss = self.loss_fn(logits[:, -1], targets[:, -1])
+                else:
+                    loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+                loss.backward()
+                value = loss.detach().item()
+                if self.first_loss is None:
+                    self.first_loss = value
+                if not math.isfinite(value) or value > DIVERGED * max(self.first_loss, 1.0):
+                    self._restore(self.last_good or good)
+                    yield self._nan_event(value, kept_step=self.step, kept_loss=self.last_good_loss)
+                    return
+                self.last_good, self.last_good_loss = good, value
+                if s.clip > 0:
+                    torch.nn.utils.clip_grad_norm_(self.params, s.clip)
+                norms = self._grad_norms() if want_grads else None
+                self.optimizer.step()
+                if self.step == s.steps - 1 and not finite(self.params):
+                    self._restore(good)
+                    yield self._nan_event(float("inf"), kept_step=self.step + 1, kept_loss=value)
+                    return
+            self.step += 1
+            self.trained_seconds += time.perf_counter() - started
+            yield self._event(logits.detach(), targets, value, norms)
+
+    def _want_grads(self) -> bool:
+        """Record ‖dL/dh_t‖ on the first and last step, and every `grad_every` steps while that costs
+        under a tenth of the training time (a large model gets fewer rows in the heatmap, not a slower run)."""
+        s = self.settings
+        if self.step in (0, s.steps - 1):
+            return True
+        return (self.step - self.last_grad_step >= s.grad_every
+                and self.grad_seconds <= GRAD_SHARE * self.trained_seconds)
+
+    def _event(self, logits, targets, loss, norms) -> Event:
+        task = self.task
+        pred = logits.argmax(-1).numpy()        # one conversion; element-wise tensor reads are slow
+        targets = targets.numpy()
+        if task.many_to_one:
+            correct = (pred[:, -1] == targets[:, -1]).mean()
+            prediction, target = task.vocab.decode(pred[:16, -1]), task.vocab.decode(targets[:16, -1])
+        else:
+            correct = (pred == targets).mean()
+            prediction, target = task.decode(pred[0]), task.decode(targets[0])
+        return Event(self.step, self.settings.steps, loss, float(correct), prediction, target, norms)
+
+    def _nan_event(self, loss: float, kept_step: int, kept_loss: float) -> Event:
+        """kept_step: the step (counted from 1) whose loss the kept weights gave; 0 for the initial weights."""
+        lr = self.settings.lr
+        usual = (self.task.defaults or {}).get("lr")          # the preset's own rate, where it is smaller
+        suggestion = min(lr / 10, usual) if usual else lr / 10
+        kept = (f"those that gave step {kept_step}'s loss ({kept_loss:.4g})" if kept_step
+                else "the initial ones")
+        what = (f"the loss became {loss:g}, not a finite number" if not math.isfinite(loss) else
+                f"the loss jumped to {loss:,.4g}, over {DIVERGED}× where it started ({self.first_loss:.4g})")
+        return Event(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan", message=(
+            f"Training stopped at step {self.step + 1}: {what}. "
+            f"The likely cause is the learning rate ({lr:g}), which is too large for this model: "
+            f"try {suggestion:g} or smaller, or turn on gradient clipping. "
+            f"The last good weights are kept: {kept}."))
+
+    def _grad_norms(self) -> np.ndarray:
+        """‖dL/dh_t‖ for every t of the batch's first sequence, through the engine's backward pass,
+        from torch's dL/d(output) of this step."""
+        started = time.perf_counter()
+        net = from_torch(self.model.rnn)
+        x = self.model.last_x.detach().numpy()[:1]
+        d_output = self.model.last_output.grad.numpy()[:1]
+        norms = net.backward(net.forward(x), d_output).dh_norm(layer=0)
+        self.grad_seconds, self.trained_seconds, self.last_grad_step = time.perf_counter() - started, 0.0, self.step
+        return norms
+
+
+def run(task: str = "apple", **settings) -> Iterator[Event]:
+    """Train a preset ('apple', 'avengers', 'hello', 'memory', 'text') and yield an Event per step."""
+    trainer = Trainer(Settings(task=task, **settings))
+    yield from trainer.events()

@@ -1,0 +1,1 @@
+"""Streamlit views: one module per view, each a function of (Config, data) that draws."""

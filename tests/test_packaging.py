@@ -1,0 +1,30 @@
+"""A notebook user's `pip install .`: the built package carries every module and its requirements, and works away
+from this checkout."""
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_wheel_installs_and_draws_the_explore_figures_outside_the_repo(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(ROOT),
+                    "-w", str(tmp_path / "dist")], check=True, cwd=tmp_path, timeout=300)
+    wheel, = (tmp_path / "dist").glob("rnnviz-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        metadata = z.read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert {"rnnviz/notebook.py", "rnnviz/engine/cells.py", "rnnviz/plots/step.py", "rnnviz/train/loop.py"} <= names
+    assert not [n for n in names if n.startswith(("tests/", "bench/"))]
+    pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
+    assert all(f"Requires-Dist: {pin}" in metadata for pin in pins)       # torch stays pinned to the CPU wheel
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(tmp_path / "site"),
+                    str(wheel)], check=True, timeout=300)
+    code = ("import rnnviz.notebook as nb; lab = nb.explore('안녕 hello', cell='lstm', H=3); "
+            "print(nb.__file__); print(lab.step(2).layout.title.text)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    where, title = out.stdout.splitlines()[:2]
+    assert where.startswith(str(tmp_path / "site")) and title.startswith("the step at t = 2 (token '␣')")
