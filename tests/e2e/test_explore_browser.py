@@ -52,11 +52,17 @@ def test_arrow_keys_step_through_time_but_not_while_typing(server, page):
     """A teacher at a projector (or a clicker sending arrow keys) steps with → and ←; typing in the text box does not."""
     page.goto(server + "/?text=hello")
     settle(page)
+    assert "t = 0" in step_title(page)                  # drawn; from here on, watch every animation frame:
+    page.evaluate("""() => { window.__look = {frames: 0, blank: 0}; const tick = () => { window.__look.frames++;
+        if (!document.querySelector('[data-testid=stPlotlyChart] .main-svg .gtitle')) window.__look.blank++;
+        requestAnimationFrame(tick); }; requestAnimationFrame(tick); }""")
     page.locator("h1").click()                          # focus on the page, not in a field
     for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
         page.keyboard.press(key)
         settle(page)
     assert "t = 2 (token 'l')" in step_title(page)
+    frames, blank = page.evaluate("() => [window.__look.frames, window.__look.blank]")
+    assert frames > 10 and blank == 0, (frames, blank)    # the step figure never blanked between two steps
     box = page.get_by_role("textbox", name="Text")
     box.click()
     box.press("ArrowRight")
