@@ -3,10 +3,12 @@ import pytest
 from apptest_helpers import figure_titled, new_app, no_exception, texts
 
 from rnnviz.state import SPECS
+from rnnviz.text import MAX_CHARS
+from rnnviz.ui.train import LINK
 
 
-def wrong_values(key: str) -> dict[str, object]:
-    spec = SPECS[key]
+def wrong_values(key: str, specs=SPECS) -> dict[str, object]:
+    spec = specs[key]
     cases = {"repeated": ["1", "2"], "empty": ""}
     if spec.kind in (int, float):
         cases |= {"wrong type": "lots", "below": str(spec.low - 5), "above": str(spec.high * 10 + 5),
@@ -16,7 +18,7 @@ def wrong_values(key: str) -> dict[str, object]:
     elif spec.choices:
         cases |= {"wrong type": "<b>nope</b>"}
     else:                                           # free text
-        cases |= {"wrong type": "\u0000\u202e<script>alert(1)</script>", "above": "가" * 5000}
+        cases |= {"wrong type": "\u0000\u202e<script>alert(1)</script>", "above": "가" * (int(spec.high or MAX_CHARS) + 1000)}
     return cases
 
 
@@ -32,6 +34,21 @@ def test_bad_link_parameter_keeps_a_working_page(key, name, value):
     if name == "repeated":
         assert "2 times; used the first" in shown
     elif not (key == "text" and name == "wrong type"):      # control characters in text are valid text, shown literally
+        assert "Ignored" in shown or "changed to" in shown or "only the first" in shown, shown
+
+
+TRAIN_CASES = [(key, name, value) for key in LINK for name, value in wrong_values(key, LINK).items()]
+
+
+@pytest.mark.parametrize("key, name, value", TRAIN_CASES, ids=[f"{k}-{n}" for k, n, _ in TRAIN_CASES])
+def test_bad_train_link_parameter_keeps_a_working_train_view(key, name, value):
+    at = new_app(**{"view": "train", "tr_task": "text" if key == "tr_text" else "memory", key: value})
+    no_exception(at)
+    assert at.button(key="tr_start") and not at.button(key="tr_start").disabled     # the Train view is ready
+    shown = texts(at)
+    if name == "repeated":
+        assert "2 times; used the first" in shown
+    elif not (key == "tr_text" and name == "wrong type"):   # odd characters are valid training text
         assert "Ignored" in shown or "changed to" in shown or "only the first" in shown, shown
 
 
