@@ -45,6 +45,7 @@ SPECS: dict[str, Spec] = {
     "layer": Spec(int, 0, 3, label="layer"),
     "dir": Spec(int, 0, 1, label="direction"),
     "out": Spec(bool, label="output layer"),
+    "O": Spec(int, 1, 16, label="output size"),
     "view": Spec(str, choices=("explore", "train"), label="view"),
     "panel": Spec(str, choices=tuple(PANEL_LABELS), label="panel"),
     "present": Spec(bool, label="presentation mode"),
@@ -73,6 +74,7 @@ class Config:
     layer: int = 0               # which layer to inspect
     dir: int = 0                 # 0 forward, 1 backward (bidirectional)
     out: bool = False            # show the linear + softmax output layer
+    O: int = 1                   # typed numbers: the output size of the σ(W_y·h_t) head (lesson 001)
     view: str = "explore"        # "explore" | "train"
     panel: str = "step"          # the Explore tab on show: a key of PANEL_LABELS
     present: bool = False        # presentation mode (projector)

@@ -345,8 +345,17 @@ def test_lesson_001_preset_steps_through_the_typed_vectors():
     lt = engine(**{k: v for k, v in PRESETS[LESSON_001].items() if k != "tok"}, t=2).trace.layers[0][0]
     np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[2, 0], atol=1e-6)
     assert len(cols["h_t<br>= tanh(a_t)"]) == 6
-    open_tab(at, "Output layer")
-    assert "typed numbers have none" in texts(at)
+    open_tab(at, "Output layer")                                 # lesson 001's head: y = σ(W_y·h_t), O = 1
+    ex = engine(**{k: v for k, v in PRESETS[LESSON_001].items() if k != "tok"})
+    h_top = ex.trace.hidden_states(-1)[:, 0]                       # (T, H)
+    y = 1 / (1 + np.exp(-(h_top.astype(np.float64) @ ex.W_out.T.astype(np.float64))))
+    last = figure_titled(at, "many-to-one: y = σ(W_y·h_T)")
+    np.testing.assert_allclose(decode(last["data"][0]["y"]).astype(float), y[-1], atol=1e-6)
+    steps = figure_titled(at, "many-to-many: y_t = σ(W_y·h_t)")
+    np.testing.assert_allclose(decode(steps["data"][0]["z"]).astype(float), y.T, atol=1e-6)
+    assert "no bias, as in lesson 001" in texts(at)
+    at.slider(key="O").set_value(3).run()
+    assert len(decode(figure_titled(at, "many-to-one: y = σ(W_y·h_T)")["data"][0]["y"])) == 3
     open_tab(at, "Shapes & PyTorch code")
     assert "x = torch.tensor([[[0.1, 0.2, 0.3, 0.4], [0.2, 0.3, 0.4, 0.5]" in at.code[0].value
 

@@ -58,8 +58,12 @@ def test_typed_numbers_in_a_notebook_match_torch():
     import torch
 
     from rnnviz import to_torch
-    lab = explore("0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6", enc="numbers", H=6)
+    lab = explore("0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6", enc="numbers", H=6, out=True, O=2)
     x = torch.tensor([[[0.1, 0.2, 0.3, 0.4], [0.2, 0.3, 0.4, 0.5], [0.3, 0.4, 0.5, 0.6]]])
     output, h_n = to_torch(lab.network)(x)
     np.testing.assert_allclose(lab.trace.output, output.detach().numpy(), atol=1e-6)
+    y = torch.sigmoid(output @ torch.from_numpy(lab.run.W_out).T)           # lesson 001's head, no bias: (1, 3, 2)
+    np.testing.assert_allclose(lab.run.probs, y.detach().numpy(), atol=1e-6)
+    steps, last = lab.output(t=1)
+    assert steps.layout.title.text.startswith("many-to-many: y_t = σ(W_y·h_t)") and len(last.data[0].y) == 2
     assert lab.step(2).layout.title.text.startswith("the step at t = 2 (token '0.3, 0.4, 0.5, 0.6')")

@@ -51,8 +51,11 @@ def model_controls(input_size: int | None) -> None:
     sb.slider("Weight scale", 0.0, 10.0, step=0.05, key="scale",
               help="multiplies every weight: large weights saturate tanh, so every h_t sits near ±1")
     sb.header("Output")
-    sb.toggle("Output layer: linear + softmax", key="out",
-              help="a linear layer W_out (V × D·H) and softmax: the next-token probabilities at every step")
+    sb.toggle("Output layer: linear + softmax" if enc != "numbers" else "Output layer: y = σ(W_y·h_t)", key="out",
+              help="a linear layer W_out (V × D·H) and softmax: the next-token probabilities at every step; with "
+                   "typed numbers, lesson 001's head: W_y (O × D·H) and a sigmoid")
+    if enc == "numbers" and session.get("out"):
+        sb.slider("Output size O", int(SPECS["O"].low), int(SPECS["O"].high), key="O")
 
 
 def text_controls() -> None:

@@ -97,9 +97,7 @@ def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict,
     elif kind == "weights":
         figs = heatmaps.weights_figures(ex.network, c.layer, lt.reverse, labels, present)
     elif kind == "output":
-        vocab = list(ex.vocab.tokens)
-        figs = [output.probs_figure(ex.probs[c.row], tokens, vocab, None, present),
-                output.last_step_figure(ex.probs[c.row, -1], vocab, present)]
+        figs = output.output_figures(ex.probs[c.row], tokens, list(ex.vocab.tokens), None, present, c.enc == "numbers")
     else:
         figs = [output.path_figure(*pca_2d(lt.h[:, c.row]), tokens, None, present)]
     return tuple(f.to_plotly_json() for f in figs)
@@ -217,18 +215,19 @@ def step_table(ex: Explored) -> None:
 
 def output_panel(ex: Explored, present: bool) -> None:
     c = ex.config
-    if c.enc == "numbers":
-        st.info("The output layer predicts the next token from a vocabulary; typed numbers have none. Lesson 001's "
-                "many-to-one output, y = σ(W_y · h_T), reads the last hidden state: it is the last column of the "
-                "hidden states in “The step” and “Heatmaps”.")
-        return
+    numbers = c.enc == "numbers"
     if not c.out:
-        st.info("The output layer is off: turn on “Output layer” in the sidebar, or here, to add a linear layer "
-                "and softmax over the vocabulary.")
+        st.info("The output layer is off: turn on “Output layer” in the sidebar, or here, to add " +
+                ("lesson 001's head, y = σ(W_y·h_t), with O outputs." if numbers else
+                 "a linear layer and softmax over the vocabulary."))
         st.button("Turn on the output layer", on_click=session.put, args=("out", True), key="out_on")
         return
-    st.caption("W_out (V × D·H) and b_out are " + ("trained." if ex.trained else
-               f"random (seed {c.seed + 2}): an untrained network spreads its probability almost evenly."))
+    if numbers:
+        st.caption(f"W_y (O × D·H = {ex.W_out.shape[0]} × {ex.W_out.shape[1]}) is random (seed {c.seed + 2}) and has "
+                   "no bias, as in lesson 001; the sidebar's “Output size O” sets O.")
+    else:
+        st.caption("W_out (V × D·H) and b_out are " + ("trained." if ex.trained else
+                   f"random (seed {c.seed + 2}): an untrained network spreads its probability almost evenly."))
     probs, last = panel_specs("output", ex, present)
     chart(marks.with_step(probs, c.t), "probs_chart")
     chart(last, "last_chart")

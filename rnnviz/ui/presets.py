@@ -10,7 +10,7 @@ PRESETS = {
     "a sequence of 5 vectors, many-to-one (lesson 001)": dict(
         text="0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6\n0.4, 0.5, 0.6, 0.7\n0.5, 0.6, 0.7, 0.8",
         tok="char", enc="numbers", H=6, batch=False, bf=True, cell="rnn_tanh", init="pytorch", scale=1.0, L=1,
-        bi=False),
+        bi=False, out=True, O=1),
     "We are going to watch Avengers End Game (lesson 002)": dict(
         text="We are going to watch Avengers End Game", tok="word", enc="embedding", I=5, H=20, batch=False,
         bf=True, cell="rnn_tanh", init="pytorch", scale=1.0, L=1, bi=False),

@@ -81,11 +81,10 @@ class Lab:
         return heatmaps.weights_figures(self.network, layer, lt.reverse, self._input_labels(), present)
 
     def output(self, t: int | None = None, row: int = 0, present: bool = False) -> list[go.Figure]:
-        """softmax(W_out·h_t + b_out) at every step (many-to-many) and at the last step (many-to-one)."""
-        vocab = list(self.run.vocab.tokens)
-        probs = self.run.probs[row]
-        return [output.probs_figure(probs, self.run.rows[row], vocab, t, present),
-                output.last_step_figure(probs[-1], vocab, present)]
+        """softmax(W_out·h_t + b_out) at every step (many-to-many) and at the last step (many-to-one); with typed
+        numbers, lesson 001's y_t = σ(W_y·h_t) (setting O: its output size)."""
+        return output.output_figures(self.run.probs[row], self.run.rows[row], list(self.run.vocab.tokens), t, present,
+                                     self.run.config.enc == "numbers")
 
     def path(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
              present: bool = False) -> go.Figure:

@@ -40,9 +40,10 @@ class Explored:
     x_module: np.ndarray                     # what goes into the module: (B, T, I) if batch_first else (T, B, I)
     network: Network
     trace: Trace
-    W_out: np.ndarray                        # (V, D·H)
-    b_out: np.ndarray                        # (V,)
-    probs: np.ndarray                        # (B, T, V): softmax(W_out·h_t + b_out) of the top layer
+    W_out: np.ndarray                        # (V, D·H); typed numbers: W_y, (O, D·H)
+    b_out: np.ndarray                        # (V,); typed numbers: zeros (lesson 001's head has no bias)
+    probs: np.ndarray                        # (B, T, V): softmax(W_out·h_t + b_out) of the top layer;
+                                             # typed numbers: (B, T, O), σ(W_y·h_t)
     notes: list[str] = field(default_factory=list)
     trained: str = ""                        # name of trained weights in use, "" if fresh
 
@@ -190,16 +191,19 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
     with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported on the page (Explored.overflow)
         trace = net.forward(x_module)
 
+    numbers = config.enc == "numbers"
     if weights is not None and weights.W_out is not None:
         W_out, b_out = weights.W_out, weights.b_out
     else:
         rng = np.random.default_rng(config.seed + OUTPUT_SEED_OFFSET)
         k = 1 / np.sqrt(net.D * net.hidden_size)
-        W_out = rng.uniform(-k, k, (V, net.D * net.hidden_size)).astype(np.float32)
-        b_out = rng.uniform(-k, k, V).astype(np.float32)
+        W_out = rng.uniform(-k, k, (config.O if numbers else V, net.D * net.hidden_size)).astype(np.float32)
+        # typed numbers: lesson 001's head, y = σ(W_y·h_t) with no bias; tokens: nn.Linear and softmax
+        b_out = np.zeros(len(W_out), np.float32) if numbers else rng.uniform(-k, k, V).astype(np.float32)
     top = trace.hidden_states(-1).swapaxes(0, 1)               # (B, T, D·H)
     with np.errstate(over="ignore", invalid="ignore"):
-        probs = softmax(top @ W_out.T + b_out)
+        logits = top @ W_out.T + b_out
+        probs = 1 / (1 + np.exp(-logits)) if numbers else softmax(logits)
     return Explored(config=config, rows=rows, vocab=vocab, ids=ids, X=X, x_module=x_module, network=net,
                     trace=trace, W_out=W_out, b_out=b_out, probs=probs, notes=notes,
                     trained=weights.name if weights is not None else "")

@@ -40,6 +40,36 @@ def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figur
     return base_layout(fig, "many-to-one: the last step's output" + (" (top 30)" if len(p) > 30 else ""), present)
 
 
+def sigmoid_figures(y: np.ndarray, tokens: list[str], t: int | None, present=False) -> list[go.Figure]:
+    """Typed numbers (lesson 001): y_t = σ(W_y·h_t), (T, O), at every step and at the last one."""
+    T, O = y.shape
+    names = [f"y{o}" for o in range(O)]
+    steps = go.Figure(go.Heatmap(z=y.T, x=time_labels(tokens), y=names, zmin=0, zmax=1, colorscale=SEQUENTIAL,
+                                 colorbar=dict(title="y"), xgap=1, ygap=1,
+                                 texttemplate="%{z:.3f}" if T * O <= 200 else None,
+                                 hovertemplate="after %{x}<br>%{y} = %{z:.6g}<extra></extra>"))
+    if t is not None:
+        steps.add_shape(step_box(t))
+    steps.update_yaxes(title="output", type="category", autorange="reversed")
+    steps.update_xaxes(title="time step : x_t", type="category", tickangle=0 if T <= 20 else -60)
+    base_layout(steps, "many-to-many: y_t = σ(W_y·h_t) at every step", present,
+                height=max(look(present).height, 22 * O + 160))
+    last = go.Figure(go.Bar(x=names, y=y[-1], marker_color=CATEGORICAL[0], text=[f"{v:.4f}" for v in y[-1]],
+                            textposition="outside", hovertemplate="%{x} = %{y:.6g}<extra></extra>"))
+    last.update_yaxes(title="σ(W_y·h_T)", range=[0, 1.05])
+    last.update_xaxes(title="output", type="category")
+    base_layout(last, "many-to-one: y = σ(W_y·h_T), the last step's output (what lesson 001's model returns)", present)
+    return [steps, last]
+
+
+def output_figures(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int | None, present=False,
+                   numbers: bool = False) -> list[go.Figure]:
+    """The output layer at every step and at the last: softmax over the vocabulary, or (typed numbers) σ(W_y·h_t)."""
+    if numbers:
+        return sigmoid_figures(probs, tokens, t, present)
+    return [probs_figure(probs, tokens, vocab, t, present), last_step_figure(probs[-1], vocab, present)]
+
+
 def path_figure(coords: np.ndarray, variance: np.ndarray, tokens: list[str], t: int | None, present=False) -> go.Figure:
     """h_t projected on its two principal axes, joined in time order, labelled with tokens."""
     T = len(tokens)
