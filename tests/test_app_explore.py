@@ -379,3 +379,15 @@ def test_typed_numbers_are_sized_by_their_lines_not_their_characters():
     no_exception(at)
     assert "too much to draw" not in texts(at)
     assert figure_titled(at, "the step at t = 0 (token '0.1, 0.2'), layer 0")
+
+
+def test_a_preset_sets_what_its_example_needs_and_typed_numbers_keep_the_tokens_choice():
+    at = new_app(tok="word")
+    at.selectbox(key="preset").set_value(LESSON_001).run()
+    assert at.toggle(key="out").value is True and at.radio(key="tok").disabled
+    at.selectbox(key="preset").set_value("apple (lesson 003)").run()
+    assert at.toggle(key="out").value is False                  # the lesson 003 example has no output layer
+    at = new_app(tok="word", text="We are here")
+    at.selectbox(key="enc").set_value("numbers").run()
+    at.selectbox(key="enc").set_value("onehot").run()
+    assert at.radio(key="tok").value == "word"                  # a trip through numbers keeps "words"

@@ -20,10 +20,10 @@ def model_controls(input_size: int | None) -> None:
     sb.header("Model")
     sb.selectbox("Cell", list(CELL_LABELS), format_func=CELL_LABELS.get, key="cell",
                  help="Elman RNN with tanh or relu, LSTM (gates i, f, g, o) or GRU (gates r, z, n), as in PyTorch")
-    if session.get("enc") != "numbers":              # typed numbers have no tokens to split
-        sb.radio("Tokens", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, key="tok", horizontal=True,
-                 help="characters are what a reader sees as one (Hangul syllables and emoji included); words split "
-                      "on spaces")
+    numbers = session.get("enc") == "numbers"       # typed numbers have no tokens to split: kept, not used
+    sb.radio("Tokens", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, key="tok", horizontal=True, disabled=numbers,
+             help="typed numbers are read a line per timestep" if numbers else
+                  "characters are what a reader sees as one (Hangul syllables and emoji included); words split on spaces")
     sb.selectbox("Encoding", list(ENCODING_LABELS), format_func=ENCODING_LABELS.get, key="enc",
                  help="one-hot: a 1 at the token's id; embedding: a random N(0,1) table row per token; "
                       "random vectors: U[0,1) per timestep, the from-scratch lesson's input; numbers: type x_t "

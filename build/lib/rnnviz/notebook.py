@@ -9,7 +9,7 @@
 
 Settings are the app's (and its links'): cell (rnn_tanh, rnn_relu, lstm, gru), tok (char, word), enc (onehot,
 embedding, random, numbers: the text holds x_t, one timestep per line), I, H, L, bi, bf, seed, scale, init
-(pytorch, uniform), out, batch (one sequence per line).
+(pytorch, uniform), out, O (typed numbers: the output size of σ(W_y·h_t)), batch (one sequence per line).
 """
 from __future__ import annotations
 
