@@ -155,3 +155,32 @@ def test_long_mixed_script_text_is_capped_and_drawn(server, page):
     no_exception(page)
     assert "t = 1, token: 녕" in page.locator("body").inner_text()
     shot(page, "explore-long-mixed-text")
+
+
+def test_lesson_001_numbers_typed_in_the_browser(server, page):
+    """Lesson 001's sequence pasted as the notebook prints it, read as numbers, with its σ(W_y·h_t) output."""
+    page.goto(server + "/?enc=numbers&out=1&H=6")
+    settle(page)
+    box = page.get_by_role("textbox", name="Text")
+    box.fill("tensor([[0.1000, 0.2000, 0.3000, 0.4000],\n        [0.2000, 0.3000, 0.4000, 0.5000],\n"
+             "        [0.3000, 0.4000, 0.5000, 0.6000]])")
+    box.press("Control+Enter")
+    settle(page)
+    no_exception(page)
+    page.keyboard.press("Escape")
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    assert "t = 1 (token '0.2, 0.3, 0.4, 0.5')" in step_title(page)
+    assert "sequence of 3 timesteps, input size 4" in page.locator("body").inner_text()
+    page.get_by_role("tab", name="Output layer").click()
+    settle(page)
+    page.locator(".gtitle", has_text="many-to-one: y = σ(W_y·h_T)").first.wait_for()
+    box.fill("0.1, 0.2\n0.3")
+    box.press("Control+Enter")
+    settle(page)
+    body = page.locator("body").inner_text()
+    assert "Every line needs the same number of values (the input size): the first has 2, line 2 has 1" in body
+    assert "Showing the last text that worked" in body
+    no_exception(page)
+    shot(page, "explore-lesson-001-numbers")
