@@ -41,6 +41,7 @@ LINK = {
     "tr_seed": Spec(int, 0, 2**31 - 1, label="training seed"),
 }
 ONLY_FOR = {"tr_text": "text", "tr_distance": "memory", "tr_bi": "memory"}    # settings one task alone uses
+FIRST = {"tr_task": "apple", "tr_text": DEFAULT_TEXT, "tr_distance": 60, "tr_clip": 0.0, "tr_layers": 1}  # + the task's
 
 
 def task_defaults(task: str) -> dict:
@@ -62,7 +63,7 @@ def init_defaults() -> None:
     if session.get("_tr_ready"):
         return
     from_link = {k: session.get(k) for k in LINK if session.get(k) is not None}
-    session.set_values(tr_task="apple", tr_text=DEFAULT_TEXT, tr_distance=60, tr_clip=0.0, tr_layers=1)
+    session.set_values(**FIRST)
     session.set_values(**{k: from_link[k] for k in ("tr_task", "tr_text") if k in from_link})
     apply_task_defaults()
     session.set_values(**from_link, _tr_ready=True)
@@ -71,7 +72,7 @@ def init_defaults() -> None:
 def link() -> dict[str, str]:
     """The Train settings for the URL: the task, and what differs from its defaults."""
     task = session.get("tr_task")
-    base = {"tr_text": DEFAULT_TEXT, "tr_distance": 60, "tr_clip": 0.0, "tr_layers": 1, **task_defaults(task)}
+    base = FIRST | task_defaults(task)
     return {"tr_task": task} | {k: format_value(session.get(k)) for k in LINK
                                 if k != "tr_task" and ONLY_FOR.get(k, task) == task and session.get(k) != base.get(k)}
 
