@@ -67,3 +67,38 @@ def test_typed_numbers_in_a_notebook_match_torch():
     steps, last = lab.output(t=1)
     assert steps.layout.title.text.startswith("many-to-many: y_t = σ(W_y·h_t)") and len(last.data[0].y) == 2
     assert lab.step(2).layout.title.text.startswith("the step at t = 2 (token '0.3, 0.4, 0.5, 0.6')")
+
+
+def test_training_in_a_notebook_gives_the_train_views_figures_and_weights():
+    from rnnviz.notebook import train
+    run = train("apple", seed=0)
+    this = run.runs["this run"]
+    assert this.status == "done" and this.trainer.step == 100
+    table = run.predictions()
+    assert table["prediction"].iloc[-1] == "pple!" and table["step"].iloc[-1] == "[100/100]"
+    loss, accuracy = run.curves().data
+    assert decode(loss.y)[-1] == this.losses[-1] and decode(accuracy.y)[-1] == 1.0
+    heat, = run.gradients()
+    recorded = this.with_grads
+    np.testing.assert_allclose(decode(heat.data[0].z)[-1], np.log10(recorded[-1].grad_norms))
+    lab = run.explore()                                   # the trained weights, stepped through as in the app
+    assert lab.run.trained and lab.run.rows == [list("apple")]
+    assert "argmax reads “pple!”" in lab.output(t=4)[0].layout.title.text
+
+
+def test_notebook_compare_shows_the_gradient_fading_in_the_rnn_only():
+    """Lesson 002's point: after training on the memory task, the plain RNN's gradient at the first step is orders
+    of magnitude below the LSTM's."""
+    from rnnviz.notebook import train
+    run = train("memory", compare=True, distance=20, steps=60, seed=0)
+    assert list(run.runs) == ["RNN", "LSTM", "GRU"] and len(run.gradients()) == 3
+    first = {trace.name: decode(trace.y)[0] for trace in run.profile().data}
+    assert first["LSTM"] > 100 * first["RNN"], first
+
+
+@pytest.mark.parametrize("settings, message", [({"hidden": 0}, "hidden"), ({"colour": "red"}, "unknown setting colour"),
+                                               ({"cell": "transformer"}, "cell")])
+def test_notebook_training_refuses_bad_settings(settings, message):
+    from rnnviz.notebook import train
+    with pytest.raises(ValueError, match=message):
+        train("apple", **settings)

@@ -45,6 +45,8 @@ class Settings:
         return s
 
 
+COMPARE_CELLS = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}     # "compare": one run per cell, side by side
+
 LIMITS = {"hidden": (1, 512), "layers": (1, 4), "steps": (1, 100_000), "distance": (1, 200), "grad_every": (1, 10_000)}
 
 

@@ -66,6 +66,18 @@ class Run:
         if (event.step - 1) % every == 0:
             self.timeline.append(event)
 
+    def advance(self, pause=lambda: False) -> bool:
+        """Train, recording every event, until the run ends (True: done or failed) or `pause()` says so (False)."""
+        for event in self.trainer.events():
+            self.record(event)
+            if event.status == "nan":
+                self.status, self.message = "failed", event.message
+                return True
+            if pause():
+                return False
+        self.status = "done"
+        return True
+
     @property
     def active(self) -> bool:
         return self.status in ("queued", "running")
@@ -146,17 +158,9 @@ class Pool:
     def _slice(self, run: Run) -> None:
         deadline = time.perf_counter() + SLICE_SECONDS
         try:
-            for event in run.trainer.events():
-                run.record(event)
-                if event.status == "nan":
-                    run.status, run.message = "failed", event.message
-                    return
-                if run.stop_requested.is_set():
-                    run.status = "stopped"
-                    return
-                if time.perf_counter() > deadline:
-                    return
-            run.status = "done"
+            ended = run.advance(lambda: run.stop_requested.is_set() or time.perf_counter() > deadline)
+            if not ended and run.stop_requested.is_set():
+                run.status = "stopped"
         except Exception as e:  # a worker must survive any run's failure; the message goes to the page
             run.status, run.message = "failed", f"Training failed: {e}"
 

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from .. import weights
 from ..plots import train as train_plots
 from ..state import CELL_LABELS, Spec, format_value
-from ..train.loop import Settings
+from ..train.loop import COMPARE_CELLS, Settings
 from ..train.runner import Run, pool
 from ..train.tasks import TEXT_CAP, make_task
 from . import session
@@ -19,7 +18,6 @@ from .charts import chart
 TASKS = {"apple": "apple → pple! (lesson 003, one-hot)", "avengers": "next word: Avengers sentence (lesson 002, embedding)",
          "hello": "hello / eolll / lleel batch (lesson 004)", "memory": "long-range memory: recall the first token",
          "text": "your own text (next character)"}
-COMPARE = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}
 
 
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD + momentum"}
@@ -121,7 +119,7 @@ def _start(compare: bool) -> None:
     stop()
     try:
         base = current_settings()
-        new = ({name: Run(replace(base, cell=cell), label=name) for name, cell in COMPARE.items()} if compare
+        new = ({name: Run(replace(base, cell=cell), label=name) for name, cell in COMPARE_CELLS.items()} if compare
                else {"this run": Run(base, label="this run")})
     except ValueError as e:
         session.put("train_error", str(e))
@@ -253,18 +251,8 @@ def status_line(name: str, run: Run, named: bool) -> None:
         st.error(session.literal(run.message))
 
 
-def downsample(n: int, limit: int = 400) -> np.ndarray:
-    """At most `limit` evenly spread indices of n, the first and last included (a chart shows no more)."""
-    return np.unique(np.linspace(0, n - 1, min(n, limit)).astype(int)) if n else np.array([], int)
-
-
 def draw_curves(current: dict[str, Run]) -> None:
-    curves = {}
-    for name, run in current.items():
-        n = len(run.steps)        # read once: the worker keeps appending
-        idx = downsample(n)
-        curves[name] = ([run.steps[i] for i in idx], [run.losses[i] for i in idx], [run.accuracies[i] for i in idx])
-    chart(train_plots.curves_spec(curves, session.present()), "curves")
+    chart(train_plots.curves_spec(train_plots.curves_of(current), session.present()), "curves")
 
 
 def draw_details(current: dict[str, Run]) -> None:
@@ -302,20 +290,15 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
     cols = st.columns(len(current))
     profiles = {}
     for col, (name, run) in zip(cols, current.items()):
-        recorded = run.with_grads[-200:]
-        if not recorded:
+        recorded = train_plots.gradient_of(run)
+        if recorded is None:
             col.caption(f"{name}: no gradient recorded yet")
             continue
-        lengths = {len(e.grad_norms) for e in recorded}
-        if len(lengths) > 1:
-            continue
-        task = run.trainer.task
-        tokens = [task.vocab.tokens[i] for i in task.inputs[0]] if task.inputs.shape[1] == len(recorded[0].grad_norms) \
-            else None
+        steps, norms, tokens = recorded
         with col:
-            chart(train_plots.grad_heatmap_spec([e.step for e in recorded], np.stack([e.grad_norms for e in recorded]),
-                                                tokens, f"{name}: ‖dL/dh_t‖ over training", present), f"grad_{name}")
-        profiles[name] = recorded[-1].grad_norms
+            chart(train_plots.grad_heatmap_spec(steps, norms, tokens, f"{name}: ‖dL/dh_t‖ over training", present),
+                  f"grad_{name}")
+        profiles[name] = norms[-1]
     if profiles:
         chart(train_plots.grad_profile_spec(profiles, present), "grad_profile")
 

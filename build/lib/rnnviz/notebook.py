@@ -6,6 +6,9 @@
     >>> for fig in lab.heatmaps(t=2): fig.show()    # X, every h_t, and each gate / c_t over time
     >>> lab.trace.layers[0][0].gates["f"]           # the numbers behind them, from the engine
     >>> print(lab.torch_code())     # the equivalent PyTorch, to paste
+    >>> run = train("memory", compare=True)   # the Train view's runs, trained here: RNN, LSTM and GRU
+    >>> run.curves(); run.gradients(); run.profile()   # loss and accuracy; the gradient fading (or not) through t
+    >>> run.explore("LSTM").step(3)  # step through the trained weights
 
 Settings are the app's (and its links'): cell (rnn_tanh, rnn_relu, lstm, gru), tok (char, word), enc (onehot,
 embedding, random, numbers: the text holds x_t, one timestep per line), I, H, L, bi, bf, seed, scale, init
@@ -13,14 +16,18 @@ embedding, random, numbers: the text holds x_t, one timestep per line), I, H, L,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from . import snippet
+from . import snippet, weights
 from .pipeline import Explored, build, pca_2d
 from .plots import heatmaps, output, step
+from .plots import train as train_plots
 from .state import SPECS, Config
+from .train.loop import COMPARE_CELLS, Settings
+from .train.runner import Run
 
 SETTINGS = [k for k in SPECS if k not in ("text", "t", "row", "layer", "dir", "view", "panel", "present")]   # t...: per figure
 
@@ -99,3 +106,67 @@ class Lab:
     def torch_code(self) -> str:
         """PyTorch code that builds the same input, module and weights, and prints the same numbers."""
         return snippet.torch_code(self.run)
+
+
+def train(task: str = "apple", compare: bool = False, **settings) -> Training:
+    """Train one of the Train view's tasks to the end, here and now, and keep every step for its figures.
+
+    Tasks: apple, avengers, hello, memory (distance=N), text (text="..."). Settings: cell, hidden, layers,
+    bidirectional (memory only), optimizer (adam, sgd), lr, steps, clip, seed. `compare=True` trains an RNN, an
+    LSTM and a GRU on the same task, as the view's Compare button does. Bad settings raise ValueError."""
+    known = [f.name for f in fields(Settings) if f.name != "task"]
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise ValueError(f"unknown setting{'s' * (len(unknown) > 1)} {', '.join(unknown)}; known: {', '.join(known)}")
+    base = Settings(task=task, **settings)
+    cells = COMPARE_CELLS if compare else {"this run": base.cell}
+    runs = {name: Run(replace(base, cell=cell), label=name) for name, cell in cells.items()}
+    for run in runs.values():
+        run.advance()
+    return Training(runs)
+
+
+@dataclass(frozen=True)
+class Training:
+    """Trained runs by name ("this run", or RNN / LSTM / GRU) and the Train view's figures of them."""
+
+    runs: dict[str, Run]
+
+    def _run(self, name: str | None) -> Run:
+        if name is None:
+            return next(iter(self.runs.values()))
+        if name not in self.runs:
+            raise ValueError(f"no run {name!r}; runs: {', '.join(self.runs)}")
+        return self.runs[name]
+
+    def curves(self, present: bool = False) -> go.Figure:
+        """Loss and accuracy against the training step, a line per run."""
+        return train_plots.curves_figure(train_plots.curves_of(self.runs), present)
+
+    def gradients(self, present: bool = False) -> list[go.Figure]:
+        """‖dL/dh_t‖ over training steps × timesteps, a heatmap per run: where the gradient fades."""
+        return [train_plots.grad_heatmap(*recorded, f"{name}: ‖dL/dh_t‖ over training", present)
+                for name, run in self.runs.items() if (recorded := train_plots.gradient_of(run)) is not None]
+
+    def profile(self, present: bool = False) -> go.Figure:
+        """‖dL/dh_t‖ against t (log scale) with each run's final weights."""
+        return train_plots.grad_profile_figure({name: recorded[1][-1] for name, run in self.runs.items()
+                                                if (recorded := train_plots.gradient_of(run)) is not None}, present)
+
+    def predictions(self, name: str | None = None) -> pd.DataFrame:
+        """The lesson's printout: step, loss, accuracy, prediction and target, about five times a run and the last."""
+        run = self._run(name)
+        shown = [*run.timeline, run.last] if run.last is not None and run.timeline[-1:] != [run.last] else run.timeline
+        return pd.DataFrame([{"step": f"[{e.step:02d}/{e.steps}]", "loss": e.loss, "accuracy": e.accuracy,
+                              "prediction": e.prediction, "target": e.target} for e in shown if e.status == "ok"])
+
+    def explore(self, name: str | None = None, text: str | None = None) -> Lab:
+        """Step through the trained weights as the Explore view does (the task's own text unless `text` is given)."""
+        run = self._run(name)
+        task_text, batch = weights.explore_text(run.trainer)
+        trained = weights.for_explore(run.trainer, f"{run.settings.task}, {run.settings.cell}, step {run.trainer.step}")
+        config, notes = Config().with_(text=text if text is not None else task_text, batch=batch and text is None,
+                                       out=True)
+        if notes:
+            raise ValueError(" ".join(notes))
+        return Lab(build(config, trained))

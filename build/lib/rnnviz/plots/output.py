@@ -53,7 +53,7 @@ def sigmoid_figures(y: np.ndarray, tokens: list[str], t: int | None, present=Fal
     steps.update_yaxes(title="output", type="category", autorange="reversed")
     steps.update_xaxes(title="time step : x_t", type="category", tickangle=0 if T <= 20 else -60)
     base_layout(steps, "many-to-many: y_t = σ(W_y·h_t) at every step", present,
-                height=max(look(present).height, 22 * O + 160))
+                height=round(max(0.65 * look(present).height, 28 * O + 170)))     # a row per output, not more
     last = go.Figure(go.Bar(x=names, y=y[-1], marker_color=CATEGORICAL[0], text=[f"{v:.4f}" for v in y[-1]],
                             textposition="outside", hovertemplate="%{x} = %{y:.6g}<extra></extra>"))
     last.update_yaxes(title="σ(W_y·h_T)", range=[0, 1.05])

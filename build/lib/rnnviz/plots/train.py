@@ -68,6 +68,32 @@ def grad_profile_spec(profiles: dict[str, np.ndarray], present=False) -> dict:
     return dict(data=data, layout=layout)
 
 
+def downsample(n: int, limit: int = 400) -> np.ndarray:
+    """At most `limit` evenly spread indices of n, the first and last included (a chart shows no more)."""
+    return np.unique(np.linspace(0, n - 1, min(n, limit)).astype(int)) if n else np.array([], int)
+
+
+def curves_of(runs: dict) -> dict[str, tuple[list[int], list[float], list[float]]]:
+    """Each run's (steps, losses, accuracies) for curves_spec, at most 400 points each (training Runs)."""
+    curves = {}
+    for name, run in runs.items():
+        idx = downsample(len(run.steps))        # read the length once: a worker may keep appending
+        curves[name] = ([run.steps[i] for i in idx], [run.losses[i] for i in idx], [run.accuracies[i] for i in idx])
+    return curves
+
+
+def gradient_of(run, last: int = 200) -> tuple[list[int], np.ndarray, list[str] | None] | None:
+    """A Run's recorded ‖dL/dh_t‖ for grad_heatmap_spec: (training steps, norms (S, T), the tokens along t), or
+    None while there are none (or their lengths differ)."""
+    recorded = run.with_grads[-last:]
+    if not recorded or len({len(e.grad_norms) for e in recorded}) > 1:
+        return None
+    task = run.trainer.task
+    tokens = [task.vocab.tokens[i] for i in task.inputs[0]] if task.inputs.shape[1] == len(recorded[0].grad_norms) \
+        else None
+    return [e.step for e in recorded], np.stack([e.grad_norms for e in recorded]), tokens
+
+
 def curves_figure(runs, present=False) -> go.Figure:
     return go.Figure(curves_spec(runs, present))
 
