@@ -1,5 +1,6 @@
 """A notebook user's `pip install .`: the built package carries every module and its requirements, and works away
 from this checkout."""
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -9,7 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_wheel_installs_and_draws_the_explore_figures_outside_the_repo(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(ROOT),
+    source = tmp_path / "source"                 # a copy: setuptools writes build/ and *.egg-info next to its input
+    shutil.copytree(ROOT / "rnnviz", source / "rnnviz", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "requirements.txt", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(source),
                     "-w", str(tmp_path / "dist")], check=True, cwd=tmp_path, timeout=300)
     wheel, = (tmp_path / "dist").glob("rnnviz-*.whl")
     with zipfile.ZipFile(wheel) as z:

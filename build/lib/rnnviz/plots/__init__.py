@@ -1,1 +1,0 @@
-"""Pure figure functions: (Trace or data + options) -> plotly Figure. No Streamlit here."""

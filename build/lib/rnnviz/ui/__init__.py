@@ -1,1 +1,0 @@
-"""Streamlit views: one module per view, each a function of (Config, data) that draws."""
