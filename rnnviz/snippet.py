@@ -1,7 +1,7 @@
 """The PyTorch code equivalent to an Explore view, and the shapes PyTorch reports for it."""
 from __future__ import annotations
 
-from .pipeline import INPUT_SEED_OFFSET, Explored, number_rows
+from .pipeline import INPUT_SEED_OFFSET, OUTPUT_SEED_OFFSET, Explored, number_rows
 
 MODULE = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
@@ -109,4 +109,22 @@ def torch_code(ex: Explored) -> str:
     outs = "output, (h_n, c_n)" if net.cell == "lstm" else "output, h_n"
     lines += ["", f"{outs} = rnn(x)", "print(output.shape, h_n.shape)"
               + (f"  # {tuple(ex.trace.output.shape)} {tuple(ex.trace.h_n.shape)}" if not ex.trained else "")]
+    if c.out and not ex.trained:
+        lines += ["", *_output_lines(ex)]
     return "\n".join(lines)
+
+
+def _output_lines(ex: Explored) -> list[str]:
+    """The output layer of the page, drawn from the same generator: softmax over the vocabulary, or (typed
+    numbers) lesson 001's y = σ(W_y·h_t) without a bias."""
+    c = ex.config
+    n_out, width = ex.W_out.shape
+    layout, last = ("(B, T, ", "y[:, -1]") if c.bf else ("(T, B, ", "y[-1]")
+    lines = [f"rng, k = np.random.default_rng({c.seed + OUTPUT_SEED_OFFSET}), 1 / np.sqrt({width})  # the output layer",
+             f"W_out = torch.from_numpy(rng.uniform(-k, k, ({n_out}, {width})).astype(np.float32))  # (out, D·H)"]
+    if c.enc == "numbers":
+        return lines + [f"y = torch.sigmoid(output @ W_out.T)  # {layout}O={n_out}): y_t = σ(W_y·h_t), no bias; "
+                        f"{last} is the many-to-one output"]
+    return lines + [f"b_out = torch.from_numpy(rng.uniform(-k, k, {n_out}).astype(np.float32))",
+                    f"probs = torch.softmax(output @ W_out.T + b_out, dim=-1)  # {layout}V={n_out}): the next token's "
+                    "probabilities at every step"]

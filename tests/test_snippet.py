@@ -15,8 +15,10 @@ CASES = [
     Config(text="안녕 👩‍👩‍👧 é", cell="lstm", L=2, bi=True, H=4),
     Config(text="0123456789", enc="random", I=4, H=8, init="uniform", cell="gru"),
     Config(text="abcabc", cell="rnn_relu", scale=2.5, seed=7, L=3),
-    Config(text="0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6", enc="numbers", H=6),   # lesson 001
-    Config(text="1 -2\n3 4.5\n\n0.25 6\n7 8", enc="numbers", batch=True, bf=False, cell="lstm", H=3),
+    Config(text="0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6", enc="numbers", H=6, out=True),  # lesson 001
+    Config(text="1 -2\n3 4.5\n\n0.25 6\n7 8", enc="numbers", batch=True, bf=False, cell="lstm", H=3, out=True, O=3),
+    Config(text="hello\neolll\nlleel", batch=True, bf=False, H=2, out=True, L=2, bi=True, seed=5),
+    Config(text="안녕 세상 안녕", tok="word", out=True, cell="gru", H=4),
 ]
 
 
@@ -33,6 +35,11 @@ def test_snippet_reproduces_the_engine(config):
     assert listed["h_n"] == tuple(scope["h_n"].shape)
     for name, p in scope["rnn"].named_parameters():
         assert listed[name] == tuple(p.shape)
+    head = scope.get("y", scope.get("probs"))              # the output layer, when it is on: the page's numbers
+    assert (head is None) == (not config.out)
+    if head is not None:
+        head = head.detach().numpy()
+        np.testing.assert_allclose(head if config.bf else head.swapaxes(0, 1), ex.probs, atol=1e-6)
 
 
 def test_lesson_batch_misreading_is_explained():
