@@ -108,12 +108,13 @@ class Lab:
         return snippet.torch_code(self.run)
 
 
-def train(task: str = "apple", compare: bool = False, **settings) -> Training:
+def train(task: str = "apple", compare: bool = False, show: bool = True, **settings) -> Training:
     """Train one of the Train view's tasks to the end, here and now, and keep every step for its figures.
 
     Tasks: apple, avengers, hello, memory (distance=N), text (text="..."). Settings: cell, hidden, layers,
     bidirectional (memory only), optimizer (adam, sgd), lr, steps, clip, seed. `compare=True` trains an RNN, an
-    LSTM and a GRU on the same task, as the view's Compare button does. Bad settings raise ValueError."""
+    LSTM and a GRU on the same task, as the view's Compare button does. `show` prints the lesson's progress lines
+    (about five a run) while it trains. Bad settings raise ValueError."""
     known = [f.name for f in fields(Settings) if f.name != "task"]
     unknown = sorted(set(settings) - set(known))
     if unknown:
@@ -121,9 +122,40 @@ def train(task: str = "apple", compare: bool = False, **settings) -> Training:
     base = Settings(task=task, **settings)
     cells = COMPARE_CELLS if compare else {"this run": base.cell}
     runs = {name: Run(replace(base, cell=cell), label=name) for name, cell in cells.items()}
-    for run in runs.values():
-        run.advance()
+    for name, run in runs.items():
+        progress = Progress(run, name if compare else "", show)
+        run.advance(progress)
+        progress.finish()
     return Training(runs)
+
+
+@dataclass
+class Progress:
+    """Run.advance's pause(): it never pauses, and prints the lesson's progress lines as they come (if `show`)."""
+
+    run: Run
+    name: str
+    show: bool
+    printed: int = 0
+
+    def line(self, e) -> None:
+        if self.show:
+            print(f"{self.name + ' ' if self.name else ''}[{e.step:02d}/{e.steps}] loss {e.loss:.4f}  "
+                  f"accuracy {e.accuracy:.0%}  {e.prediction}")
+
+    def __call__(self) -> bool:
+        for e in self.run.timeline[self.printed:]:
+            self.line(e)
+        self.printed = len(self.run.timeline)
+        return False
+
+    def finish(self) -> None:
+        """The last step, when the timeline did not print it, and why a run stopped early."""
+        last = self.run.last
+        if last is not None and last.status == "ok" and self.run.timeline[-1:] != [last]:
+            self.line(last)
+        if self.show and self.run.status == "failed":
+            print(f"{self.name + ': ' if self.name else ''}{self.run.message}")
 
 
 @dataclass(frozen=True)

@@ -102,3 +102,16 @@ def test_notebook_training_refuses_bad_settings(settings, message):
     from rnnviz.notebook import train
     with pytest.raises(ValueError, match=message):
         train("apple", **settings)
+
+
+def test_notebook_training_prints_the_lessons_progress_and_why_a_run_stopped(capsys):
+    from rnnviz.notebook import train
+    run = train("apple", seed=0)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[01/100] loss ") and lines[-1].startswith("[100/100] loss ")
+    assert lines[-1].endswith("pple!") and len(lines) == len(run.predictions())
+    failed = train("apple", lr=1e6, steps=20)
+    assert failed.runs["this run"].status == "failed"
+    assert "The likely cause is the learning rate" in capsys.readouterr().out
+    train("apple", steps=3, show=False)
+    assert capsys.readouterr().out == ""
