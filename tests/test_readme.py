@@ -16,8 +16,8 @@ def python_blocks() -> list[str]:
 
 def test_the_readme_has_its_two_notebook_examples():
     blocks = python_blocks()
-    assert len(blocks) == 3 and "from_torch" in blocks[0] and "rnnviz.notebook" in blocks[1]
-    assert "from rnnviz.train import run" in blocks[2]
+    assert len(blocks) == 4 and "from_torch" in blocks[0] and "rnnviz.notebook" in blocks[1]
+    assert "from rnnviz.notebook import train" in blocks[2] and "from rnnviz.train import run" in blocks[3]
 
 
 def test_engine_example_runs_and_matches_torch():
@@ -37,7 +37,7 @@ def test_engine_example_runs_and_matches_torch():
 def test_training_example_prints_the_lesson_coming_true():
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(python_blocks()[2], {})                    # noqa: S102
+        exec(python_blocks()[3], {})                    # noqa: S102
     lines = printed.getvalue().splitlines()
     assert len(lines) == 100 and lines[-1].split()[0] == "100"
     assert lines[-1].split()[-1] == "pple!"             # step, loss, accuracy, prediction
@@ -52,3 +52,16 @@ def test_figures_example_runs_and_draws_the_apps_figures():
     weights, outputs, path = scope["more"]
     assert len(weights) == 3 and len(outputs) == 2 and path.data
     assert "nn.LSTM" in scope["code"]
+
+
+def test_notebook_training_example_shows_the_gradient_fading_in_the_rnn_only():
+    printed, scope = io.StringIO(), {}
+    with contextlib.redirect_stdout(printed):
+        exec(python_blocks()[2], scope)                 # noqa: S102
+    lines = printed.getvalue().splitlines()
+    assert lines[0].startswith("RNN [01/60] loss") and lines[-1].startswith("GRU [60/60] loss")
+    runs = scope["runs"]
+    first = {trace.name: trace.y[0] for trace in runs.profile().data}
+    assert first["LSTM"] > 100 * first["RNN"]           # "the RNN's fades, the LSTM's survives"
+    assert len(scope["maps"]) == 3 and list(scope["table"].columns) == ["step", "loss", "accuracy", "prediction", "target"]
+    assert scope["lab"].run.trained.startswith("memory, lstm")
