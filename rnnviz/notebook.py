@@ -32,11 +32,16 @@ from .train.runner import Run
 SETTINGS = [k for k in SPECS if k not in ("text", "t", "row", "layer", "dir", "view", "panel", "present")]   # t...: per figure
 
 
+def refuse_unknown(settings: dict, known: list[str]) -> None:
+    """Raise ValueError naming the settings that are not among `known` (and listing those that are)."""
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise ValueError(f"unknown setting{'s' * (len(unknown) > 1)} {', '.join(unknown)}; known: {', '.join(known)}")
+
+
 def explore(text: str = "hello", **settings) -> Lab:
     """Run the engine on `text` with the app's settings; a setting the app would refuse raises ValueError."""
-    unknown = sorted(set(settings) - set(SETTINGS))
-    if unknown:
-        raise ValueError(f"unknown setting{'s' * (len(unknown) > 1)} {', '.join(unknown)}; known: {', '.join(SETTINGS)}")
+    refuse_unknown(settings, SETTINGS)
     config, notes = Config().with_(text=text, **settings)
     if notes:
         raise ValueError(" ".join(notes) + " (the app would clamp or drop it with this note; here it is refused)")
@@ -115,10 +120,7 @@ def train(task: str = "apple", compare: bool = False, show: bool = True, **setti
     bidirectional (memory only), optimizer (adam, sgd), lr, steps, clip, seed. `compare=True` trains an RNN, an
     LSTM and a GRU on the same task, as the view's Compare button does. `show` prints the lesson's progress lines
     (about five a run) while it trains. Bad settings raise ValueError."""
-    known = [f.name for f in fields(Settings) if f.name != "task"]
-    unknown = sorted(set(settings) - set(known))
-    if unknown:
-        raise ValueError(f"unknown setting{'s' * (len(unknown) > 1)} {', '.join(unknown)}; known: {', '.join(known)}")
+    refuse_unknown(settings, [f.name for f in fields(Settings) if f.name != "task"])
     base = Settings(task=task, **settings)
     cells = COMPARE_CELLS if compare else {"this run": base.cell}
     runs = {name: Run(replace(base, cell=cell), label=name) for name, cell in cells.items()}
@@ -151,9 +153,8 @@ class Progress:
 
     def finish(self) -> None:
         """The last step, when the timeline did not print it, and why a run stopped early."""
-        last = self.run.last
-        if last is not None and last.status == "ok" and self.run.timeline[-1:] != [last]:
-            self.line(last)
+        for e in self.run.printout()[self.printed:]:
+            self.line(e)
         if self.show and self.run.status == "failed":
             print(f"{self.name + ': ' if self.name else ''}{self.run.message}")
 
@@ -187,10 +188,8 @@ class Training:
 
     def predictions(self, name: str | None = None) -> pd.DataFrame:
         """The lesson's printout: step, loss, accuracy, prediction and target, about five times a run and the last."""
-        run = self._run(name)
-        shown = [*run.timeline, run.last] if run.last is not None and run.timeline[-1:] != [run.last] else run.timeline
         return pd.DataFrame([{"step": f"[{e.step:02d}/{e.steps}]", "loss": e.loss, "accuracy": e.accuracy,
-                              "prediction": e.prediction, "target": e.target} for e in shown if e.status == "ok"])
+                              "prediction": e.prediction, "target": e.target} for e in self._run(name).printout()])
 
     def explore(self, name: str | None = None, text: str | None = None) -> Lab:
         """Step through the trained weights as the Explore view does (the task's own text unless `text` is given)."""

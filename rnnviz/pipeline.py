@@ -90,11 +90,16 @@ def number_rows(config: Config) -> list[list[list[float]]]:
     return rows
 
 
+def number_tokens(numbers: list[list[list[float]]]) -> list[list[str]]:
+    """Typed numbers (B, T, I) as tokens to show: one per timestep, its values."""
+    return [[number_token(step) for step in row] for row in numbers]
+
+
 def split_rows(config: Config) -> list[list[str]]:
     """Tokens per batch row: one row, or one per non-empty line when `batch` is on (typed numbers: one token per
     timestep, its values)."""
     if config.enc == "numbers":
-        return [[number_token(step) for step in row] for row in number_rows(config)]
+        return number_tokens(number_rows(config))
     if not config.batch:
         return [tokenize(config.text, config.tok)]
     lines = [line for line in config.text.splitlines() if line.strip()]
@@ -147,7 +152,9 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
     if weights is not None and config.enc != weights.encoding:
         config = replace(config, enc=weights.encoding)
         notes.append(f"Encoding is {weights.encoding}, as the trained weights expect.")
-    rows = split_rows(config)
+    typed = config.enc == "numbers"                        # never with trained weights: their encoding is set above
+    numbers = number_rows(config) if typed else None       # parsed once, for the tokens and for X
+    rows = number_tokens(numbers) if typed else split_rows(config)
     if weights is not None:
         vocab = weights.vocab
         unknown = sorted({t for r in rows for t in r} - set(vocab.tokens))
@@ -169,18 +176,16 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
         net = replace(net, batch_first=config.bf)
         X = np.stack([weights.embedding[i] if weights.encoding == "embedding" else np.eye(V, dtype=np.float32)[i]
                       for i in ids])
-    elif config.enc == "numbers":
-        X = np.array(number_rows(config), dtype=np.float32)     # (B, T, I) as typed
-        config = replace(config, I=X.shape[-1])
-        net = Network.init(config.cell, config.I, config.H, config.L, config.bi, config.bf, seed=config.seed,
-                           scale=config.scale, init=config.init)
     else:
-        if config.enc == "onehot" and config.I != V:
-            config = replace(config, I=V)
-        I = config.I
-        X = np.stack([encode(i, config.enc, V, I, config.seed + INPUT_SEED_OFFSET + b * (config.enc == "random"))
-                      for b, i in enumerate(ids)])
-        net = Network.init(config.cell, I, config.H, config.L, config.bi, config.bf, seed=config.seed,
+        if typed:
+            X = np.array(numbers, dtype=np.float32)             # (B, T, I) as typed
+            config = replace(config, I=X.shape[-1])
+        else:
+            if config.enc == "onehot" and config.I != V:
+                config = replace(config, I=V)
+            X = np.stack([encode(i, config.enc, V, config.I, config.seed + INPUT_SEED_OFFSET + b * (config.enc == "random"))
+                          for b, i in enumerate(ids)])
+        net = Network.init(config.cell, config.I, config.H, config.L, config.bi, config.bf, seed=config.seed,
                            scale=config.scale, init=config.init)
 
     B, T = ids.shape
@@ -191,19 +196,18 @@ def build(config: Config, weights: Weights | None = None) -> Explored:
     with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported on the page (Explored.overflow)
         trace = net.forward(x_module)
 
-    numbers = config.enc == "numbers"
     if weights is not None and weights.W_out is not None:
         W_out, b_out = weights.W_out, weights.b_out
     else:
         rng = np.random.default_rng(config.seed + OUTPUT_SEED_OFFSET)
         k = 1 / np.sqrt(net.D * net.hidden_size)
-        W_out = rng.uniform(-k, k, (config.O if numbers else V, net.D * net.hidden_size)).astype(np.float32)
+        W_out = rng.uniform(-k, k, (config.O if typed else V, net.D * net.hidden_size)).astype(np.float32)
         # typed numbers: lesson 001's head, y = σ(W_y·h_t) with no bias; tokens: nn.Linear and softmax
-        b_out = np.zeros(len(W_out), np.float32) if numbers else rng.uniform(-k, k, V).astype(np.float32)
+        b_out = np.zeros(len(W_out), np.float32) if typed else rng.uniform(-k, k, V).astype(np.float32)
     top = trace.hidden_states(-1).swapaxes(0, 1)               # (B, T, D·H)
     with np.errstate(over="ignore", invalid="ignore"):
         logits = top @ W_out.T + b_out
-        probs = 1 / (1 + np.exp(-logits)) if numbers else softmax(logits)
+        probs = 1 / (1 + np.exp(-logits)) if typed else softmax(logits)
     return Explored(config=config, rows=rows, vocab=vocab, ids=ids, X=X, x_module=x_module, network=net,
                     trace=trace, W_out=W_out, b_out=b_out, probs=probs, notes=notes,
                     trained=weights.name if weights is not None else "")

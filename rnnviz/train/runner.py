@@ -78,6 +78,14 @@ class Run:
         self.status = "done"
         return True
 
+    def printout(self, last: int | None = None) -> list[Event]:
+        """The lesson's printout: the timeline (its `last` lines), and the latest step when it is not one of them."""
+        shown = self.timeline[-last:] if last else list(self.timeline)
+        latest = self.last
+        if latest is not None and latest.status == "ok" and (not shown or shown[-1] is not latest):
+            shown.append(latest)
+        return shown
+
     @property
     def active(self) -> bool:
         return self.status in ("queued", "running")

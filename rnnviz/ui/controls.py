@@ -20,7 +20,8 @@ def model_controls(input_size: int | None) -> None:
     sb.header("Model")
     sb.selectbox("Cell", list(CELL_LABELS), format_func=CELL_LABELS.get, key="cell",
                  help="Elman RNN with tanh or relu, LSTM (gates i, f, g, o) or GRU (gates r, z, n), as in PyTorch")
-    numbers = session.get("enc") == "numbers"       # typed numbers have no tokens to split: kept, not used
+    enc = session.get("enc")
+    numbers = enc == "numbers"                        # typed numbers have no tokens to split: kept, not used
     sb.radio("Tokens", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get, key="tok", horizontal=True, disabled=numbers,
              help="typed numbers are read a line per timestep" if numbers else
                   "characters are what a reader sees as one (Hangul syllables and emoji included); words split on spaces")
@@ -28,7 +29,6 @@ def model_controls(input_size: int | None) -> None:
                  help="one-hot: a 1 at the token's id; embedding: a random N(0,1) table row per token; "
                       "random vectors: U[0,1) per timestep, the from-scratch lesson's input; numbers: type x_t "
                       "yourself, one timestep per line, values apart by commas or spaces (lesson 001)")
-    enc = session.get("enc")
     if enc in ("onehot", "numbers"):
         session.put("_I_locked", input_size or 1)    # set each run: a keyed widget keeps its first value=
         sb.number_input("Input size I", min_value=1, step=1, disabled=True, key="_I_locked",
@@ -51,10 +51,10 @@ def model_controls(input_size: int | None) -> None:
     sb.slider("Weight scale", 0.0, 10.0, step=0.05, key="scale",
               help="multiplies every weight: large weights saturate tanh, so every h_t sits near ±1")
     sb.header("Output")
-    sb.toggle("Output layer: linear + softmax" if enc != "numbers" else "Output layer: y = σ(W_y·h_t)", key="out",
+    sb.toggle("Output layer: linear + softmax" if not numbers else "Output layer: y = σ(W_y·h_t)", key="out",
               help="a linear layer W_out (V × D·H) and softmax: the next-token probabilities at every step; with "
                    "typed numbers, lesson 001's head: W_y (O × D·H) and a sigmoid")
-    if enc == "numbers" and session.get("out"):
+    if numbers and session.get("out"):
         sb.slider("Output size O", int(SPECS["O"].low), int(SPECS["O"].high), key="O")
 
 

@@ -268,10 +268,7 @@ def draw_details(current: dict[str, Run]) -> None:
 
 def predictions_table(run: Run) -> None:
     """The lesson's printout as a table: [31/151] 1.9172  We are Avengers going are Avengers End Game."""
-    shown = run.timeline[-39:]
-    last = run.last
-    if last is not None and last.status == "ok" and (not shown or shown[-1] is not last):
-        shown = [*shown, last]
+    shown = run.printout(39)
     if not shown:
         return
     what = ("the answer for each of the first 16 sequences of the batch" if run.trainer.task.many_to_one
