@@ -120,6 +120,9 @@ def test_training_curves_show_a_run_of_one_step():
     assert all("markers" in trace["mode"] for trace in short["data"])      # one point is drawn as a dot
     long = train_plots.curves_spec({"a": (list(range(500)), [1.0] * 500, [0.5] * 500)})
     assert all(trace["mode"] == "lines" for trace in long["data"])
+    for axis in ("xaxis", "xaxis2"):                                      # no tick at "step 0.5" for a short run
+        assert (short["layout"][axis]["tick0"], short["layout"][axis]["dtick"]) == (0, 1)
+        assert "dtick" not in long["layout"][axis]
 
 
 @pytest.mark.parametrize("H, I, present", [(8, 4, False), (8, 14, False), (20, 16, False), (16, 3, True)])

@@ -28,10 +28,12 @@ def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], pre
                          legendgroup=name, showlegend=False, xaxis="x2", yaxis="y2",
                          hovertemplate="step %{x}<br>accuracy %{y:.1%}<extra>" + name + "</extra>"))
     layout = layout_base("training curves", present)
+    last = max((max(steps) for steps, _, _ in runs.values() if steps), default=0)
+    whole = dict(tick0=0, dtick=1) if last <= 10 else {}      # a few steps: ticks at whole steps, not at 0.5
     layout.update(
-        xaxis=dict(AXIS, domain=[0, 0.45], title=dict(text="step")),
+        xaxis=dict(AXIS, domain=[0, 0.45], title=dict(text="step"), **whole),
         yaxis=dict(AXIS, rangemode="tozero"),
-        xaxis2=dict(AXIS, domain=[0.55, 1], anchor="y2", title=dict(text="step")),
+        xaxis2=dict(AXIS, domain=[0.55, 1], anchor="y2", title=dict(text="step"), **whole),
         yaxis2=dict(AXIS, anchor="x2", range=[0, 1.02], tickformat=".0%"),
         annotations=[dict(text=t, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                           showarrow=False, font=dict(size=16 + 4 * present)) for t, x in
