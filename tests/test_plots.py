@@ -139,6 +139,21 @@ def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
     assert top_px / rows >= look(present).cell_text_size + 4    # ... in rows tall enough to hold them
 
 
+@pytest.mark.parametrize("cell", ["rnn_tanh", "lstm", "gru"])
+def test_step_columns_have_no_tick_marks_and_room_for_the_unit_numbers(cell):
+    """Between the columns of the equation a tick mark reads as a minus sign; the unit numbers beside h_{t-1}
+    stand in a wider gap after x_t, clear of its cells."""
+    ex = build(Config(text="hello", cell=cell, H=20))
+    layout = step.step_spec(ex.trace.layers[0][0], ex.network, ex.rows[0], 0, 0)["layout"]
+    k = len(step.step_columns(ex.trace.layers[0][0], ex.network, 0))
+    names = ["xaxis"] + [f"xaxis{c}" for c in range(2, k + 1)]
+    assert all(layout[n]["ticks"] == "" and layout["y" + n[1:]]["ticks"] == "" for n in names)
+    domains = [layout[n]["domain"] for n in names]
+    gaps = [b[0] - a[1] for a, b in zip(domains, domains[1:])]
+    assert gaps[0] > 1.5 * max(gaps[1:]) and domains[-1][1] == pytest.approx(1.0)
+    assert all(d[1] - d[0] == pytest.approx(domains[0][1] - domains[0][0]) for d in domains)   # equal widths
+
+
 def test_step_figure_drops_cell_numbers_when_rows_are_many():
     ex = build(Config(text="hello", H=22))
     spec = step.step_spec(ex.trace.layers[0][0], ex.network, ex.rows[0], 0, 0)

@@ -64,6 +64,7 @@ def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
 
 TEXT_ROWS = 20          # the lessons' largest hidden size (Avengers: H = 20) still shows its numbers
 TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as subplot_grid() places it
+UNIT_GAP = 0.05         # after x_t: room for the unit numbers (up to 255) beside h_{t-1}, clear of x_t's cells
 
 
 def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
@@ -72,12 +73,15 @@ def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: in
     return go.Figure(step_spec(lt, net, tokens, row, t, present, input_labels))
 
 
-def subplot_grid(k: int, row_heights=(0.58, 0.42), h_gap: float = 0.025, v_gap: float = 0.16):
-    """The axes of a 2-row grid: k columns on top, one wide plot below, placed as make_subplots places them.
+def subplot_grid(k: int, row_heights=(0.58, 0.42), h_gap: float = 0.025, v_gap: float = 0.16,
+                 first_gap: float = 0.025):
+    """The axes of a 2-row grid: k columns on top, one wide plot below, placed as make_subplots places them;
+    first_gap is the gap after the first column (where the second column's unit numbers stand).
 
     Returns (x domains of the top row, y domain of the top row, y domain of the bottom row)."""
-    width = (1 - (k - 1) * h_gap) / k
-    tops = [[c * (width + h_gap), c * (width + h_gap) + width] for c in range(k)]
+    width = (1 - (k - 2) * h_gap - first_gap) / k
+    starts = [c * (width + h_gap) + (first_gap - h_gap) * (c > 0) for c in range(k)]
+    tops = [[x, x + width] for x in starts]
     usable = 1 - v_gap
     return tops, [1 - row_heights[0] * usable, 1.0], [0.0, row_heights[1] * usable]
 
@@ -95,7 +99,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     show_text = rows <= TEXT_ROWS                       # numbers in the cells while they fit; hover always has them
     t = min(t, T - 1)
     window = frame_window(T, t)
-    tops, top_y, bottom_y = subplot_grid(k)
+    tops, top_y, bottom_y = subplot_grid(k, first_gap=UNIT_GAP)
     axis = lambda c: "" if c == 1 else str(c)          # noqa: E731  plotly names axes x, x2, x3, ...
     low = k + 1                                         # the wide bottom plot
 
@@ -140,9 +144,9 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     layout = layout_base(title(t), present, height=round(max(lk.step_height - 120, needed) + margin["t"] + margin["b"]))
     layout["margin"] = margin
     layout["shapes"] = marks(t)
-    for c in range(1, k + 1):
-        layout["xaxis" + axis(c)] = dict(domain=tops[c - 1], anchor="y" + axis(c), showticklabels=False)
-        layout["yaxis" + axis(c)] = dict(domain=top_y, anchor="x" + axis(c), autorange="reversed",
+    for c in range(1, k + 1):       # no tick marks: between the columns they read as minus signs
+        layout["xaxis" + axis(c)] = dict(domain=tops[c - 1], anchor="y" + axis(c), showticklabels=False, ticks="")
+        layout["yaxis" + axis(c)] = dict(domain=top_y, anchor="x" + axis(c), autorange="reversed", ticks="",
                                          showticklabels=c <= 2, type="category")
     layout[f"xaxis{low}"] = dict(domain=[0.0, 1.0], anchor=f"y{low}", type="category",
                                  title=dict(text="time step : token"), tickangle=0 if T <= 20 else -60)
