@@ -154,6 +154,50 @@ def test_step_columns_have_no_tick_marks_and_room_for_the_unit_numbers(cell):
     assert all(d[1] - d[0] == pytest.approx(domains[0][1] - domains[0][0]) for d in domains)   # equal widths
 
 
+def _row_px(fig) -> float:
+    """Pixels per row of a one-plot heatmap figure."""
+    layout, z = fig.layout, np.asarray(fig.data[0].z)
+    return (layout.height - layout.margin.t - layout.margin.b) / z.shape[0]
+
+
+@pytest.mark.parametrize("cell, H, present", [("gru", 8, False), ("lstm", 10, False), ("rnn_tanh", 20, False),
+                                              ("lstm", 5, True), ("gru", 16, True)])
+def test_heatmaps_with_numbers_are_tall_enough_to_hold_them(cell, H, present):
+    from rnnviz.plots.theme import look
+    ex = build(Config(text="hello", cell=cell, H=H))
+    lt = ex.trace.layers[0][0]
+    figs = heatmaps.weights_figures(ex.network, 0, False, None, present) + \
+        heatmaps.layer_figures(lt, ex.rows[0], 0, 0, present)
+    with_numbers = [f for f in figs if f.data[0].texttemplate]
+    assert with_numbers                                            # the gated cells' Wx (e.g. 24 × 4) among them
+    assert all(_row_px(f) >= look(present).cell_text_size + 4 for f in with_numbers)
+
+
+@pytest.mark.parametrize("cell, H, present", [("lstm", 64, False), ("rnn_tanh", 256, False), ("gru", 100, True),
+                                              ("lstm", 7, True)])
+def test_weight_row_labels_never_overlap_and_start_each_gate_block(cell, H, present):
+    from rnnviz.plots.theme import look
+    ex = build(Config(text="hello", cell=cell, H=H))
+    for fig in heatmaps.weights_figures(ex.network, 0, False, None, present):
+        rows = [int(v.split()[1]) for v in fig.layout.yaxis.tickvals]
+        assert min(np.diff(rows)) * _row_px(fig) >= look(present).font_size      # labels a font size apart
+        G = np.asarray(fig.data[0].z).shape[0] // H
+        assert {g * H for g in range(G)} <= set(rows)                           # i0, f0, g0, o0 all named
+        assert fig.layout.height <= 1200
+
+
+def test_a_long_texts_output_title_and_height_stay_on_the_page():
+    words = " ".join(f"w{i}" for i in range(300))                 # T = 300 words, vocabulary 300
+    ex = build(Config(text=words, tok="word", out=True))
+    fig = output.probs_figure(ex.probs[0], ex.rows[0], list(ex.vocab.tokens), 0)
+    reading = fig.layout.title.text.split("argmax reads “")[1].split("”")[0]
+    assert len(reading) == output.MAX_READ and reading.endswith("…")
+    assert fig.layout.height <= 1200
+    short = build(Config(text="apple", out=True))
+    title = output.probs_figure(short.probs[0], short.rows[0], list(short.vocab.tokens), 0).layout.title.text
+    assert "…" not in title and len(title.split("argmax reads “")[1]) == 5 + len("”</sup>")
+
+
 def test_step_figure_drops_cell_numbers_when_rows_are_many():
     ex = build(Config(text="hello", H=22))
     spec = step.step_spec(ex.trace.layers[0][0], ex.network, ex.rows[0], 0, 0)

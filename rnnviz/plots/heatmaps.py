@@ -30,6 +30,24 @@ def time_labels(tokens: list[str]) -> list[str]:
     return [f"{t}:{label(tok)}" for t, tok in enumerate(tokens)]
 
 
+MAX_TEXT_ROWS = 48      # more rows than this show their numbers on hover only
+LABEL_ROWS = 20         # up to this many rows, every row gets its own label
+MAX_PLOT = 1000         # px: a figure grows for its rows up to this plot height, then labels thin out
+MARGINS = 110           # layout_base's top and bottom margins
+
+
+def fitted_height(rows: int, present: bool, text: bool, labelled: bool) -> int:
+    """A heatmap's height: each row tall enough for its number (text) or its label, and never below the usual."""
+    lk = look(present)
+    per_row = lk.cell_text_size + 6 if text else lk.font_size + 3 if labelled else 0
+    return max(lk.height, min(rows * per_row, MAX_PLOT) + MARGINS)
+
+
+def label_every(rows: int, present: bool) -> int:
+    """Label every k-th row, so labels of one font size never overlap in MAX_PLOT pixels."""
+    return -(-rows * (look(present).font_size + 3) // MAX_PLOT)
+
+
 def heatmap(z: np.ndarray, x: list, y: list, zmax: float, name: str, hover: str, show_text: bool,
             present: bool = False, colorbar: bool = True) -> go.Heatmap:
     """A heatmap trace with exact hover values and an optional number in every cell."""
@@ -45,12 +63,12 @@ def matrix_figure(M: np.ndarray, title: str, row_name: str, col_name: str, col_l
     M = np.atleast_2d(M)
     rows = [f"{row_name} {i}" for i in range(M.shape[0])]
     cols = col_labels or [f"{col_name} {j}" for j in range(M.shape[1])]
+    text = M.size <= 400 and M.shape[0] <= MAX_TEXT_ROWS
     fig = go.Figure(heatmap(M, cols, rows, symmetric_range(M), title,
-                            f"{row_name} %{{y}}, {col_name} %{{x}}<br>{title} = %{{z:.6g}}",
-                            M.size <= 400, present))
+                            f"{row_name} %{{y}}, {col_name} %{{x}}<br>{title} = %{{z:.6g}}", text, present))
     fig.update_yaxes(autorange="reversed", title=row_name, type="category")
     fig.update_xaxes(title=col_name, type="category")
-    return base_layout(fig, title, present)
+    return base_layout(fig, title, present, fitted_height(M.shape[0], present, text, labelled=True))
 
 
 def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, present=False) -> list[go.Figure]:
@@ -62,32 +80,42 @@ def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, 
     suffix = f"_l{layer}{'_reverse' if reverse else ''}"
     in_labels = [label(v) for v in vocab_labels] if vocab_labels and layer == 0 and len(vocab_labels) == Wx.shape[1] \
         else None
+    # Gate and unit names, thinned when rows are many: every k-th unit of each gate block, from its unit 0.
+    every = next((d for d in range(label_every(len(row_labels), present), H + 1) if H % d == 0), H)
+    keep = [k for k in range(len(row_labels)) if k % H % every == 0]
+    ticks = dict(ticktext=[row_labels[k] for k in keep], tickvals=[f"unit {k}" for k in keep])
     figs = []
     for M, title, col_name, cols in [(Wx, f"Wx = weight_ih{suffix}", "input", in_labels),
                                      (Wh, f"Wh = weight_hh{suffix}", "from unit", None)]:
         fig = matrix_figure(M, f"{title}  {M.shape}", "unit", col_name, cols, present)
-        fig.update_yaxes(ticktext=row_labels, tickvals=[f"unit {i}" for i in range(len(row_labels))])
-        figs.append(fig)
+        figs.append(fig.update_yaxes(**ticks))
     b = (b_ih + b_hh)[:, None]
     fig = matrix_figure(b, f"b = bias_ih{suffix} + bias_hh{suffix}  ({b.shape[0]},)", "unit", "bias", ["b"], present)
-    fig.update_yaxes(ticktext=row_labels, tickvals=[f"unit {i}" for i in range(len(row_labels))])
-    figs.append(fig)
+    figs.append(fig.update_yaxes(**ticks))
     return figs
 
 
 def over_time_figure(values: np.ndarray, tokens: list[str], title: str, unit_name: str, t: int | None,
-                     zmax: float | None = None, present: bool = False) -> go.Figure:
-    """(T, N) values over time as an N × T heatmap: tokens along x, units along y, the current step outlined."""
+                     zmax: float | None = None, present: bool = False, row_labels: list[str] | None = None) -> go.Figure:
+    """(T, N) values over time as an N × T heatmap: tokens along x, units (or row_labels) along y, the current step
+    outlined."""
     T, N = values.shape
     x = time_labels(tokens)
     zmax = zmax or symmetric_range(values)
+    text = T * N <= 300 and N <= MAX_TEXT_ROWS
     fig = go.Figure(heatmap(values.T, x, list(range(N)), zmax, title,
-                            f"t %{{x}}<br>{unit_name} %{{y}}<br>value %{{z:.6g}}", T * N <= 300, present))
+                            f"t %{{x}}<br>{unit_name} %{{y}}<br>value %{{z:.6g}}", text, present))
     fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
-    fig.update_yaxes(title=unit_name, autorange="reversed", dtick=1 if N <= 20 else None)
+    if row_labels:                                      # every label while they fit, else every k-th
+        every = label_every(N, present)
+        fig.update_yaxes(tickvals=list(range(0, N, every)), ticktext=row_labels[::every])
+    else:
+        fig.update_yaxes(dtick=1 if N <= LABEL_ROWS else None)
+    fig.update_yaxes(title=unit_name, autorange="reversed")
     if t is not None:
         fig.add_shape(step_box(t))
-    return base_layout(fig, title, present)
+    labelled = bool(row_labels) or N <= LABEL_ROWS
+    return base_layout(fig, title, present, fitted_height(N, present, text, labelled))
 
 
 def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int | None, present: bool = False) -> list[go.Figure]:
@@ -106,9 +134,7 @@ def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int | None, pr
 
 def input_figure(X: np.ndarray, tokens: list[str], t: int | None, col_labels=None, present=False) -> go.Figure:
     """The input matrix X (T × I): one row x_t per token."""
-    fig = over_time_figure(X, tokens, f"input X  (T={X.shape[0]} × I={X.shape[1]})", "input feature", t,
-                           present=present)
-    if col_labels and len(col_labels) == X.shape[1]:
-        fig.update_yaxes(tickvals=list(range(X.shape[1])), ticktext=[f"{i}: {label(v)}" for i, v in
-                                                                      enumerate(col_labels)])
-    return fig
+    names = [f"{i}: {label(v)}" for i, v in enumerate(col_labels)] if col_labels and len(col_labels) == X.shape[1] \
+        else None
+    return over_time_figure(X, tokens, f"input X  (T={X.shape[0]} × I={X.shape[1]})", "input feature", t,
+                            present=present, row_labels=names)

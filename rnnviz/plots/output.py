@@ -5,9 +5,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..text import label
-from .heatmaps import time_labels
+from .heatmaps import MAX_PLOT, time_labels
 from .marks import ring, step_box
 from .theme import CATEGORICAL, SEQUENTIAL, base_layout, look
+
+MAX_READ = 60        # characters of the argmax reading in a title (all of it is in the heatmap and on hover)
 
 
 def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int | None, present=False,
@@ -24,9 +26,12 @@ def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int 
     fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
     best = probs.argmax(-1)
     predicted = "".join(label(vocab[i]) for i in best) if len(max(vocab, key=len)) <= 1 else \
-        " ".join(vocab[i] for i in best)
-    return base_layout(fig, f"many-to-many: softmax(W_out·h_t + b_out) at every step — argmax reads “{predicted}”",
-                       present, height=max(look(present).height, 22 * V + 120))
+        " ".join(label(vocab[i]) for i in best)
+    if len(predicted) > MAX_READ:                      # a long text's reading would run off the figure's edge
+        predicted = predicted[:MAX_READ - 1] + "…"
+    base_layout(fig, f"many-to-many: softmax(W_out·h_t + b_out) at every step<br><sup>argmax reads “{predicted}”</sup>",
+                present, height=max(look(present).height, min(22 * V, MAX_PLOT) + 140))
+    return fig.update_layout(margin_t=80)              # room for the title's second line
 
 
 def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figure:
