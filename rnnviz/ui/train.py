@@ -15,9 +15,14 @@ from ..train.tasks import TEXT_CAP, make_task
 from . import session
 from .charts import chart
 
-TASKS = {"apple": "apple → pple! (lesson 003, one-hot)", "avengers": "next word: Avengers sentence (lesson 002, embedding)",
-         "hello": "hello / eolll / lleel batch (lesson 004)", "memory": "long-range memory: recall the first token",
-         "text": "your own text (next character)"}
+# Short enough for the sidebar's closed select box (about 30 characters); TASK_HELP tells the rest.
+TASKS = {"apple": "apple → pple! (lesson 003)", "avengers": "Avengers sentence (lesson 002)",
+         "hello": "hello/eolll/lleel (lesson 004)", "memory": "memory: recall the first token",
+         "text": "your own text"}
+TASK_HELP = ("apple → pple!: one-hot characters, each predicts the next (lesson 003). Avengers: next word of “We are "
+             "going to watch Avengers End Game”, embedded (lesson 002). hello/eolll/lleel: a batch of three one-hot "
+             "sequences (lesson 004). memory: recall the first token after N distractors, where a plain RNN's "
+             "gradient fades. Your own text: next character of what you type.")
 
 
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD + momentum"}
@@ -82,7 +87,8 @@ def bounds(key: str, kind=int) -> tuple:
 def controls() -> None:
     sb = st.sidebar
     sb.header("Training")
-    sb.selectbox("Task", list(TASKS), format_func=TASKS.get, key="tr_task", on_change=apply_task_defaults)
+    sb.selectbox("Task", list(TASKS), format_func=TASKS.get, key="tr_task", on_change=apply_task_defaults,
+                 help=TASK_HELP)
     task = session.get("tr_task")
     if task == "text":
         sb.text_area("Training text", key="tr_text", max_chars=TEXT_CAP,

@@ -20,7 +20,7 @@ def test_live_training_grows_the_chart(server, page):
     settle(page)
     no_exception(page)
     page.get_by_role("combobox", name="Task").click()
-    page.get_by_role("option", name="long-range memory: recall the first token").click()
+    page.get_by_role("option", name="memory: recall the first token").click()
     settle(page)
     steps = page.get_by_role("spinbutton", name="Steps")
     steps.fill("100000")            # a run that cannot end before Stop is pressed, however fast the machine
@@ -87,3 +87,16 @@ def test_huge_learning_rate_in_the_browser(server, page):
     no_exception(page)
     assert page.get_by_role("button", name="Download weights (safetensors)").count() == 1   # last good weights kept
     shot(page, "train-huge-learning-rate")
+
+
+def test_every_task_name_fits_the_sidebar(server, page):
+    """The closed Task box shows its whole name at a laptop's width (longer names were cut mid-word)."""
+    from rnnviz.ui.train import TASKS
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for task, name in TASKS.items():
+        page.goto(server + f"/?view=train&tr_task={task}")
+        settle(page)
+        box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
+        shown = box.locator("input")
+        assert shown.input_value() == name
+        assert shown.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), name
