@@ -136,10 +136,10 @@ def test_every_preset_runs(name):
 
 def test_batch_preset_shows_rows_and_both_readings():
     at = new_app()
-    at.selectbox(key="preset").set_value("hello / eolll / lleel — a batch of 3 (lesson 004)").run()
+    at.selectbox(key="preset").set_value("hello / eolll / lleel, batch of 3 (lesson 004)").run()
     at.selectbox(key="row").set_value(2).run()
     no_exception(at)
-    ex = build(Config(**{k: v for k, v in PRESETS["hello / eolll / lleel — a batch of 3 (lesson 004)"].items()}, row=2))
+    ex = build(Config(**{k: v for k, v in PRESETS["hello / eolll / lleel, batch of 3 (lesson 004)"].items()}, row=2))
     fig = figure_titled(at, "the step at t = 0")
     assert "batch row 2" in fig["layout"]["title"]["text"]
     np.testing.assert_allclose(step_columns(fig)["x_t"], ex.X[2, 0])   # 'l' of lleel
@@ -150,7 +150,7 @@ def test_batch_preset_shows_rows_and_both_readings():
 
 def test_saturation_preset_puts_every_h_near_one():
     at = new_app()
-    at.selectbox(key="preset").set_value("saturation: uniform [0, 1) weights, 10 random inputs (lesson 000)").run()
+    at.selectbox(key="preset").set_value("tanh saturation (lesson 000)").run()
     open_tab(at, "Heatmaps")
     h = decode(figure_titled(at, "hidden states h_t")["data"][0]["z"]).astype(float)
     assert h.shape == (8, 10) and h[:, 1:].min() > 0.99
@@ -331,7 +331,7 @@ def test_relu_overflow_is_explained_and_every_tab_still_draws():
     assert not engine(text="hello").overflow()
 
 
-LESSON_001 = "a sequence of 5 vectors, many-to-one (lesson 001)"
+LESSON_001 = "5 vectors, many-to-one (lesson 001)"
 
 
 def test_lesson_001_preset_steps_through_the_typed_vectors():

@@ -2,22 +2,22 @@
 PRESETS = {
     "hello (lesson 004)": dict(text="hello", tok="char", enc="onehot", H=2, batch=False, bf=True, cell="rnn_tanh",
                                init="pytorch", scale=1.0, L=1, bi=False, out=False),
-    "hello / eolll / lleel — a batch of 3 (lesson 004)": dict(text="hello\neolll\nlleel", tok="char", enc="onehot",
+    "hello / eolll / lleel, batch of 3 (lesson 004)": dict(text="hello\neolll\nlleel", tok="char", enc="onehot",
                                                                H=2, batch=True, bf=False, cell="rnn_tanh",
                                                                init="pytorch", scale=1.0, L=1, bi=False, out=False),
     "apple (lesson 003)": dict(text="apple", tok="char", enc="onehot", H=5, batch=False, bf=True, cell="rnn_tanh",
                                init="pytorch", scale=1.0, L=1, bi=False, out=False),
-    "a sequence of 5 vectors, many-to-one (lesson 001)": dict(
+    "5 vectors, many-to-one (lesson 001)": dict(
         text="0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6\n0.4, 0.5, 0.6, 0.7\n0.5, 0.6, 0.7, 0.8",
         tok="char", enc="numbers", H=6, batch=False, bf=True, cell="rnn_tanh", init="pytorch", scale=1.0, L=1,
         bi=False, out=True, O=1),
-    "We are going to watch Avengers End Game (lesson 002)": dict(
+    "Avengers, word by word (lesson 002)": dict(
         text="We are going to watch Avengers End Game", tok="word", enc="embedding", I=5, H=20, batch=False,
         bf=True, cell="rnn_tanh", init="pytorch", scale=1.0, L=1, bi=False, out=False),
     "나는 오늘 학교에 간다 (Korean, characters)": dict(text="나는 오늘 학교에 간다", tok="char", enc="onehot", H=8,
                                                    batch=False, bf=True, cell="rnn_tanh", init="pytorch",
                                                    scale=1.0, L=1, bi=False, out=False),
-    "saturation: uniform [0, 1) weights, 10 random inputs (lesson 000)": dict(
+    "tanh saturation (lesson 000)": dict(
         text="0123456789", tok="char", enc="random", I=4, H=8, batch=False, bf=True, cell="rnn_tanh",
         init="uniform", scale=1.0, L=1, bi=False, out=False),
     "two layers, bidirectional (lesson 003)": dict(text="0123456789", tok="char", enc="random", I=5, H=8, L=2,
