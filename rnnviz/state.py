@@ -8,9 +8,9 @@ from .text import ENCODINGS, LEVELS, MAX_CHARS
 
 CELL_LABELS = {"rnn_tanh": "RNN (tanh)", "rnn_relu": "RNN (relu)", "lstm": "LSTM", "gru": "GRU"}
 ENCODING_LABELS = {"onehot": "one-hot", "embedding": "embedding table", "random": "random vectors",
-                   "numbers": "numbers typed in the text"}
+                   "numbers": "typed numbers"}
 LEVEL_LABELS = {"char": "characters", "word": "words"}
-INIT_LABELS = {"pytorch": "PyTorch default U(−1/√H, 1/√H)", "uniform": "lesson: uniform [0, 1)"}
+INIT_LABELS = {"pytorch": "PyTorch: U(±1/√H)", "uniform": "lesson: U[0, 1)"}
 PANEL_LABELS = {"step": "The step", "maps": "Heatmaps", "output": "Output layer", "path": "Hidden-state path",
                 "code": "Shapes & PyTorch code"}       # the Explore view's tabs; the keys are what a link says
 

@@ -136,10 +136,10 @@ def test_every_preset_runs(name):
 
 def test_batch_preset_shows_rows_and_both_readings():
     at = new_app()
-    at.selectbox(key="preset").set_value("hello / eolll / lleel, batch of 3 (lesson 004)").run()
+    at.selectbox(key="preset").set_value("hello/eolll/lleel batch (lesson 004)").run()
     at.selectbox(key="row").set_value(2).run()
     no_exception(at)
-    ex = build(Config(**{k: v for k, v in PRESETS["hello / eolll / lleel, batch of 3 (lesson 004)"].items()}, row=2))
+    ex = build(Config(**{k: v for k, v in PRESETS["hello/eolll/lleel batch (lesson 004)"].items()}, row=2))
     fig = figure_titled(at, "the step at t = 0")
     assert "batch row 2" in fig["layout"]["title"]["text"]
     np.testing.assert_allclose(step_columns(fig)["x_t"], ex.X[2, 0])   # 'l' of lleel

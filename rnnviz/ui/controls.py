@@ -47,7 +47,9 @@ def model_controls(input_size: int | None) -> None:
                                             "off: (T, B, I), PyTorch's default")
     sb.header("Weights")
     sb.number_input("Weight seed", int(SPECS["seed"].low), int(SPECS["seed"].high), step=1, key="seed")
-    sb.selectbox("Initial weights", list(INIT_LABELS), format_func=INIT_LABELS.get, key="init")
+    sb.selectbox("Initial weights", list(INIT_LABELS), format_func=INIT_LABELS.get, key="init",
+                 help="PyTorch's default draws every weight and bias from U(−1/√H, 1/√H); lesson 000 draws them "
+                      "from uniform [0, 1), which drives every h_t towards 1")
     sb.slider("Weight scale", 0.0, 10.0, step=0.05, key="scale",
               help="multiplies every weight: large weights saturate tanh, so every h_t sits near ±1")
     sb.header("Output")

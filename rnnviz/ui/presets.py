@@ -2,7 +2,7 @@
 PRESETS = {
     "hello (lesson 004)": dict(text="hello", tok="char", enc="onehot", H=2, batch=False, bf=True, cell="rnn_tanh",
                                init="pytorch", scale=1.0, L=1, bi=False, out=False),
-    "hello / eolll / lleel, batch of 3 (lesson 004)": dict(text="hello\neolll\nlleel", tok="char", enc="onehot",
+    "hello/eolll/lleel batch (lesson 004)": dict(text="hello\neolll\nlleel", tok="char", enc="onehot",
                                                                H=2, batch=True, bf=False, cell="rnn_tanh",
                                                                init="pytorch", scale=1.0, L=1, bi=False, out=False),
     "apple (lesson 003)": dict(text="apple", tok="char", enc="onehot", H=5, batch=False, bf=True, cell="rnn_tanh",

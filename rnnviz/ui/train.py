@@ -15,13 +15,12 @@ from ..train.tasks import TEXT_CAP, make_task
 from . import session
 from .charts import chart
 
-# Short enough for the sidebar's closed select box (about 30 characters); TASK_HELP tells the rest.
-TASKS = {"apple": "apple → pple! (lesson 003)", "avengers": "Avengers sentence (lesson 002)",
-         "hello": "hello/eolll/lleel (lesson 004)", "memory": "memory: recall the first token",
-         "text": "your own text"}
+# Short enough for the sidebar's closed select box, in projector type too; TASK_HELP tells the rest.
+TASKS = {"apple": "apple → pple!", "avengers": "Avengers sentence", "hello": "hello/eolll/lleel",
+         "memory": "long memory", "text": "your own text"}
 TASK_HELP = ("apple → pple!: one-hot characters, each predicts the next (lesson 003). Avengers: next word of “We are "
              "going to watch Avengers End Game”, embedded (lesson 002). hello/eolll/lleel: a batch of three one-hot "
-             "sequences (lesson 004). memory: recall the first token after N distractors, where a plain RNN's "
+             "sequences (lesson 004). long-range memory: recall the first token after N distractors, where a plain RNN's "
              "gradient fades. Your own text: next character of what you type.")
 
 

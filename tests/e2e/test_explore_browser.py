@@ -186,20 +186,26 @@ def test_lesson_001_numbers_typed_in_the_browser(server, page):
     shot(page, "explore-lesson-001-numbers")
 
 
-CUT = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stSelectbox] input')]
+CUT = """area => [...document.querySelectorAll(`[data-testid=${area}] [data-testid=stSelectbox] input`)]
             .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.value)"""
 
 
 def test_every_preset_name_fits_its_box_on_a_projector(server, page):
-    """At 1280 px in presentation mode (the largest type) the closed preset box shows each name whole."""
+    """At 1280 px in presentation mode (the largest type) every closed select box shows its choice whole: the
+    preset's name with the sidebar folded (as the mode opens), and the model settings each preset makes (weights
+    from U[0, 1), typed numbers, ...) in the sidebar brought back."""
     from rnnviz.ui.presets import PRESETS
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(server + "/?present=1")
     settle(page)
-    for name in PRESETS:
-        page.get_by_role("combobox", name="Lesson preset").click()
-        page.get_by_role("option", name=name).click()
-        settle(page)
-        assert page.get_by_role("combobox", name="Lesson preset").input_value() == name
-        assert page.evaluate(CUT) == [], name
+    for area in ("stMain", "stSidebar"):
+        if area == "stSidebar":
+            page.get_by_test_id("stExpandSidebarButton").click()
+            page.wait_for_function(SIDEBAR_WIDTH + " > 200")
+        for name in PRESETS:
+            page.get_by_role("combobox", name="Lesson preset").click()
+            page.get_by_role("option", name=name).click()
+            settle(page)
+            assert page.get_by_role("combobox", name="Lesson preset").input_value() == name
+            assert page.evaluate(CUT, area) == [], (area, name)
     no_exception(page)

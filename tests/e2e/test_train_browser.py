@@ -20,7 +20,7 @@ def test_live_training_grows_the_chart(server, page):
     settle(page)
     no_exception(page)
     page.get_by_role("combobox", name="Task").click()
-    page.get_by_role("option", name="memory: recall the first token").click()
+    page.get_by_role("option", name="long memory").click()
     settle(page)
     steps = page.get_by_role("spinbutton", name="Steps")
     steps.fill("100000")            # a run that cannot end before Stop is pressed, however fast the machine
@@ -89,13 +89,21 @@ def test_huge_learning_rate_in_the_browser(server, page):
     shot(page, "train-huge-learning-rate")
 
 
+SIDEBAR_OPEN = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 200"
+
+
 def test_every_task_name_fits_the_sidebar(server, page):
-    """The closed Task box shows its whole name at a laptop's width (longer names were cut mid-word)."""
+    """The closed Task box shows its whole name at a laptop's width, and in projector type with the sidebar
+    brought back (longer names were cut mid-word)."""
     from rnnviz.ui.train import TASKS
-    page.set_viewport_size({"width": 1366, "height": 768})
-    for task, name in TASKS.items():
-        page.goto(server + f"/?view=train&tr_task={task}")
+    page.set_viewport_size({"width": 1280, "height": 768})
+    for present, (task, name) in [(p, item) for p in (False, True) for item in TASKS.items()]:
+        page.goto(server + f"/?view=train&tr_task={task}" + "&present=1" * present)
         settle(page)
+        expand = page.get_by_test_id("stExpandSidebarButton")
+        if expand.is_visible():               # a projector link folds the sidebar: bring it back, as a teacher would
+            expand.click()
+        page.wait_for_function(SIDEBAR_OPEN)
         box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
         shown = box.locator("input")
         assert shown.input_value() == name
