@@ -125,6 +125,16 @@ def test_training_curves_show_a_run_of_one_step():
         assert "dtick" not in long["layout"][axis]
 
 
+def test_gradient_profile_ticks_whole_timesteps_and_powers_of_ten():
+    """"apple" has 5 timesteps: ticks at 0…4, not 0.5; norms read 10⁻⁴, not plotly's "100μ"."""
+    from rnnviz.plots import train as train_plots
+    short = train_plots.grad_profile_spec({"RNN": np.geomspace(1e-5, 1e-2, 5), "LSTM": np.full(5, 1e-3)})
+    assert (short["layout"]["xaxis"]["tick0"], short["layout"]["xaxis"]["dtick"]) == (0, 1)
+    assert short["layout"]["yaxis"]["type"] == "log" and short["layout"]["yaxis"]["exponentformat"] == "power"
+    long = train_plots.grad_profile_spec({"RNN": np.full(61, 1e-3)})            # the memory task: plotly's ticks
+    assert "dtick" not in long["layout"]["xaxis"]
+
+
 @pytest.mark.parametrize("H, I, present", [(8, 4, False), (8, 14, False), (20, 16, False), (16, 3, True)])
 def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
     from rnnviz.plots.theme import look

@@ -14,6 +14,13 @@ AXIS = dict(showgrid=True, gridcolor="#e9ecef", zeroline=False)
 
 
 FEW_POINTS = 40
+# A log axis of gradient norms: powers of ten as 10⁻⁴, not plotly's SI "100μ" (a student reads μ as a unit).
+LOG_AXIS = dict(AXIS, type="log", exponentformat="power", showexponent="all")
+
+
+def whole_ticks(last: int) -> dict:
+    """A few steps or timesteps (0…last): a tick at each whole one, not at 0.5."""
+    return dict(tick0=0, dtick=1) if last <= 10 else {}
 
 
 def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], present=False) -> dict:
@@ -28,8 +35,7 @@ def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], pre
                          legendgroup=name, showlegend=False, xaxis="x2", yaxis="y2",
                          hovertemplate="step %{x}<br>accuracy %{y:.1%}<extra>" + name + "</extra>"))
     layout = layout_base("training curves", present)
-    last = max((max(steps) for steps, _, _ in runs.values() if steps), default=0)
-    whole = dict(tick0=0, dtick=1) if last <= 10 else {}      # a few steps: ticks at whole steps, not at 0.5
+    whole = whole_ticks(max((max(steps) for steps, _, _ in runs.values() if steps), default=0))
     layout.update(
         xaxis=dict(AXIS, domain=[0, 0.45], title=dict(text="step"), **whole),
         yaxis=dict(AXIS, rangemode="tozero"),
@@ -65,8 +71,9 @@ def grad_profile_spec(profiles: dict[str, np.ndarray], present=False) -> dict:
                  hovertemplate="t %{x}<br>‖dL/dh_t‖ %{y:.3g}<extra>" + name + "</extra>")
             for k, (name, norms) in enumerate(profiles.items())]
     layout = layout_base("gradient reaching each timestep, current weights", present)
-    layout.update(yaxis=dict(AXIS, type="log", title=dict(text="‖dL/dh_t‖ (log scale)")),
-                  xaxis=dict(AXIS, title=dict(text="timestep t")))
+    last = max((len(norms) - 1 for norms in profiles.values()), default=0)
+    layout.update(yaxis=dict(LOG_AXIS, title=dict(text="‖dL/dh_t‖ (log scale)")),
+                  xaxis=dict(AXIS, title=dict(text="timestep t"), **whole_ticks(last)))
     return dict(data=data, layout=layout)
 
 
