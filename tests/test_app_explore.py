@@ -358,6 +358,7 @@ def test_lesson_001_preset_steps_through_the_typed_vectors():
     assert len(decode(figure_titled(at, "many-to-one: y = σ(W_y·h_T)")["data"][0]["y"])) == 3
     open_tab(at, "Shapes & PyTorch code")
     assert "x = torch.tensor([[[0.1, 0.2, 0.3, 0.4], [0.2, 0.3, 0.4, 0.5]" in at.code[0].value
+    assert at.code[0].proto.wrap_lines          # the long x line wraps on screen instead of running off the edge
 
 
 def test_numbers_from_a_link_and_bad_numbers_keep_the_last_view():

@@ -247,7 +247,8 @@ def torch_panel(ex: Explored) -> None:
             {"reading": "as meant: one sequence per row (rnnviz)", "input": str((T, B, I)), "T": T, "B": B,
              "output": str((T, B, D * H))}]), hide_index=True, width="stretch")
     st.caption("Paste this into Python: it builds the same input, module and weights, so it prints the numbers above.")
-    st.code(snippet.torch_code(ex), language="python")
+    # Soft-wrapped: no line hides past the edge on a projector, and a copy still gets the lines as written.
+    st.code(snippet.torch_code(ex), language="python", wrap_lines=True)
 
 
 def downloads(ex: Explored) -> None:
