@@ -195,13 +195,13 @@ def view() -> None:
                "the background: keep using the page, it keeps going.")
     active = any(r.active for r in runs().values())
     stopped = any(r.status in ("stopped", "loaded") for r in runs().values())
-    c = st.columns(5)
-    c[0].button("▶ Start", on_click=start, type="primary", width="stretch", key="tr_start")
-    c[1].button("■ Stop", on_click=stop, disabled=not active, width="stretch", key="tr_stop")
-    c[2].button("▷ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
-    c[3].button("↺ Reset", on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
-    c[4].button("Compare cells", on_click=compare, width="stretch", key="tr_compare",
-                help="train the same task with an RNN, an LSTM and a GRU, side by side")
+    row = st.container(horizontal=True, wrap=True)     # a narrow window wraps the buttons instead of cutting them
+    row.button("▶ Start", on_click=start, type="primary", width="stretch", key="tr_start")
+    row.button("■ Stop", on_click=stop, disabled=not active, width="stretch", key="tr_stop")
+    row.button("▷ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
+    row.button("↺ Reset", on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
+    row.button("Compare cells", on_click=compare, width="stretch", key="tr_compare",
+               help="train the same task with an RNN, an LSTM and a GRU, side by side")
     if session.get("train_error"):
         st.error(session.literal(session.get("train_error")))
     live(active)

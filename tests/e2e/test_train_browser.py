@@ -108,3 +108,16 @@ def test_every_task_name_fits_the_sidebar(server, page):
         shown = box.locator("input")
         assert shown.input_value() == name
         assert shown.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), name
+
+
+def test_the_run_buttons_read_whole_in_a_narrow_window(server, page):
+    """At 800 px with the sidebar open (half a laptop screen) the five run buttons wrap instead of cutting
+    their names ("Resu…", "Comp…")."""
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(server + "/?view=train")
+    settle(page)
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] button, [data-testid=stMain] button *')]
+        .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    assert cut == []
+    for name in ("▶ Start", "■ Stop", "▷ Resume", "↺ Reset", "Compare cells"):
+        assert page.get_by_role("button", name=name).is_visible()
