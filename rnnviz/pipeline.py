@@ -73,6 +73,32 @@ class Explored:
                 "infinite or NaN, shown as blank cells. Lower the weight scale, or choose another cell.")
 
 
+    def saturation(self) -> str:
+        """"" unless most h_t of a tanh RNN sit near ±1; then why (lesson 000's point), and what to change."""
+        if self.config.cell != "rnn_tanh":
+            return ""
+        hs = [lt.h for layer in self.trace.layers for lt in layer]
+        share = sum(int(np.count_nonzero(np.abs(h) > SATURATED)) for h in hs) / sum(h.size for h in hs)
+        if share < 0.5:
+            return ""
+        c = self.config
+        if self.trained:
+            cause, change = "The trained weights make most a_t large", "fresh random weights"
+        elif c.init == "uniform":
+            cause = ("The lesson's uniform [0, 1) weights are all positive, so every a_t = Wx·x_t + Wh·h_{t−1} + b "
+                     "adds up many positive terms")
+            change = "PyTorch's initial weights"
+        else:
+            cause = f"With the weight scale at {c.scale:g}, most a_t = Wx·x_t + Wh·h_{{t−1}} + b are large"
+            change = "a smaller weight scale"
+        return (f"Saturated: {share:.0%} of the hidden values are beyond ±{SATURATED}. {cause}, and tanh is flat out "
+                f"there (its slope 1 − h² is under 0.1): h_t hardly changes when x_t changes, and little gradient "
+                f"flows back through time. Try {change} to compare.")
+
+
+SATURATED = 0.95      # |h| beyond this: tanh's slope 1 − h² is under 0.1
+
+
 def number_rows(config: Config) -> list[list[list[float]]]:
     """Typed numbers per batch row, (B, T, I): one sequence, or one per block of lines (blocks apart by a blank
     line) when `batch` is on."""

@@ -154,6 +154,23 @@ def test_saturation_preset_puts_every_h_near_one():
     open_tab(at, "Heatmaps")
     h = decode(figure_titled(at, "hidden states h_t")["data"][0]["z"]).astype(float)
     assert h.shape == (8, 10) and h[:, 1:].min() > 0.99
+    share = np.mean(np.abs(h) > 0.95)
+    note, = [i.value.replace("\\", "") for i in at.info if "Saturated" in i.value]   # the page says why, as lesson 000
+    assert f"Saturated: {share:.0%} of the hidden values" in note and "uniform [0, 1) weights" in note
+    at.selectbox(key="init").set_value("pytorch").run()                    # the change the note suggests
+    assert not [i for i in at.info if "Saturated" in i.value]
+
+
+@pytest.mark.parametrize("settings, expect", [
+    (dict(text="hello"), None), (dict(text="hello world", scale=8.0), "weight scale at 8"),
+    (dict(text="hello world", scale=8.0, cell="lstm"), None), (dict(text="hello world", scale=8.0, cell="rnn_relu"), None)])
+def test_the_saturation_note_appears_only_when_most_tanh_states_sit_near_one(settings, expect):
+    ex = build(Config(**settings))
+    note = ex.saturation()
+    share = np.mean([np.mean(np.abs(lt.h) > 0.95) for layer in ex.trace.layers for lt in layer])
+    assert (note == "") == (expect is None) == (share < 0.5 or settings.get("cell", "rnn_tanh") != "rnn_tanh")
+    if expect:
+        assert expect in note and f"{share:.0%}" in note
 
 
 def test_output_layer_probabilities_equal_engine():

@@ -152,6 +152,9 @@ def draw(ex: Explored, present: bool) -> None:
     overflow = ex.overflow()
     if overflow:
         st.warning(session.literal(overflow))
+    saturated = ex.saturation()
+    if saturated:
+        st.info(session.literal(saturated), icon="📈")
     moving_view(ex, present)
     downloads(ex)
 
