@@ -64,6 +64,7 @@ def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
 
 TEXT_ROWS = 20          # the lessons' largest hidden size (Avengers: H = 20) still shows its numbers
 TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as subplot_grid() places it
+SLIDER_ROW = 45         # px from the top of the Play / Pause buttons down to the animation slider
 UNIT_GAP = 0.05         # after x_t: room for the unit numbers (up to 255) beside h_{t-1}, clear of x_t's cells
 
 
@@ -137,7 +138,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                 + (note if partial else ""))
 
     lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title
-    margin = dict(l=60, r=20, t=60 + 22 * lines + 16 * present, b=150)
+    margin = dict(l=60, r=20, t=60 + 22 * lines + 16 * present, b=150 + SLIDER_ROW + 10 * present)
     # Tall enough that every row of the tallest column holds its number: the top row of plots gets TOP_SHARE of
     # the plot area (subplot_grid's defaults).
     needed = rows * (lk.cell_text_size + 6) / TOP_SHARE if show_text else 0
@@ -163,8 +164,10 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
     layout["updatemenus"] = [dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
                                   buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))]
-    layout["sliders"] = [dict(active=window.index(t), x=0.3 if present else 0.2, len=0.7 if present else 0.8, y=-0.2, yanchor="top",
-                              currentvalue=dict(visible=False), pad=dict(t=10),
+    # The slider gets a row of its own under ▶ Play and ❚❚ Pause: beside them it slid under the buttons whenever
+    # the figure was narrow (a 1024 px screen with the sidebar open, or projector type).
+    layout["sliders"] = [dict(active=window.index(t), x=0.0, len=1.0, y=-0.2, yanchor="top",
+                              currentvalue=dict(visible=False), pad=dict(t=SLIDER_ROW + 10 * present),
                               steps=[dict(label=str(s), method="animate",
                                           args=[[str(s)], dict(frame=dict(duration=0, redraw=True), mode="immediate")])
                                      for s in window])]

@@ -209,3 +209,20 @@ def test_every_preset_name_fits_its_box_on_a_projector(server, page):
             assert page.get_by_role("combobox", name="Lesson preset").input_value() == name
             assert page.evaluate(CUT, area) == [], (area, name)
     no_exception(page)
+
+
+def test_play_buttons_never_cover_the_animation_slider(server, page):
+    """A narrow step figure (1024 px with the sidebar open) and projector type: ▶ Play and ❚❚ Pause used to slide
+    over the start of the animation slider."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    for query in ("text=hello&cell=lstm", "text=hello&cell=lstm&present=1"):
+        page.goto(server + "/?" + query)
+        settle(page)
+        chart = page.locator("[data-testid=stPlotlyChart]").first
+        chart.locator(".slider-rail-rect").first.wait_for()
+        buttons = chart.locator(".updatemenu-button").all()
+        rail = chart.locator(".slider-rail-rect").first.bounding_box()
+        assert len(buttons) == 2
+        for button in buttons:
+            box = button.bounding_box()
+            assert box["y"] + box["height"] <= rail["y"] or box["x"] + box["width"] <= rail["x"], (query, box, rail)
