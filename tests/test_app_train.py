@@ -67,7 +67,10 @@ def test_bad_settings_show_a_message():
     at.text_area(key="tr_text").set_value("   ").run()
     at.button(key="tr_start").click().run()
     no_exception(at)
-    assert "empty" in texts(at)
+    assert "The text is empty: type at least one character." in texts(at)     # a sentence, as in Explore
+    at.text_area(key="tr_text").set_value("😀").run()
+    at.button(key="tr_start").click().run()
+    assert "The text needs at least 2 characters to predict the next one." in texts(at)
 
 
 def test_compare_cells_side_by_side():

@@ -68,7 +68,7 @@ def explore_tab() -> None:
         for key in ("row", "layer", "dir"):
             session.put(key, getattr(ex.config, key))
     except ValueError as e:
-        st.error(session.literal(f"{str(e)[:1].upper()}{str(e)[1:]}."))
+        st.error(session.literal(session.sentence(e)))
         ex = session.get("_last_good")
         if ex is None:
             controls.model_controls(None)

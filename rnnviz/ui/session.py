@@ -89,3 +89,9 @@ def literal(text: str) -> str:
     """User text made safe for Streamlit markdown: every markdown, LaTeX and HTML character escaped."""
     import re
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'])", r"\\\1", str(text))
+
+
+def sentence(error: Exception | str) -> str:
+    """An engine or trainer message as the page shows it: a capital first letter and a full stop."""
+    text = str(error).strip()
+    return f"{text[:1].upper()}{text[1:]}" + ("" if text.endswith((".", "!", "?")) else ".")

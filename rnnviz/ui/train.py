@@ -127,7 +127,7 @@ def _start(compare: bool) -> None:
         new = ({name: Run(replace(base, cell=cell), label=name) for name, cell in COMPARE_CELLS.items()} if compare
                else {"this run": Run(base, label="this run")})
     except ValueError as e:
-        session.put("train_error", str(e))
+        session.put("train_error", session.sentence(e))
         return
     session.put("train_error", "")
     session.put("runs", new)
