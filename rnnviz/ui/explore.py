@@ -179,7 +179,8 @@ def moving_view(ex: Explored, present: bool) -> None:
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
         with tabs["step"]:
-            st.caption("Press ▶ Play to animate every step in the browser; the numbers in each cell are the engine's.")
+            st.caption("Press ▶ Play to animate every step in the browser (the figure's own slider follows it; t above "
+                       "stays where it was, for the other tabs); the numbers in each cell are the engine's.")
             spec, = panel_specs("step", ex, present)
             chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
             step_table(ex)
