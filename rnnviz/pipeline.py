@@ -12,6 +12,7 @@ from .text import Vocab, clean, encode, number_token, parse_numbers, tokenize
 
 INPUT_SEED_OFFSET = 1      # input encodings draw from seed + 1, the weights from seed
 OUTPUT_SEED_OFFSET = 2     # the untrained output layer draws from seed + 2
+SATURATED = 0.95           # |h| beyond this: tanh's slope 1 − h² is under 0.1 (the page explains saturation)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,6 @@ class Explored:
         return (f"The hidden state overflows at t = {t} (layer {layer}): {why}. From there on the values are "
                 "infinite or NaN, shown as blank cells. Lower the weight scale, or choose another cell.")
 
-
     def saturation(self) -> str:
         """"" unless most h_t of a tanh RNN sit near ±1; then why (lesson 000's point), and what to change."""
         if self.config.cell != "rnn_tanh":
@@ -95,8 +95,6 @@ class Explored:
                 f"there (its slope 1 − h² is under 0.1): h_t hardly changes when x_t changes, and little gradient "
                 f"flows back through time. Try {change} to compare.")
 
-
-SATURATED = 0.95      # |h| beyond this: tanh's slope 1 − h² is under 0.1
 
 
 def number_rows(config: Config) -> list[list[list[float]]]:

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
-from ..pipeline import Explored, Weights, build, inspect_limits, pca_2d
+from ..pipeline import OUTPUT_SEED_OFFSET, Explored, Weights, build, inspect_limits, pca_2d
 from ..plots import heatmaps, marks, output, step
 from ..state import PANEL_LABELS, Config
-from ..text import label
+from ..text import MAX_CHARS, label
 from . import session
 from .cache import Shared
 from .charts import chart
@@ -53,7 +53,7 @@ def run(config: Config) -> Explored:
     """The cached engine run for this Config and the session's trained weights (if in use)."""
     weights = session.get("explore_weights")
     steps = (config.text.count("\n") + 1 if config.enc == "numbers"          # a timestep per line
-             else min(len(config.text), 2000) // (5 if config.tok == "word" else 1) + 1)
+             else min(len(config.text), MAX_CHARS) // (5 if config.tok == "word" else 1) + 1)
     size_check(config, steps)
     return looking_at(cached_build(replace(config, **LOOK_ONLY), weights_id(weights), weights), config)
 
@@ -172,9 +172,9 @@ def moving_view(ex: Explored, present: bool) -> None:
     stepper(ex.T)
     inspect_selectors(ex)
     tokens = ex.rows[c.row]
-    size = f"input size {ex.network.input_size}" if c.enc == "numbers" else f"vocabulary of {len(ex.vocab)}"
-    st.markdown(f"**t = {c.t}**, {'x_t' if c.enc == 'numbers' else 'token'}: **{session.literal(label(tokens[c.t]))}**"
-                f" — sequence of {ex.T} {'timesteps' if c.enc == 'numbers' else 'tokens'}, {size}")
+    what, steps, size = (("x_t", "timesteps", f"input size {ex.network.input_size}") if c.enc == "numbers"
+                         else ("token", "tokens", f"vocabulary of {len(ex.vocab)}"))
+    st.markdown(f"**t = {c.t}**, {what}: **{session.literal(label(tokens[c.t]))}** — sequence of {ex.T} {steps}, {size}")
     tabs = dict(zip(PANEL_LABELS, st.tabs(PANELS, key="panel", on_change="rerun")))   # by the link's names
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
@@ -227,11 +227,11 @@ def output_panel(ex: Explored, present: bool) -> None:
         st.button("Turn on the output layer", on_click=session.put, args=("out", True), key="out_on")
         return
     if numbers:
-        st.caption(f"W_y (O × D·H = {ex.W_out.shape[0]} × {ex.W_out.shape[1]}) is random (seed {c.seed + 2}) and has "
+        st.caption(f"W_y (O × D·H = {ex.W_out.shape[0]} × {ex.W_out.shape[1]}) is random (seed {c.seed + OUTPUT_SEED_OFFSET}) and has "
                    "no bias, as in lesson 001; the sidebar's “Output size O” sets O.")
     else:
         st.caption("W_out (V × D·H) and b_out are " + ("trained." if ex.trained else
-                   f"random (seed {c.seed + 2}): an untrained network spreads its probability almost evenly."))
+                   f"random (seed {c.seed + OUTPUT_SEED_OFFSET}): an untrained network spreads its probability almost evenly."))
     probs, last = panel_specs("output", ex, present)
     chart(marks.with_step(probs, c.t), "probs_chart")
     chart(last, "last_chart")

@@ -9,7 +9,7 @@ import streamlit as st
 from .. import weights
 from ..plots import train as train_plots
 from ..state import CELL_LABELS, Spec, format_value
-from ..train.loop import COMPARE_CELLS, Settings
+from ..train.loop import COMPARE_CELLS, LIMITS, Settings
 from ..train.runner import Run, pool
 from ..train.tasks import TEXT_CAP, make_task
 from . import session
@@ -27,18 +27,19 @@ TASK_HELP = ("apple → pple!: one-hot characters, each predicts the next (lesso
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD + momentum"}
 DEFAULT_TEXT = "hello world, 안녕하세요! " * 4
 
-# The Train view's settings as a link says them: the keys are the widgets' keys, the ranges the widgets' ranges.
+# The Train view's settings as a link says them: the keys are the widgets' keys, the ranges the widgets' ranges
+# (the trainer's own LIMITS where it has one; the page keeps the hidden size to 256).
 LINK = {
     "tr_task": Spec(str, choices=tuple(TASKS), label="training task"),
     "tr_text": Spec(str, high=TEXT_CAP, label="training text"),
-    "tr_distance": Spec(int, 1, 200, label="distance N"),
+    "tr_distance": Spec(int, *LIMITS["distance"], label="distance N"),
     "tr_cell": Spec(str, choices=tuple(CELL_LABELS), label="training cell"),
     "tr_hidden": Spec(int, 1, 256, label="training hidden size"),
-    "tr_layers": Spec(int, 1, 4, label="training layers"),
+    "tr_layers": Spec(int, *LIMITS["layers"], label="training layers"),
     "tr_bi": Spec(bool, label="training bidirectional"),
     "tr_opt": Spec(str, choices=tuple(OPTIMIZERS), label="optimizer"),
     "tr_lr": Spec(float, 1e-6, 1e6, label="learning rate"),
-    "tr_steps": Spec(int, 1, 100_000, label="steps"),
+    "tr_steps": Spec(int, *LIMITS["steps"], label="steps"),
     "tr_clip": Spec(float, 0.0, 1e6, label="gradient clipping"),
     "tr_seed": Spec(int, 0, 2**31 - 1, label="training seed"),
 }
