@@ -12,8 +12,8 @@ def test_step_figure_shows_the_engines_numbers_at_t():
     lab = explore("hello", cell="lstm", H=8)
     fig = lab.step(2).to_plotly_json()
     lt = build(Config(text="hello", cell="lstm", H=8)).trace.layers[0][0]
-    names = [a["text"] for a in fig["layout"]["annotations"]]
-    h = decode(fig["data"][names.index("h_t<br>= o·<br>tanh(c_t)")]["z"]).ravel()
+    names = [a["text"] for a in fig["layout"]["annotations"]]         # what a reader sees above each column
+    h = decode(fig["data"][names.index("h<sub>t</sub><br>= o·<br>tanh(c<sub>t</sub>)")]["z"]).ravel()
     np.testing.assert_allclose(h, lt.h[2, 0], atol=1e-6)
     assert fig["layout"]["title"]["text"].startswith("the step at t = 2 ")
     assert len(fig["frames"]) == 5                       # ▶ Play over every step

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -36,6 +37,12 @@ def step_columns(lt: LayerTrace, net: Network, row: int) -> list[tuple[str, np.n
             (f"h_t<br>= (1−z)·n<br>+ z·{prev}", h)]
 
 
+def subscripted(name: str) -> str:
+    """A column name as the figure writes it: h_{t−1} and c_t with real subscripts, narrower than the braces (at
+    1024 px with the sidebar open, LSTM's nine names ran into each other)."""
+    return re.sub(r"_(?:\{([^}]*)\}|(\w))", lambda m: f"<sub>{m.group(1) or m.group(2)}</sub>", name)
+
+
 def typed_array(a: np.ndarray) -> dict:
     """A float32 array in plotly.js's typed-array form (what plotly itself writes as 'bdata')."""
     a = np.ascontiguousarray(a, dtype="<f4")
@@ -65,6 +72,9 @@ def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
 TEXT_ROWS = 20          # the lessons' largest hidden size (Avengers: H = 20) still shows its numbers
 TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as subplot_grid() places it
 SLIDER_ROW = 45         # px from the top of the Play / Pause buttons down to the animation slider
+# The column names' font: more columns and longer formulas, smaller names (so they fit side by side at 1024 px
+# with the sidebar open; presentation mode adds 4).
+HEAD_SIZE = {"rnn": 16, "gru": 14, "lstm": 12}
 UNIT_GAP = 0.05         # after x_t: room for the unit numbers (up to 255) beside h_{t-1}, clear of x_t's cells
 
 
@@ -153,8 +163,8 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                                  title=dict(text="time step : token"), tickangle=0 if T <= 20 else -60)
     layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text="unit"),
                                  dtick=max(1, H // 8))          # whole unit numbers, however few
-    head = 16 + 4 * present if k <= 7 else 14 + 2 * present   # column names: narrower columns, smaller names
-    layout["annotations"] = [dict(text=name, x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
+    head = HEAD_SIZE[lt.cell.split("_")[0]] + 4 * present
+    layout["annotations"] = [dict(text=subscripted(name), x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
                                   font=dict(size=head)) for c, (name, _) in enumerate(cols)]
     play = dict(label="▶ Play", method="animate",

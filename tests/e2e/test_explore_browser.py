@@ -226,3 +226,21 @@ def test_play_buttons_never_cover_the_animation_slider(server, page):
         for button in buttons:
             box = button.bounding_box()
             assert box["y"] + box["height"] <= rail["y"] or box["x"] + box["width"] <= rail["x"], (query, box, rail)
+
+
+COLUMN_NAMES = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .infolayer g.annotation')].map(a => {
+    const r = a.getBoundingClientRect(); return [a.textContent, r.left, r.right]; })"""
+
+
+def test_step_column_names_stand_apart_on_a_laptop(server, page):
+    """At 1024 px with the sidebar open, LSTM's nine column names (and GRU's h_t formula) ran into each other."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    for query in ("cell=lstm", "cell=gru", "cell=rnn_tanh", "cell=lstm&bi=1", "cell=lstm&present=1", "cell=gru&present=1"):
+        page.goto(server + "/?text=hello&" + query)
+        settle(page)
+        page.locator("[data-testid=stPlotlyChart] .infolayer g.annotation").first.wait_for()
+        names = page.evaluate(COLUMN_NAMES)
+        assert len(names) >= 6, (query, names)
+        touching = [(a[0], b[0]) for a, b in zip(names, names[1:]) if a[2] > b[1]]
+        assert touching == [], (query, touching)
+    no_exception(page)
