@@ -65,9 +65,9 @@ def text_controls() -> None:
     c1, c2 = st.columns([3, 2])
     c2.selectbox("Lesson preset", ["—"] + list(PRESETS), key="preset", on_change=apply_preset,
                  help="fill in the text and settings of a lesson's example")
-    c2.toggle("Batch: one sequence per line", key="batch",
-              help="each line is one row of the batch; lines must have the same number of tokens (typed numbers: "
-                   "each block of lines, apart by a blank line, is one sequence)")
+    c2.toggle("Lines as a batch", key="batch",
+              help="one sequence per line: each line is one row of the batch; lines must have the same number of "
+                   "tokens (typed numbers: each block of lines, apart by a blank line, is one sequence)")
     c1.text_area("Text", key="text", height=100,
                  help="up to 2,000 characters; Hangul, emoji and any script work. With the encoding “numbers”, "
                       "one timestep per line, e.g. 0.1, 0.2, 0.3, 0.4 (a list pasted from a notebook works too)")

@@ -258,10 +258,10 @@ def torch_panel(ex: Explored) -> None:
 def downloads(ex: Explored) -> None:
     """Trace files, made only when a button is pressed."""
     too_big = ex.T * ex.B * ex.network.hidden_size * ex.network.num_layers * ex.network.D > 200_000
-    c1, c2 = st.columns(2)
-    c1.download_button("Download the trace (NPZ, every array)", lambda: export.to_npz(ex.trace), "rnnviz-trace.npz",
-                       mime="application/octet-stream", width="stretch")
-    c2.download_button("Download hidden states and gates (CSV)",
-                       (lambda: b"too large for CSV: use the NPZ\n") if too_big
-                       else (lambda: export.to_csv(ex.trace, ex.rows)),
-                       "rnnviz-trace.csv", mime="text/csv", width="stretch")
+    row = st.container(horizontal=True, wrap=True)      # side by side, one under the other when narrow: never cut
+    row.download_button("Download the trace (NPZ, every array)", lambda: export.to_npz(ex.trace), "rnnviz-trace.npz",
+                        mime="application/octet-stream")
+    row.download_button("Download hidden states and gates (CSV)",
+                        (lambda: b"too large for CSV: use the NPZ\n") if too_big
+                        else (lambda: export.to_csv(ex.trace, ex.rows)),
+                        "rnnviz-trace.csv", mime="text/csv")

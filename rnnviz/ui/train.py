@@ -309,7 +309,7 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
 def weights_panel() -> None:
     st.markdown("**Weights**")
     run = runs().get("this run") or next(iter(runs().values()), None)
-    c1, c2, c3 = st.columns(3)
+    c1, c2 = st.columns(2)
     if run is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
         c1.button("Step through these weights in Explore", on_click=open_in_explore, width="stretch", key="tr_explore")
         c2.download_button("Download weights (safetensors)", weights.to_bytes(run.trainer),
@@ -317,7 +317,8 @@ def weights_panel() -> None:
                            mime="application/octet-stream", width="stretch", key="tr_download")
     else:
         c1.caption("When a run stops or finishes, its weights can go to the Explore view or be downloaded.")
-    c3.file_uploader("Load weights (.safetensors from rnnviz)", type=["safetensors"], key="tr_upload",
+    # A row of its own: in a third of the width its "Drag and drop" and size limit were cut at 1024 px.
+    st.file_uploader("Load weights (.safetensors from rnnviz)", type=["safetensors"], key="tr_upload",
                      on_change=upload)
     msg = session.get("upload_msg")
     if msg:

@@ -1,4 +1,5 @@
 """A person in Chromium: type a word, move t, press Play, open a link, switch to LSTM."""
+import pytest
 from conftest import no_exception, settle, shot
 
 STEP_TITLE = "[data-testid=stPlotlyChart] .gtitle"
@@ -243,4 +244,23 @@ def test_step_column_names_stand_apart_on_a_laptop(server, page):
         assert len(names) >= 6, (query, names)
         touching = [(a[0], b[0]) for a, b in zip(names, names[1:]) if a[2] > b[1]]
         assert touching == [], (query, touching)
+    no_exception(page)
+
+
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stMain] *, [data-testid=stSidebar] *')].filter(e => {
+    const s = getComputedStyle(e);
+    return e.clientWidth > 0 && (s.textOverflow === 'ellipsis' || s.overflowX === 'hidden')
+        && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim() !== ''; }).map(e => e.textContent.slice(0, 80))"""
+
+
+@pytest.mark.parametrize("width", [800, 1024])
+def test_no_label_is_cut_in_a_narrow_window(server, page, width):
+    """A laptop, or a browser beside a notebook: the batch switch read "Batch: one sequence pe…", the weights
+    uploader's size limit and the trace downloads were cut; every label shows whole, in both views."""
+    page.set_viewport_size({"width": width, "height": 900})
+    for query in ("text=hello", "text=hello&cell=lstm&L=2&bi=1", "view=train", "present=1&text=hello"):
+        page.goto(server + "/?" + query)
+        settle(page)
+        page.locator("[data-testid=stMain] [data-testid=stButton]").first.wait_for()
+        assert page.evaluate(CUT_TEXT) == [], (width, query)
     no_exception(page)
