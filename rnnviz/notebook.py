@@ -176,10 +176,11 @@ class Training:
         """Loss and accuracy against the training step, a line per run."""
         return train_plots.curves_figure(train_plots.curves_of(self.runs), present)
 
-    def gradients(self, present: bool = False) -> list[go.Figure]:
-        """‖dL/dh_t‖ over training steps × timesteps, a heatmap per run: where the gradient fades."""
-        return [train_plots.grad_heatmap(*recorded, f"{name}: ‖dL/dh_t‖ over training", present)
-                for name, run in self.runs.items() if (recorded := train_plots.gradient_of(run)) is not None]
+    def gradients(self, present: bool = False) -> go.Figure:
+        """‖dL/dh_t‖ over training steps × timesteps, a heatmap per run on one colour scale: where the gradient
+        fades."""
+        return train_plots.grad_heatmap({name: recorded for name, run in self.runs.items()
+                                         if (recorded := train_plots.gradient_of(run)) is not None}, present)
 
     def profile(self, present: bool = False) -> go.Figure:
         """‖dL/dh_t‖ against t (log scale) with each run's final weights."""

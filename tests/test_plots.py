@@ -106,7 +106,8 @@ def test_hand_written_specs_are_valid_plotly():
              marks.with_step(heatmaps.input_figure(ex.X[0], ex.rows[0], None).to_plotly_json(), 2),
              marks.with_path_point(output.path_figure(*pca_2d(lt.h[:, 0]), ex.rows[0], None).to_plotly_json(), 2),
              train_plots.curves_spec({"a": ([1, 2], [1.0, 0.5], [0.2, 0.4]), "b": ([1], [2.0], [0.0])}),
-             train_plots.grad_heatmap_spec([1, 6], np.random.rand(2, 5), list("apple"), "g"),
+             train_plots.grad_heatmap_spec({"a": ([1, 6], np.random.rand(2, 5), list("apple")),
+                                             "b": ([1, 6], np.random.rand(2, 5), None)}),
              train_plots.grad_profile_spec({"a": np.random.rand(5)})]
     for s in specs:
         fig = go.Figure(s)                 # raises on any invalid property
@@ -123,6 +124,28 @@ def test_training_curves_show_a_run_of_one_step():
     for axis in ("xaxis", "xaxis2"):                                      # no tick at "step 0.5" for a short run
         assert (short["layout"][axis]["tick0"], short["layout"][axis]["dtick"]) == (0, 1)
         assert "dtick" not in long["layout"][axis]
+
+
+def test_gradient_maps_of_several_runs_share_one_colour_scale():
+    """RNN, LSTM and GRU side by side: one colour means one ‖dL/dh_t‖ in every panel (each had its own scale, so
+    a faded RNN and a healthy LSTM could look alike), one colour bar, panels apart, the engine's norms on hover."""
+    from rnnviz.plots import train as train_plots
+    rnn = np.geomspace(1e-9, 1e-2, 5)[None].repeat(3, 0)            # fades towards t = 0
+    lstm = np.full((3, 5), 1e-1)
+    spec = train_plots.grad_heatmap_spec({"RNN": ([1, 2, 3], rnn, list("apple")), "LSTM": ([1, 2, 3], lstm, None)})
+    import plotly.graph_objects as go
+    fig = go.Figure(spec)
+    assert [t.name for t in fig.data] == ["RNN", "LSTM"]
+    assert {(t.zmin, t.zmax) for t in fig.data} == {(-9.0, -1.0)}
+    assert [t.showscale for t in fig.data] == [True, False]
+    np.testing.assert_allclose(fig.data[0].z, np.log10(rnn))
+    np.testing.assert_allclose(fig.data[1].customdata, lstm)
+    (a0, a1), (b0, b1) = fig.layout.xaxis.domain, fig.layout.xaxis2.domain
+    assert a0 < a1 < b0 < b1 and fig.data[1].xaxis == "x2" and fig.data[1].yaxis == "y2"
+    assert fig.layout.yaxis2.matches == "y"                            # the same training steps, read on the left
+    assert [a.text for a in fig.layout.annotations] == ["<b>RNN</b>", "<b>LSTM</b>"]
+    far = train_plots.grad_heatmap_spec({"RNN": ([1], np.array([[1e-30, 1.0]]), None)})
+    assert far["data"][0]["zmin"] == -train_plots.GRAD_DECADES        # a vanished gradient does not flatten the rest
 
 
 def test_gradient_profile_ticks_whole_timesteps_and_powers_of_ten():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .theme import CATEGORICAL, SEQUENTIAL, layout_base
+from .theme import CATEGORICAL, SEQUENTIAL, layout_base, look
 
 AXIS = dict(showgrid=True, gridcolor="#e9ecef", zeroline=False)
 
@@ -47,20 +47,37 @@ def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], pre
     return dict(data=data, layout=layout)
 
 
-def grad_heatmap_spec(steps: list[int], norms: np.ndarray, tokens: list[str] | None, title: str, present=False) -> dict:
-    """‖dL/dh_t‖ (log10) over training steps × timesteps: where the gradient fades."""
-    norms = np.asarray(norms, dtype=float)
-    logn = np.log10(np.maximum(norms, 1e-30))
-    x = [f"{t}:{tok}" for t, tok in enumerate(tokens)] if tokens and len(tokens) == norms.shape[1] \
-        else list(range(norms.shape[1]))
-    top = float(logn.max())
-    data = [dict(type="heatmap", z=logn.tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
-                 zmin=max(top - 12, float(logn.min())), colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖", side="right"), thickness=14),
-                 customdata=norms.tolist(),
-                 hovertemplate="step %{y}, t %{x}<br>‖dL/dh_t‖ = %{customdata:.3g}<extra></extra>")]
-    layout = layout_base(title, present)
-    layout.update(xaxis=dict(title=dict(text="timestep t"), type="category"),
-                  yaxis=dict(title=dict(text="training step")))
+GRAD_TITLE = "‖dL/dh_t‖ over training (log10), one colour scale for every run"
+GRAD_DECADES = 12       # the colour scale spans at most this many powers of ten below the largest norm
+
+
+def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str] | None]], present=False) -> dict:
+    """‖dL/dh_t‖ (log10) over training steps × timesteps, a heatmap per run side by side in one figure, on one
+    colour scale (so an RNN's faded early steps and an LSTM's kept ones compare by colour) with one colour bar."""
+    logs = {name: np.log10(np.maximum(np.asarray(norms, dtype=float), 1e-30)) for name, (_, norms, _) in recorded.items()}
+    top = max((float(v.max()) for v in logs.values()), default=0.0)
+    low = max(top - GRAD_DECADES, min((float(v.min()) for v in logs.values()), default=top))
+    k = max(len(recorded), 1)
+    gap = 0.03
+    width = (1 - gap * (k - 1)) / k
+    data, layout = [], layout_base(GRAD_TITLE, present)
+    layout["annotations"] = []
+    for c, (name, (steps, norms, tokens)) in enumerate(recorded.items()):
+        n = "" if c == 0 else str(c + 1)
+        x = [f"{t}:{tok}" for t, tok in enumerate(tokens)] if tokens and len(tokens) == logs[name].shape[1] \
+            else list(range(logs[name].shape[1]))
+        data.append(dict(type="heatmap", z=logs[name].tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
+                         zmin=low, showscale=c == 0, name=name, xaxis="x" + n, yaxis="y" + n,
+                         colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖", side="right"), thickness=14),
+                         customdata=np.asarray(norms, dtype=float).tolist(),
+                         hovertemplate=f"{name}<br>step %{{y}}, t %{{x}}<br>‖dL/dh_t‖ = %{{customdata:.3g}}<extra></extra>"))
+        domain = [c * (width + gap), c * (width + gap) + width]
+        layout["xaxis" + n] = dict(domain=domain, anchor="y" + n, type="category", title=dict(text="timestep t"))
+        layout["yaxis" + n] = dict(anchor="x" + n, title=dict(text="training step")) if c == 0 else \
+            dict(anchor="x" + n, matches="y", showticklabels=False, ticks="")   # the same steps: read on the left
+        layout["annotations"].append(dict(text=f"<b>{name}</b>", x=sum(domain) / 2, y=1.0, xref="paper",
+                                          yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
+                                          font=dict(size=look(present).font_size + 2)))
     return dict(data=data, layout=layout)
 
 
@@ -107,8 +124,8 @@ def curves_figure(runs, present=False) -> go.Figure:
     return go.Figure(curves_spec(runs, present))
 
 
-def grad_heatmap(steps, norms, tokens, title, present=False) -> go.Figure:
-    return go.Figure(grad_heatmap_spec(steps, norms, tokens, title, present))
+def grad_heatmap(recorded, present=False) -> go.Figure:
+    return go.Figure(grad_heatmap_spec(recorded, present))
 
 
 def grad_profile_figure(profiles, present=False) -> go.Figure:

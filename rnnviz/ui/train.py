@@ -290,18 +290,13 @@ def predictions_table(run: Run) -> None:
 def gradient_panel(current: dict[str, Run], present: bool) -> None:
     st.markdown("**Gradient through time** — ‖dL/dh_t‖ at each timestep, from the engine's backward pass "
                 "(layer 0). A plain RNN's gradient fades towards the early steps; LSTM and GRU keep it.")
-    cols = st.columns(len(current))
-    profiles = {}
-    for col, (name, run) in zip(cols, current.items()):
-        recorded = train_plots.gradient_of(run)
-        if recorded is None:
-            col.caption(f"{name}: no gradient recorded yet")
-            continue
-        steps, norms, tokens = recorded
-        with col:
-            chart(train_plots.grad_heatmap_spec(steps, norms, tokens, f"{name}: ‖dL/dh_t‖ over training", present),
-                  f"grad_{name}")
-        profiles[name] = norms[-1]
+    recorded = {name: r for name, run in current.items() if (r := train_plots.gradient_of(run)) is not None}
+    waiting = [name for name in current if name not in recorded]
+    if waiting:
+        st.caption(f"No gradient recorded yet: {', '.join(waiting)}.")
+    if recorded:            # one figure, one colour scale: it also keeps its size in a narrow window
+        chart(train_plots.grad_heatmap_spec(recorded, present), "grad_map")
+    profiles = {name: norms[-1] for name, (_, norms, _) in recorded.items()}
     if profiles:
         chart(train_plots.grad_profile_spec(profiles, present), "grad_profile")
 
@@ -309,14 +304,14 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
 def weights_panel() -> None:
     st.markdown("**Weights**")
     run = runs().get("this run") or next(iter(runs().values()), None)
-    c1, c2 = st.columns(2)
     if run is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
-        c1.button("Step through these weights in Explore", on_click=open_in_explore, width="stretch", key="tr_explore")
-        c2.download_button("Download weights (safetensors)", weights.to_bytes(run.trainer),
-                           f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
-                           mime="application/octet-stream", width="stretch", key="tr_download")
+        row = st.container(horizontal=True, wrap=True)          # one under the other in a narrow window: never cut
+        row.button("Step through these weights in Explore", on_click=open_in_explore, key="tr_explore")
+        row.download_button("Download weights (safetensors)", weights.to_bytes(run.trainer),
+                            f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
+                            mime="application/octet-stream", key="tr_download")
     else:
-        c1.caption("When a run stops or finishes, its weights can go to the Explore view or be downloaded.")
+        st.caption("When a run stops or finishes, its weights can go to the Explore view or be downloaded.")
     # A row of its own: in a third of the width its "Drag and drop" and size limit were cut at 1024 px.
     st.file_uploader("Load weights (.safetensors from rnnviz)", type=["safetensors"], key="tr_upload",
                      on_change=upload)

@@ -79,3 +79,14 @@ def shot(page, name, full_page=True):
 
 def no_exception(page):
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stMain] *, [data-testid=stSidebar] *')].filter(e => {
+    const s = getComputedStyle(e);
+    return e.clientWidth > 0 && (s.textOverflow === 'ellipsis' || s.overflowX === 'hidden')
+        && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim() !== ''; }).map(e => e.textContent.slice(0, 80))"""
+
+
+def cut_labels(page) -> list[str]:
+    """The texts on the page that are cut short (an ellipsis, or hidden past their box's edge)."""
+    return page.evaluate(CUT_TEXT)

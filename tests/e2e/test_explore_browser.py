@@ -1,6 +1,6 @@
 """A person in Chromium: type a word, move t, press Play, open a link, switch to LSTM."""
 import pytest
-from conftest import no_exception, settle, shot
+from conftest import cut_labels, no_exception, settle, shot
 
 STEP_TITLE = "[data-testid=stPlotlyChart] .gtitle"
 SIDEBAR_WIDTH = "(() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width)()"
@@ -247,12 +247,6 @@ def test_step_column_names_stand_apart_on_a_laptop(server, page):
     no_exception(page)
 
 
-CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stMain] *, [data-testid=stSidebar] *')].filter(e => {
-    const s = getComputedStyle(e);
-    return e.clientWidth > 0 && (s.textOverflow === 'ellipsis' || s.overflowX === 'hidden')
-        && e.scrollWidth > e.clientWidth + 1 && e.textContent.trim() !== ''; }).map(e => e.textContent.slice(0, 80))"""
-
-
 @pytest.mark.parametrize("width", [800, 1024])
 def test_no_label_is_cut_in_a_narrow_window(server, page, width):
     """A laptop, or a browser beside a notebook: the batch switch read "Batch: one sequence pe…", the weights
@@ -262,5 +256,5 @@ def test_no_label_is_cut_in_a_narrow_window(server, page, width):
         page.goto(server + "/?" + query)
         settle(page)
         page.locator("[data-testid=stMain] [data-testid=stButton]").first.wait_for()
-        assert page.evaluate(CUT_TEXT) == [], (width, query)
+        assert cut_labels(page) == [], (width, query)
     no_exception(page)

@@ -1,5 +1,5 @@
 """A live training run in Chromium: the chart visibly grows between two looks."""
-from conftest import no_exception, settle, shot
+from conftest import cut_labels, no_exception, settle, shot
 
 POINTS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
@@ -121,3 +121,11 @@ def test_the_run_buttons_read_whole_in_a_narrow_window(server, page):
     assert cut == []
     for name in ("▶ Start", "■ Stop", "▷ Resume", "↺ Reset", "Compare cells"):
         assert page.get_by_role("button", name=name).is_visible()
+    # Three runs done: the gradient maps (three plotly figures in three thin columns overflowed them) and the
+    # weights buttons still read whole.
+    page.get_by_role("button", name="Compare cells").click()
+    page.get_by_text("GRU finished").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Step through these weights in Explore").wait_for()
+    settle(page)
+    assert cut_labels(page) == []
+    no_exception(page)
