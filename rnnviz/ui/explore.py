@@ -17,6 +17,7 @@ from ..text import MAX_CHARS, label
 from . import session
 from .cache import Shared
 from .charts import chart
+from .follow import follow_play
 
 MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
 
@@ -156,6 +157,8 @@ def draw(ex: Explored, present: bool) -> None:
     if saturated:
         st.info(session.literal(saturated), icon="📈")
     moving_view(ex, present)
+    if ex.T > 1:
+        follow_play("step_chart")           # outside the fragment: a t-move does not pay for it
     downloads(ex)
 
 
@@ -179,8 +182,8 @@ def moving_view(ex: Explored, present: bool) -> None:
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
         with tabs["step"]:
-            st.caption("Press ▶ Play to animate every step in the browser (the figure's own slider follows it; t above "
-                       "stays where it was, for the other tabs); the numbers in each cell are the engine's.")
+            st.caption("Press ▶ Play to animate every step in the browser; when it ends or you pause it, t above moves "
+                       "to the step on show. The numbers in each cell are the engine's.")
             spec, = panel_specs("step", ex, present)
             chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
             step_table(ex)

@@ -1,4 +1,6 @@
 """A person in Chromium: type a word, move t, press Play, open a link, switch to LSTM."""
+import re
+
 import pytest
 from conftest import cut_labels, no_exception, settle, shot
 
@@ -257,4 +259,33 @@ def test_no_label_is_cut_in_a_narrow_window(server, page, width):
         settle(page)
         page.locator("[data-testid=stMain] [data-testid=stButton]").first.wait_for()
         assert cut_labels(page) == [], (width, query)
+    no_exception(page)
+
+
+def test_t_follows_play_when_it_is_paused_or_ends(server, page):
+    """▶ Play runs in the browser; when ❚❚ Pause stops it, or it reaches the last step, the step on show becomes
+    t for the whole page: the t line, the slider above, the link (and so the other tabs)."""
+    page.goto(server + "/?text=hello%20world")            # 11 steps
+    settle(page)
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator(".updatemenu-button").first.click()     # ▶ Play
+    page.wait_for_function(f"() => / t = [3-8] /.test(document.querySelector('{STEP_TITLE}').textContent)",
+                           timeout=20_000)
+    chart.locator(".updatemenu-button").nth(1).click()    # ❚❚ Pause
+    page.wait_for_timeout(800)                            # the report waits for the animation to be still
+    settle(page)
+    shown = int(re.search(r" t = (\d+) ", step_title(page)).group(1))
+    t_line = page.locator("[data-testid=stMarkdown]").filter(has_text="sequence of 11 tokens").first
+    assert 3 <= shown <= 9 and t_line.text_content().startswith(f"t = {shown},")
+    assert page.locator(".st-key-t [data-testid=stSliderThumbValue]").text_content() == str(shown)
+    assert f"t={shown}" in page.url
+
+    chart.locator(".updatemenu-button").first.click()     # ▶ Play on, to the end
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMarkdown]')]"
+                           ".some(e => e.textContent.startsWith('t = 10,'))", timeout=30_000)
+    settle(page)
+    assert "t = 10 " in step_title(page) and "t=10" in page.url
+    page.keyboard.press("ArrowLeft")                      # and the keys go on from there
+    settle(page)
+    assert "t = 9 " in step_title(page)
     no_exception(page)
