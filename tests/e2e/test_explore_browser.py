@@ -51,14 +51,18 @@ def test_type_move_play_and_switch(server, page):
     shot(page, "explore-lstm")
 
 
+# Counts the animation frames from now on, and those in which the step figure was not drawn.
+WATCH_FRAMES = """() => { window.__look = {frames: 0, blank: 0}; const tick = () => { window.__look.frames++;
+    if (!document.querySelector('[data-testid=stPlotlyChart] .main-svg .gtitle')) window.__look.blank++;
+    requestAnimationFrame(tick); }; requestAnimationFrame(tick); }"""
+
+
 def test_arrow_keys_step_through_time_but_not_while_typing(server, page):
     """A teacher at a projector (or a clicker sending arrow keys) steps with → and ←; typing in the text box does not."""
     page.goto(server + "/?text=hello")
     settle(page)
     assert "t = 0" in step_title(page)                  # drawn; from here on, watch every animation frame:
-    page.evaluate("""() => { window.__look = {frames: 0, blank: 0}; const tick = () => { window.__look.frames++;
-        if (!document.querySelector('[data-testid=stPlotlyChart] .main-svg .gtitle')) window.__look.blank++;
-        requestAnimationFrame(tick); }; requestAnimationFrame(tick); }""")
+    page.evaluate(WATCH_FRAMES)
     page.locator("h1").click()                          # focus on the page, not in a field
     for key in ("ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"):
         page.keyboard.press(key)
@@ -271,9 +275,12 @@ def test_t_follows_play_when_it_is_paused_or_ends(server, page):
     chart.locator(".updatemenu-button").first.click()     # ▶ Play
     page.wait_for_function(f"() => / t = [3-8] /.test(document.querySelector('{STEP_TITLE}').textContent)",
                            timeout=20_000)
+    page.evaluate(WATCH_FRAMES)
     chart.locator(".updatemenu-button").nth(1).click()    # ❚❚ Pause
     page.wait_for_timeout(800)                            # the report waits for the animation to be still
     settle(page)
+    frames, blank = page.evaluate("() => [window.__look.frames, window.__look.blank]")
+    assert frames > 10 and blank == 0, (frames, blank)    # the page's rerun redrew the figure without a gap
     shown = int(re.search(r" t = (\d+) ", step_title(page)).group(1))
     t_line = page.locator("[data-testid=stMarkdown]").filter(has_text="sequence of 11 tokens").first
     assert 3 <= shown <= 9 and t_line.text_content().startswith(f"t = {shown},")
