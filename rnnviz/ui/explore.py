@@ -17,7 +17,7 @@ from ..text import MAX_CHARS, label
 from . import session
 from .cache import Shared
 from .charts import chart
-from .follow import follow_play
+from .follow import follow_t
 
 MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
 
@@ -142,6 +142,7 @@ def inspect_selectors(ex: Explored) -> None:
 
 
 PANELS = list(PANEL_LABELS.values())
+INSPECT = ("t", "row", "layer", "dir")   # what moves without a new engine run
 
 
 def draw(ex: Explored, present: bool) -> None:
@@ -156,28 +157,42 @@ def draw(ex: Explored, present: bool) -> None:
     saturated = ex.saturation()
     if saturated:
         st.info(session.literal(saturated), icon="📈")
-    moving_view(ex, present)
+    look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
+    ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
+    session.put("_step_window", window_of(ex) if ex.config.panel == "step" else None)   # the one drawn below
+    inspect_selectors(ex)
+    moving_t(ex)
+    panels(ex, present)
     if ex.T > 1:
-        follow_play("step_chart")           # outside the fragment: a t-move does not pay for it
+        follow_t("step_chart")
     downloads(ex)
 
 
-INSPECT = ("t", "row", "layer", "dir")   # what moves without a new engine run
+def window_of(ex: Explored) -> int:
+    """Which animated step figure t needs (every t of a window of MAX_FRAMES steps shares one)."""
+    return step.frame_anchor(ex.T, ex.config.t)
 
 
 @st.fragment
-def moving_view(ex: Explored, present: bool) -> None:
-    """What follows t (and the row, layer, direction on show): moving them reruns only this part, and only the open tab."""
-    look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
-    ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
+def moving_t(ex: Explored) -> None:
+    """The stepper and what only the server can redraw when t moves: the t line, the link, the numbers of the step.
+    Moving t reruns only this; the figures below were sent once and follow t in the browser (ui/follow.py)."""
+    ex = replace(ex, config=replace(ex.config, t=session.get("t", ex.config.t)))
     c = ex.config
+    if session.get("_step_window") not in (None, window_of(ex)):
+        st.rerun(scope="app")           # a long text: the step figure animates another window of steps: send it
     session.sync_url(c)
     stepper(ex.T)
-    inspect_selectors(ex)
     tokens = ex.rows[c.row]
     what, steps, size = (("x_t", "timesteps", f"input size {ex.network.input_size}") if c.enc == "numbers"
                          else ("token", "tokens", f"vocabulary of {len(ex.vocab)}"))
     st.markdown(f"**t = {c.t}**, {what}: **{session.literal(label(tokens[c.t]))}** — sequence of {ex.T} {steps}, {size}")
+    step_table(ex)
+
+
+def panels(ex: Explored, present: bool) -> None:
+    """The tabs, drawn at t; only the open one is built (switching tabs reruns the page)."""
+    c = ex.config
     tabs = dict(zip(PANEL_LABELS, st.tabs(PANELS, key="panel", on_change="rerun")))   # by the link's names
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
@@ -186,7 +201,6 @@ def moving_view(ex: Explored, present: bool) -> None:
                        "to the step on show. The numbers in each cell are the engine's.")
             spec, = panel_specs("step", ex, present)
             chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
-            step_table(ex)
     if tabs["maps"].open:
         with tabs["maps"]:
             for i, spec in enumerate(panel_specs("maps", ex, present)):

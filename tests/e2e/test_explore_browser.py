@@ -296,3 +296,59 @@ def test_t_follows_play_when_it_is_paused_or_ends(server, page):
     settle(page)
     assert "t = 9 " in step_title(page)
     no_exception(page)
+
+
+# The plotly charts on the page: for each, its key, whether it is the node the probe marked, the x of its marks of
+# the current step, and the ring's point (the hidden-state path).
+CHARTS = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')].map(p => {
+    const box = p.closest('[class*=st-key-]'); const key = box ? box.className.match(/st-key-(\\S+)/)[1] : '';
+    const marks = (p.layout.shapes || []).filter(s => s.name === 'step t').map(s => s.x0 + 0.5);
+    const ring = p.data.find(d => d.name === 'step t');
+    return {key, probed: p.__probe === 1, marks, ring: ring ? [ring.x[0], ring.y[0]] : null,
+            path: ring ? [p._fullData[0].x[2], p._fullData[0].y[2]] : null}; })"""
+PROBE = "() => document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').forEach(p => p.__probe = 1)"
+
+
+@pytest.mark.parametrize("panel", ["maps", "output", "path"])
+def test_the_figures_follow_t_in_the_browser_without_being_sent_again(server, page, panel):
+    """Moving t reruns only the stepper: the figures stay the same plotly plots, and their marks of the current
+    step (the outlined column, the ring on the path) move to the new t in the browser."""
+    page.goto(server + f"/?text=hello&cell=lstm&out=1&panel={panel}")
+    settle(page)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length > 0")
+    page.evaluate(PROBE)
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    assert "t=2" in page.url
+    charts = page.evaluate(CHARTS)
+    assert charts and all(c["probed"] for c in charts), charts        # not one figure was drawn again
+    marked = [c for c in charts if c["marks"] or c["ring"]]
+    assert marked, charts
+    for c in marked:
+        assert all(x == 2 for x in c["marks"]), c
+        if c["ring"]:
+            assert c["ring"] == c["path"], c                             # ringed: the path's point t = 2
+    no_exception(page)
+
+
+def test_the_step_figure_follows_t_in_the_browser_and_a_long_text_gets_its_next_window(server, page):
+    """The step figure moves to t's animation frame without being sent again; past the steps its animation holds
+    (a long text), the page sends the figure of the next window."""
+    text = "abcdefghij" * 13                                               # 130 steps: windows of 120
+    page.goto(server + f"/?text={text}&t=58")
+    settle(page)
+    assert "t = 58 " in step_title(page)
+    page.evaluate(PROBE)
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    assert "t = 59 " in step_title(page)
+    assert all(c["probed"] for c in page.evaluate(CHARTS))              # the same figure, at its frame for t
+    page.keyboard.press("ArrowRight")                                   # t = 60: the next window of frames
+    settle(page)
+    page.wait_for_function(f"() => document.querySelector('{STEP_TITLE}').textContent.includes('t = 60 ')")
+    assert "Play covers t = 10…129" in step_title(page)
+    no_exception(page)
