@@ -175,14 +175,13 @@ def window_of(ex: Explored) -> int:
 
 @st.fragment
 def moving_t(ex: Explored) -> None:
-    """The stepper and what only the server can redraw when t moves: the t line, the link, the numbers of the step.
+    """The stepper and what only the server can redraw when t moves: the t line and the numbers of the step.
     Moving t reruns only this; the figures below were sent once and follow t in the browser (ui/follow.py)."""
     ex = replace(ex, config=replace(ex.config, t=session.get("t", ex.config.t)))
     c = ex.config
     if session.get("_step_window") not in (None, window_of(ex)):
         st.rerun(scope="app")           # a long text: the step figure animates another window of steps: send it
-    session.sync_url(c)
-    stepper(ex.T)
+    stepper(ex.T)                       # the link's t: written by the page as the figures follow (ui/follow.py)
     tokens = ex.rows[c.row]
     what, steps, size = (("x_t", "timesteps", f"input size {ex.network.input_size}") if c.enc == "numbers"
                          else ("token", "tokens", f"vocabulary of {len(ex.vocab)}"))

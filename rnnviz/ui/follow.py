@@ -4,8 +4,8 @@ Moving t reruns only the stepper (explore.moving_t): the figures were sent once,
 component (Streamlit's components v2: a fixed script of ours, no user text, running in the page) moves them when
 the t slider's value changes: the step figure goes to its animation frame for t, and every mark named
 marks.MARK_NAME (the outline of column t in the heatmaps and the output, the ring on the hidden-state path) moves
-to t. So a t-move sends no figure again, and the figures move as soon as the slider does, before the server
-answers.
+to t; and it writes t into the page's link. So a t-move sends no figure again, and the figures move as soon as
+the slider does, before the server answers.
 
 The other way: plotly animates ▶ Play in the browser and Streamlit gets no event from it, so the same script
 listens to the step figure's own plotly events: when ▶ Play ends, ❚❚ Pause stops it or its slider is dragged, it
@@ -55,9 +55,18 @@ export default function(component) {
     const t = e ? parseInt(e.textContent, 10) : NaN;
     return Number.isInteger(t) ? t : null;
   };
+  // The link holds t as the server writes it (left out at 0); a whole rerun of the page writes the same.
+  const link = t => {
+    const url = new URL(window.location.href);
+    if ((url.searchParams.get("t") || "0") === String(t)) return;
+    if (t === 0) url.searchParams.delete("t"); else url.searchParams.set("t", String(t));
+    window.history.replaceState(window.history.state, "", url);
+  };
   const follow = () => {
     const P = window.Plotly, t = pageT();
-    if (!P || t === null) return;
+    if (t === null) return;
+    link(t);
+    if (!P) return;
     document.querySelectorAll("[data-testid=stPlotlyChart] .js-plotly-plot").forEach(plot => {
       if (!plot._fullLayout || plot.__rnnvizT === t) return;
       plot.__rnnvizT = t;

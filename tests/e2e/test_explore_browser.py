@@ -352,3 +352,27 @@ def test_the_step_figure_follows_t_in_the_browser_and_a_long_text_gets_its_next_
     page.wait_for_function(f"() => document.querySelector('{STEP_TITLE}').textContent.includes('t = 60 ')")
     assert "Play covers t = 10…129" in step_title(page)
     no_exception(page)
+
+
+def test_the_link_follows_t_and_opens_there(server, page):
+    """t moves without a rerun of the page, and the address bar follows: a copied link opens at the same step,
+    Hangul text and all; back at t = 0 the link leaves t out, as the server writes it."""
+    page.goto(server + "/?text=%ED%95%9C%EA%B8%80%20ok&panel=maps")
+    settle(page)
+    page.locator("h1").click()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        settle(page)
+    assert "t=3" in page.url and "panel=maps" in page.url
+    link = page.url
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+        settle(page)
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('t')")
+    page.goto(link)                                       # the copied link, in a new session
+    settle(page)
+    assert "t = 3" in page.locator("[data-testid=stMarkdown]").filter(has_text="sequence of 5 tokens").first.text_content()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot').length > 1")
+    charts = page.evaluate(CHARTS)
+    assert any(c["marks"] == [3] for c in charts), charts
+    no_exception(page)
