@@ -409,3 +409,29 @@ def test_a_preset_sets_what_its_example_needs_and_typed_numbers_keep_the_tokens_
     at.selectbox(key="enc").set_value("numbers").run()
     at.selectbox(key="enc").set_value("onehot").run()
     assert at.radio(key="tok").value == "word"                  # a trip through numbers keeps "words"
+
+
+@pytest.mark.parametrize("tab", ["The step", "Heatmaps", "Output layer", "Hidden-state path"])
+def test_the_page_script_is_told_what_to_move_and_every_t_mark_carries_its_name(tab):
+    """The figures follow t in the browser (ui/follow.py): the script is mounted with the step chart's key and the
+    marks' name, a chart with that key is on the page, and each figure of the open tab marks t under that name."""
+    import json
+
+    from rnnviz.plots.marks import MARK_NAME
+    at = open_tab(new_app(text="hello", out="1"), tab)
+    at.slider(key="t").set_value(3).run()
+    follow, = [e for e in at.main if getattr(e, "type", "") == "bidi_component"]
+    told = json.loads(follow.proto.json)
+    assert told == {"chart": "step_chart", "mark": MARK_NAME}
+    charts = [e for e in at.get("plotly_chart")]
+    marked = []
+    for e in charts:
+        spec = json.loads(e.proto.spec)
+        marks = [s for s in spec["layout"].get("shapes", []) if s.get("name") == MARK_NAME]
+        rings = [d for d in spec["data"] if d.get("name") == MARK_NAME]
+        if marks or rings:
+            marked.append(e)
+        assert all(s["x0"] == 2.5 and s["x1"] == 3.5 for s in marks if s.get("xref", "x") == "x"), spec["layout"]["title"]
+    assert marked, tab
+    if tab == "The step":
+        assert any("step_chart" in e.proto.id for e in charts)
