@@ -41,6 +41,9 @@ def test_type_move_play_and_switch(server, page):
         seen.add(step_title(page))
     assert len(seen) >= 3, f"Play should move through the frames in the browser, saw {seen}"
     shot(page, "explore-playing")
+    page.locator("[data-testid=stPlotlyChart] .updatemenu-button").nth(1).click()   # ❚❚ Pause: t follows
+    page.wait_for_timeout(800)
+    settle(page)
 
     page.get_by_role("combobox", name="Cell").first.click()
     page.get_by_role("option", name="LSTM").click()
