@@ -96,7 +96,6 @@ class Explored:
                 f"flows back through time. Try {change} to compare.")
 
 
-
 def number_rows(config: Config) -> list[list[list[float]]]:
     """Typed numbers per batch row, (B, T, I): one sequence, or one per block of lines (blocks apart by a blank
     line) when `batch` is on."""

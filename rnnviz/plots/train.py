@@ -54,7 +54,8 @@ GRAD_DECADES = 12       # the colour scale spans at most this many powers of ten
 def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str] | None]], present=False) -> dict:
     """‖dL/dh_t‖ (log10) over training steps × timesteps, a heatmap per run side by side in one figure, on one
     colour scale (so an RNN's faded early steps and an LSTM's kept ones compare by colour) with one colour bar."""
-    logs = {name: np.log10(np.maximum(np.asarray(norms, dtype=float), 1e-30)) for name, (_, norms, _) in recorded.items()}
+    norms_of = {name: np.asarray(norms, dtype=float) for name, (_, norms, _) in recorded.items()}
+    logs = {name: np.log10(np.maximum(norms, 1e-30)) for name, norms in norms_of.items()}
     top = max((float(v.max()) for v in logs.values()), default=0.0)
     low = max(top - GRAD_DECADES, min((float(v.min()) for v in logs.values()), default=top))
     k = max(len(recorded), 1)
@@ -62,14 +63,14 @@ def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str]
     width = (1 - gap * (k - 1)) / k
     data, layout = [], layout_base(GRAD_TITLE, present)
     layout["annotations"] = []
-    for c, (name, (steps, norms, tokens)) in enumerate(recorded.items()):
+    for c, (name, (steps, _, tokens)) in enumerate(recorded.items()):
         n = "" if c == 0 else str(c + 1)
         x = [f"{t}:{tok}" for t, tok in enumerate(tokens)] if tokens and len(tokens) == logs[name].shape[1] \
             else list(range(logs[name].shape[1]))
         data.append(dict(type="heatmap", z=logs[name].tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
                          zmin=low, showscale=c == 0, name=name, xaxis="x" + n, yaxis="y" + n,
                          colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖", side="right"), thickness=14),
-                         customdata=np.asarray(norms, dtype=float).tolist(),
+                         customdata=norms_of[name].tolist(),
                          hovertemplate=f"{name}<br>step %{{y}}, t %{{x}}<br>‖dL/dh_t‖ = %{{customdata:.3g}}<extra></extra>"))
         domain = [c * (width + gap), c * (width + gap) + width]
         layout["xaxis" + n] = dict(domain=domain, anchor="y" + n, type="category", title=dict(text="timestep t"))

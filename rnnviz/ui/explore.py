@@ -159,7 +159,6 @@ def draw(ex: Explored, present: bool) -> None:
         st.info(session.literal(saturated), icon="📈")
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
-    session.put("_step_window", window_of(ex) if ex.config.panel == "step" else None)   # the one drawn below
     inspect_selectors(ex)
     moving_t(ex)
     panels(ex, present)
@@ -176,10 +175,12 @@ def window_of(ex: Explored) -> int:
 @st.fragment
 def moving_t(ex: Explored) -> None:
     """The stepper and what only the server can redraw when t moves: the t line and the numbers of the step.
-    Moving t reruns only this; the figures below were sent once and follow t in the browser (ui/follow.py)."""
+    Moving t reruns only this; the figures below were sent once and follow t in the browser (ui/follow.py).
+    `ex` is the last whole run's, at the t its figures were drawn at."""
+    drawn = window_of(ex) if ex.config.panel == "step" else None      # the step figure's window of frames
     ex = replace(ex, config=replace(ex.config, t=session.get("t", ex.config.t)))
     c = ex.config
-    if session.get("_step_window") not in (None, window_of(ex)):
+    if drawn is not None and window_of(ex) != drawn:
         st.rerun(scope="app")           # a long text: the step figure animates another window of steps: send it
     stepper(ex.T)                       # the link's t: written by the page as the figures follow (ui/follow.py)
     tokens = ex.rows[c.row]
