@@ -32,8 +32,20 @@ def to_npz(trace: Trace) -> bytes:
     return buf.getvalue()
 
 
+# A spreadsheet evaluates a cell that starts with one of these as a formula (=HYPERLINK(…), @SUM(…), +1+1, -1+1,
+# and a tab or carriage return before one): such cells get a leading ' (OWASP's rule), which shows the text as typed.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def cell(text: str) -> str:
+    """A text cell safe to open in a spreadsheet: never read as a formula."""
+    text = str(text)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(trace: Trace, rows: list[list[str]]) -> bytes:
-    """Long format: layer, direction, t, token, row, unit, h_t (and c_t, gates); rows: each batch row's tokens."""
+    """Long format: layer, direction, t, token, row, unit, h_t (and c_t, gates); rows: each batch row's tokens.
+    Text cells go through `cell`, so none is a formula."""
     buf = io.StringIO()
     w = csv.writer(buf)
     first = trace.layers[0][0]
@@ -48,6 +60,6 @@ def to_csv(trace: Trace, rows: list[list[str]]) -> bytes:
                         vals = [lt.h[t, b, u]] + ([lt.c[t, b, u]] if lt.c is not None else []) \
                             + [v[t, b, u] for v in lt.gates.values()]
                         w.writerow([lt.layer, "backward" if lt.reverse else "forward", t,
-                                    rows[b][t] if b < len(rows) and t < len(rows[b]) else "", b, u]
+                                    cell(rows[b][t]) if b < len(rows) and t < len(rows[b]) else "", b, u]
                                    + [f"{v:.8g}" for v in vals])
     return buf.getvalue().encode("utf-8-sig")   # BOM so spreadsheet programs read Hangul correctly

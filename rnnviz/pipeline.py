@@ -8,7 +8,7 @@ import regex
 
 from .engine import Network, Trace
 from .state import Config
-from .text import Vocab, clean, encode, number_token, parse_numbers, tokenize
+from .text import Vocab, clean, encode, number_token, parse_numbers, tokenize, visible
 
 INPUT_SEED_OFFSET = 1      # input encodings draw from seed + 1, the weights from seed
 OUTPUT_SEED_OFFSET = 2     # the untrained output layer draws from seed + 2
@@ -125,7 +125,7 @@ def split_rows(config: Config) -> list[list[str]]:
         return number_tokens(number_rows(config))
     if not config.batch:
         return [tokenize(config.text, config.tok)]
-    lines = [line for line in config.text.splitlines() if line.strip()]
+    lines = [line for line in config.text.splitlines() if visible(line)]
     if not lines:
         tokenize("")  # raises the empty-text message
     rows = [tokenize(line, config.tok) for line in lines]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, replace
 
-from .text import ENCODINGS, LEVELS, MAX_CHARS
+from .text import ENCODINGS, LEVELS, MAX_CHARS, cut, graphemes
 
 CELL_LABELS = {"rnn_tanh": "RNN (tanh)", "rnn_relu": "RNN (relu)", "lstm": "LSTM", "gru": "GRU"}
 ENCODING_LABELS = {"onehot": "one-hot", "embedding": "embedding table", "random": "random vectors",
@@ -93,8 +93,9 @@ class Config:
     def with_(self, **changes) -> tuple[Config, list[str]]:
         """A copy with changes, each validated like a link parameter."""
         out, notes = {}, []
+        whole_lines = changes.get("enc", self.enc) == "numbers"
         for key, value in changes.items():
-            v, note = validate(key, value)
+            v, note = validate(key, value, whole_lines=whole_lines)
             if note:
                 notes.append(note)
             if v is not None:
@@ -105,7 +106,10 @@ class Config:
 def parse_query(params, specs: dict[str, Spec]) -> tuple[dict, list[str]]:
     """The values of a query dict (str or list of str per key) that `specs` knows, clamped or dropped with notes."""
     values, notes = {}, []
-    for key, raw in dict(params).items():
+    params = dict(params)
+    enc = params.get("enc", "")
+    whole_lines = (enc[0] if isinstance(enc, (list, tuple)) and enc else enc) == "numbers"
+    for key, raw in params.items():
         if key not in specs:
             notes.append(f"Ignored the unknown link parameter “{_short(key)}”.")
             continue
@@ -113,7 +117,7 @@ def parse_query(params, specs: dict[str, Spec]) -> tuple[dict, list[str]]:
             if len(raw) > 1:
                 notes.append(f"The link gives “{key}” {len(raw)} times; used the first.")
             raw = raw[0] if raw else ""
-        value, note = parse(key, str(raw), specs)
+        value, note = parse(key, str(raw), specs, whole_lines)
         if note:
             notes.append(note)
         if value is not None:
@@ -134,7 +138,12 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
-def parse(key: str, raw: str, specs: dict[str, Spec] = SPECS):
+def shown_number(x: float) -> str:
+    """A number as a note shows it: 1e+308, not its 309 digits."""
+    return f"{x:.4g}" if x and not 1e-4 <= abs(x) < 1e9 else format_value(x)
+
+
+def parse(key: str, raw: str, specs: dict[str, Spec] = SPECS, whole_lines: bool = False):
     """A URL string for `key` -> (value or None, note or '')."""
     spec = specs[key]
     if spec.kind is bool:
@@ -152,10 +161,10 @@ def parse(key: str, raw: str, specs: dict[str, Spec] = SPECS):
         return validate(key, number, specs)
     if spec.kind is str and not spec.choices and not raw.strip():
         return None, f"Ignored an empty {spec.label} from the link."
-    return validate(key, raw, specs)
+    return validate(key, raw, specs, whole_lines)
 
 
-def validate(key: str, value, specs: dict[str, Spec] = SPECS):
+def validate(key: str, value, specs: dict[str, Spec] = SPECS, whole_lines: bool = False):
     """One value for `key` -> (clamped value or None, note or '')."""
     spec = specs[key]
     if spec.kind in (int, float):
@@ -171,7 +180,7 @@ def validate(key: str, value, specs: dict[str, Spec] = SPECS):
         clamped = int(clamped) if spec.kind is int else float(clamped)
         note = "" if clamped == number else (
             f"{spec.label.capitalize()} must be between {format_value(spec.kind(spec.low))} and "
-            f"{format_value(spec.kind(spec.high))}; {format_value(number if spec.kind is float else int(number))} "
+            f"{format_value(spec.kind(spec.high))}; {shown_number(number if spec.kind is float else int(number))} "
             f"was changed to {format_value(clamped)}.")
         return clamped, note
     if spec.kind is bool:
@@ -181,8 +190,10 @@ def validate(key: str, value, specs: dict[str, Spec] = SPECS):
             return value, ""
         return None, f"Ignored {spec.label} “{_short(str(value))}”: choose one of {', '.join(spec.choices)}."
     text, cap = str(value), int(spec.high or MAX_CHARS)          # a text's `high` is its length cap
-    if len(text) > cap:
-        return text[:cap], f"The {spec.label} was {len(text):,} characters long; only the first {cap:,} are used."
+    kept = cut(text, cap, whole_lines)                           # whole graphemes (typed numbers: whole lines)
+    if kept != text:
+        n, used = len(graphemes(text)), len(graphemes(kept))
+        return kept, f"The {spec.label} was {n:,} characters long; only the first {used:,} are used."
     return text, ""
 
 

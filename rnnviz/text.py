@@ -16,6 +16,11 @@ MAX_VALUE = 1e6       # typed numbers beyond this are refused: float32 would ove
 
 # Characters that change how text is shown but are not a character a reader sees.
 _INVISIBLE = {"Cc", "Cf"}
+# Categories that draw nothing on their own: marks that sit on another character, and separators. A grapheme made
+# only of these (with ZWJ, variation selectors) is invisible.
+_NO_INK = {"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"}
+# Letters by category that still print as blank space (Hangul fillers, the Braille blank, the Mongolian separator).
+_BLANK = set("\u115f\u1160\u3164\uffa0\u2800\u180e")
 
 
 def clean(text: str) -> str:
@@ -30,12 +35,37 @@ def check(text: str, max_chars: int = MAX_CHARS) -> str:
     if not isinstance(text, str):
         raise ValueError(f"text must be a string, got {type(text).__name__}")
     text = clean(text)
-    if not text.strip():
+    if not visible(text):
         raise ValueError("the text is empty: type at least one character")
     n = len(graphemes(text))
     if n > max_chars:
         raise ValueError(f"the text has {n:,} characters; the limit is {max_chars:,}")
     return text
+
+
+def visible(text: str) -> bool:
+    """True if a reader sees at least one character: zero-width joiners, lone combining marks and blank letters
+    alone are not text."""
+    return any(unicodedata.category(ch) not in _NO_INK and ch not in _BLANK for ch in text)
+
+
+def cut(text: str, cap: int, whole_lines: bool = False) -> str:
+    """The first `cap` characters a reader sees (never half a grapheme); with `whole_lines`, ending at a line
+    break, so no line is cut in half (typed numbers: a line is one timestep)."""
+    parts = graphemes(text)
+    if len(parts) <= cap:
+        return text
+    kept = "".join(parts[:cap])
+    if whole_lines and "\n" in kept and not "".join(parts[cap:]).startswith("\n"):
+        kept = kept[:kept.rindex("\n")]
+    return kept
+
+
+def some(items, n: int = 5, sep: str = ", ") -> str:
+    """The first `n` items and how many more: a message never lists 30,000 names."""
+    items = [str(i) for i in items]
+    more = len(items) - n
+    return sep.join(items[:n]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def graphemes(text: str) -> list[str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import numpy as np
 import torch
@@ -12,9 +12,11 @@ from safetensors.numpy import save as st_save
 
 from .bridge import from_torch
 from .pipeline import Weights
+from .text import some
 from .train.loop import Settings, Trainer
 
 MAX_BYTES = 2 * 1024 * 1024
+FLOAT_TYPES = ("float32", "float64")        # rnnviz saves float32; float64 from numpy is read as float32 too
 
 
 def to_bytes(trainer: Trainer) -> bytes:
@@ -36,23 +38,35 @@ def from_bytes(data: bytes) -> Trainer:
     if "rnnviz" not in meta:
         raise ValueError("this safetensors file has no rnnviz settings: it was not saved by rnnviz")
     try:
-        settings = Settings(**json.loads(meta["rnnviz"]))
-        trainer = Trainer(settings)
+        stored = json.loads(meta["rnnviz"])
+        if not isinstance(stored, dict):
+            raise ValueError("they are not a table of settings")
+        unknown = sorted(set(stored) - {f.name for f in fields(Settings)})
+        if unknown:
+            raise ValueError(f"unknown settings {some(repr(k)[:40] for k in unknown)}")
+        # Settings.resolved checks every value against the same limits as the page and its links (train/loop.py).
+        trainer = Trainer(Settings(**stored))
     except (TypeError, ValueError, json.JSONDecodeError) as e:
-        raise ValueError(f"the settings stored in this file are not usable: {e}") from e
+        raise ValueError(f"the settings stored in this file are not usable: {str(e)[:300]}") from e
     expected = {k: tuple(v.shape) for k, v in trainer.model.state_dict().items()}
     got = {k: tuple(v.shape) for k, v in arrays.items()}
     missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
     if missing or extra:
         raise ValueError("the weights do not fit the model: " + "; ".join(
-            p for p in [f"missing {', '.join(missing)}" if missing else "",
-                        f"unexpected {', '.join(extra)}" if extra else ""] if p))
+            p for p in [f"missing {some(missing)}" if missing else "",
+                        f"unexpected {some(extra)}" if extra else ""] if p))
+    loaded = {}
     for k, shape in expected.items():
         if got[k] != shape:
             raise ValueError(f"{k} has shape {got[k]} but the model needs {shape}")
-        if not np.all(np.isfinite(arrays[k])):
-            raise ValueError(f"{k} contains values that are not finite numbers")
-    trainer.load({k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in arrays.items()})
+        if arrays[k].dtype.name not in FLOAT_TYPES:
+            raise ValueError(f"{k} holds {arrays[k].dtype.name} values; weights must be float32 numbers")
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = arrays[k].astype(np.float32)           # checked after the cast: 1e300 as float64 becomes inf
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{k} contains values that are not finite float32 numbers")
+        loaded[k] = torch.from_numpy(values)
+    trainer.load(loaded)
     return trainer
 
 

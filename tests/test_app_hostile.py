@@ -73,3 +73,12 @@ def test_train_text_task_with_odd_text_trains():
             break
     no_exception(at)
     assert any("finished" in p.proto.text for p in at.get("progress"))
+
+
+@pytest.mark.parametrize("invisible", ["\u200d\u200d", "\u3164", "\u0301"])
+def test_an_invisible_text_gets_the_empty_text_message(invisible):
+    at = new_app(text="hello")
+    at.text_area(key="text").set_value(invisible).run()
+    no_exception(at)
+    assert "The text is empty\\: type at least one character\\." in [e.value for e in at.error]   # escaped markdown
+    assert figure_titled(at, "the step at t")          # the last text that worked stays on show

@@ -142,9 +142,13 @@ def test_nan_loss_is_caught():
 
 
 @pytest.mark.parametrize("bad, message", [
-    (dict(hidden=0), "hidden must be a whole number between 1 and 512"),
-    (dict(lr=-1.0), "learning rate must be a positive number"),
-    (dict(lr=float("nan")), "learning rate must be a positive number"),
+    (dict(hidden=0), "hidden must be a whole number between 1 and 256"),
+    (dict(lr=-1.0), "learning rate must be a number between 1e-06 and 1e\\+06, got -1.0"),
+    (dict(lr=float("nan")), "learning rate must be a number between"),
+    (dict(lr=1e308), r"learning rate must be a number between 1e-06 and 1e\+06, got 1e\+308$"),
+    (dict(clip=float("inf")), "gradient clipping"),
+    (dict(seed=2**40), r"seed must be a whole number between 0 and 2,147,483,647, got 1\.1e\+12$"),
+    (dict(hidden=True), "hidden must be a whole number"),
     (dict(cell="transformer"), "cell must be"),
     (dict(bidirectional=True), "bidirectional only makes sense for the memory task"),
     (dict(steps=10**9), "steps must be"),

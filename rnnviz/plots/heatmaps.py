@@ -5,7 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine import LayerTrace, Network
-from ..text import label
+from .literal import shown
 from .marks import step_box
 from .theme import DIVERGING, base_layout, look
 
@@ -27,7 +27,7 @@ def _finite_max_abs(a: np.ndarray) -> float:
 
 def time_labels(tokens: list[str]) -> list[str]:
     """Unique axis labels 't=0 h' (plotly merges equal category labels)."""
-    return [f"{t}:{label(tok)}" for t, tok in enumerate(tokens)]
+    return [f"{t}:{shown(tok)}" for t, tok in enumerate(tokens)]
 
 
 MAX_TEXT_ROWS = 48      # more rows than this show their numbers on hover only
@@ -78,7 +78,7 @@ def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, 
     gates = {"lstm": "ifgo", "gru": "rzn"}.get(net.cell, "")
     row_labels = [f"{gates[k // H]}{k % H}" if gates else f"{k}" for k in range(Wx.shape[0])]
     suffix = f"_l{layer}{'_reverse' if reverse else ''}"
-    in_labels = [label(v) for v in vocab_labels] if vocab_labels and layer == 0 and len(vocab_labels) == Wx.shape[1] \
+    in_labels = [shown(v) for v in vocab_labels] if vocab_labels and layer == 0 and len(vocab_labels) == Wx.shape[1] \
         else None
     # Gate and unit names, thinned when rows are many: every k-th unit of each gate block, from its unit 0.
     every = next((d for d in range(label_every(len(row_labels), present), H + 1) if H % d == 0), H)
@@ -134,7 +134,7 @@ def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int | None, pr
 
 def input_figure(X: np.ndarray, tokens: list[str], t: int | None, col_labels=None, present=False) -> go.Figure:
     """The input matrix X (T × I): one row x_t per token."""
-    names = [f"{i}: {label(v)}" for i, v in enumerate(col_labels)] if col_labels and len(col_labels) == X.shape[1] \
+    names = [f"{i}: {shown(v)}" for i, v in enumerate(col_labels)] if col_labels and len(col_labels) == X.shape[1] \
         else None
     return over_time_figure(X, tokens, f"input X  (T={X.shape[0]} × I={X.shape[1]})", "input feature", t,
                             present=present, row_labels=names)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ..text import label
 from .heatmaps import MAX_PLOT, time_labels
+from .literal import reading, shown
 from .marks import ring, step_box
 from .theme import CATEGORICAL, SEQUENTIAL, base_layout, look
 
@@ -16,7 +16,7 @@ def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int 
                  targets: list[str] | None = None) -> go.Figure:
     """(T, V) softmax outputs as a V × T heatmap: at each step, the probability of every next token."""
     T, V = probs.shape
-    fig = go.Figure(go.Heatmap(z=probs.T, x=time_labels(tokens), y=[label(v) for v in vocab], zmin=0, zmax=1,
+    fig = go.Figure(go.Heatmap(z=probs.T, x=time_labels(tokens), y=[shown(v) for v in vocab], zmin=0, zmax=1,
                                colorscale=SEQUENTIAL, colorbar=dict(title="p"), xgap=1, ygap=1,
                                texttemplate="%{z:.2f}" if T * V <= 200 else None,
                                hovertemplate="after %{x}<br>next = %{y}<br>p = %{z:.4f}<extra></extra>"))
@@ -25,10 +25,8 @@ def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int 
     fig.update_yaxes(title="next token", type="category", autorange="reversed")
     fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
     best = probs.argmax(-1)
-    predicted = "".join(label(vocab[i]) for i in best) if len(max(vocab, key=len)) <= 1 else \
-        " ".join(label(vocab[i]) for i in best)
-    if len(predicted) > MAX_READ:                      # a long text's reading would run off the figure's edge
-        predicted = predicted[:MAX_READ - 1] + "…"
+    # cut at MAX_READ characters: a long text's reading would run off the figure's edge
+    predicted = reading([vocab[i] for i in best], "" if len(max(vocab, key=len)) <= 1 else " ", MAX_READ)
     base_layout(fig, f"many-to-many: softmax(W_out·h_t + b_out) at every step<br><sup>argmax reads “{predicted}”</sup>",
                 present, height=max(look(present).height, min(22 * V, MAX_PLOT) + 140))
     return fig.update_layout(margin_t=80)              # room for the title's second line
@@ -37,7 +35,7 @@ def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int 
 def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figure:
     """Many-to-one: the probability of each token after the last step."""
     order = np.argsort(-p)[:30]
-    fig = go.Figure(go.Bar(x=[label(vocab[i]) for i in order], y=p[order], marker_color=CATEGORICAL[0],
+    fig = go.Figure(go.Bar(x=[shown(vocab[i]) for i in order], y=p[order], marker_color=CATEGORICAL[0],
                            hovertemplate="%{x}: p = %{y:.4f}<extra></extra>", text=[f"{v:.2f}" for v in p[order]],
                            textposition="outside"))
     fig.update_yaxes(title="probability", range=[0, 1.05])
@@ -80,7 +78,7 @@ def path_figure(coords: np.ndarray, variance: np.ndarray, tokens: list[str], t: 
     T = len(tokens)
     fig = go.Figure(go.Scatter(
         x=coords[:, 0], y=coords[:, 1], mode="lines+markers+text" if T <= 60 else "lines+markers",
-        text=[label(s) for s in tokens], textposition="top center",
+        text=[shown(s) for s in tokens], textposition="top center",
         marker=dict(size=look(present).cell_text_size, color=list(range(T)), colorscale=SEQUENTIAL,
                     colorbar=dict(title="t"), showscale=True),
         line=dict(color="#adb5bd", width=1.5), customdata=list(range(T)),

@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine import LayerTrace, Network
-from ..text import label
 from .heatmaps import symmetric_range, time_labels
+from .literal import quoted, shown
 from .marks import step_box
 from .theme import DIVERGING, layout_base, look
 
@@ -118,7 +118,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
         name, v = cols[c]
         ylab = input_labels if name == "x_t" and input_labels and len(input_labels) == v.shape[1] else None
         return dict(type="heatmap", z=typed_array(v[step][:, None]), x=[name],
-                    y=[label(s) for s in ylab] if ylab else list(range(v.shape[1])),
+                    y=[shown(s) for s in ylab] if ylab else list(range(v.shape[1])),
                     zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=c == k - 1,
                     texttemplate="%{z:.2f}" if show_text else "", textfont=dict(size=lk.cell_text_size),
                     hovertemplate=f"{name}<br>unit %{{y}}<br>%{{z:.6g}}<extra>t={step}</extra>", xgap=1, ygap=1,
@@ -144,7 +144,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     note = f"<br><sup>▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t for others</sup>"
 
     def title(step: int) -> str:
-        return (f"the step at t = {step} (token {label(tokens[step])!r}), layer {lt.layer}, {direction}batch row {row}"
+        return (f"the step at t = {step} (token {quoted(tokens[step])}), layer {lt.layer}, {direction}batch row {row}"
                 + (note if partial else ""))
 
     lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .heatmaps import time_labels
 from .theme import CATEGORICAL, SEQUENTIAL, layout_base, look
 
 AXIS = dict(showgrid=True, gridcolor="#e9ecef", zeroline=False)
@@ -65,7 +66,7 @@ def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str]
     layout["annotations"] = []
     for c, (name, (steps, _, tokens)) in enumerate(recorded.items()):
         n = "" if c == 0 else str(c + 1)
-        x = [f"{t}:{tok}" for t, tok in enumerate(tokens)] if tokens and len(tokens) == logs[name].shape[1] \
+        x = time_labels(tokens) if tokens and len(tokens) == logs[name].shape[1] \
             else list(range(logs[name].shape[1]))
         data.append(dict(type="heatmap", z=logs[name].tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
                          zmin=low, showscale=c == 0, name=name, xaxis="x" + n, yaxis="y" + n,

@@ -47,26 +47,37 @@ class Settings:
 
 COMPARE_CELLS = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}     # "compare": one run per cell, side by side
 
-LIMITS = {"hidden": (1, 512), "layers": (1, 4), "steps": (1, 100_000), "distance": (1, 200), "grad_every": (1, 10_000)}
+# One bound per setting for every door: the page, its links, uploaded weights' metadata, the notebook.
+LIMITS = {"hidden": (1, 256), "layers": (1, 4), "steps": (1, 100_000), "distance": (1, 200), "grad_every": (1, 10_000),
+          "seed": (0, 2**31 - 1)}
+RATE_LIMITS = {"lr": (1e-6, 1e6), "clip": (0.0, 1e6)}       # (clip 0 = off)
 
 
 def check(s: Settings, task: Task) -> None:
     """Raise ValueError with a clear message for settings that cannot train."""
     for name, (low, high) in LIMITS.items():
         v = getattr(s, name)
-        if not isinstance(v, (int, np.integer)) or not low <= v <= high:
-            raise ValueError(f"{name} must be a whole number between {low} and {high}, got {v!r}")
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not low <= v <= high:
+            raise ValueError(f"{name} must be a whole number between {low:,} and {high:,}, got {shown(v)}")
     if s.cell not in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
         raise ValueError(f"cell must be rnn_tanh, rnn_relu, lstm or gru, got {s.cell!r}")
     if s.optimizer not in ("adam", "sgd"):
         raise ValueError(f"optimizer must be adam or sgd, got {s.optimizer!r}")
-    if not (isinstance(s.lr, (int, float)) and math.isfinite(s.lr) and s.lr > 0):
-        raise ValueError(f"the learning rate must be a positive number, got {s.lr!r}")
-    if not (math.isfinite(s.clip) and s.clip >= 0):
-        raise ValueError(f"gradient clipping must be 0 (off) or a positive number, got {s.clip!r}")
+    for name, what in (("lr", "the learning rate"), ("clip", "gradient clipping (0 = off)")):
+        v, (low, high) = getattr(s, name), RATE_LIMITS[name]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and low <= v <= high):
+            raise ValueError(f"{what} must be a number between {low:g} and {high:g}, got {shown(v)}")
     if s.bidirectional and not task.many_to_one:
         raise ValueError("bidirectional only makes sense for the memory task: predicting the next token "
                          "with a backward direction would read the answer")
+
+
+def shown(value) -> str:
+    """A value as a message shows it: a number of 309 digits as 1e+308, a long string shortened."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e9:
+        return f"{float(value):.4g}"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def finite(tensors: list[torch.Tensor]) -> bool:

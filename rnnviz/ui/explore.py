@@ -22,9 +22,15 @@ from .follow import follow_t
 MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
 
 
-def size_check(config: Config, T_estimate: int) -> None:
-    G = {"lstm": 4, "gru": 3}.get(config.cell, 1)
-    n = T_estimate * config.L * (2 if config.bi else 1) * G * config.H * max(1, config.I // 64 + 1)
+def size_check(config: Config, T_estimate: int, weights: Weights | None = None) -> None:
+    """Refuse a run too large to keep every intermediate, for the network actually used (trained weights bring
+    their own cell and sizes, whatever the sidebar says)."""
+    net = weights.network if weights is not None else None
+    cell, L, H, I = ((net.cell, net.num_layers, net.hidden_size, net.input_size) if net is not None
+                     else (config.cell, config.L, config.H, config.I))
+    D = (2 if net.bidirectional else 1) if net is not None else (2 if config.bi else 1)
+    G = {"lstm": 4, "gru": 3}.get(cell, 1)
+    n = T_estimate * L * D * G * H * max(1, I // 64 + 1)
     if n > MAX_VALUES:
         raise ValueError(f"that is too much to draw at once (about {n:,} numbers to keep): use fewer tokens, a smaller "
                          f"hidden size, fewer layers or one direction")
@@ -55,7 +61,7 @@ def run(config: Config) -> Explored:
     weights = session.get("explore_weights")
     steps = (config.text.count("\n") + 1 if config.enc == "numbers"          # a timestep per line
              else min(len(config.text), MAX_CHARS) // (5 if config.tok == "word" else 1) + 1)
-    size_check(config, steps)
+    size_check(config, steps, weights)
     return looking_at(cached_build(replace(config, **LOOK_ONLY), weights_id(weights), weights), config)
 
 
