@@ -25,11 +25,12 @@ from . import snippet, weights
 from .pipeline import Explored, build, pca_2d
 from .plots import heatmaps, output, step
 from .plots import train as train_plots
-from .state import SPECS, Config
+from .settings import NOTEBOOK
+from .state import Config
 from .train.loop import COMPARE_CELLS, Settings
 from .train.runner import Run
 
-SETTINGS = [k for k in SPECS if k not in ("text", "t", "row", "layer", "dir", "view", "panel", "present")]   # t...: per figure
+SETTINGS = list(NOTEBOOK)          # the registry's settings that change the numbers (t, row, ...: per figure)
 
 
 def refuse_unknown(settings: dict, known: list[str]) -> None:

@@ -4,80 +4,44 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, replace
 
-from .text import ENCODINGS, LEVELS, MAX_CHARS, cut, graphemes
+from .settings import EXPLORE, Setting
+from .text import MAX_CHARS, cut, graphemes
+from .words import say
 
-CELL_LABELS = {"rnn_tanh": "RNN (tanh)", "rnn_relu": "RNN (relu)", "lstm": "LSTM", "gru": "GRU"}
-ENCODING_LABELS = {"onehot": "one-hot", "embedding": "embedding table", "random": "random vectors",
-                   "numbers": "typed numbers"}
-LEVEL_LABELS = {"char": "characters", "word": "words"}
-INIT_LABELS = {"pytorch": "PyTorch: U(±1/√H)", "uniform": "lesson: U[0, 1)"}
-PANEL_LABELS = {"step": "The step", "maps": "Heatmaps", "output": "Output layer", "path": "Hidden-state path",
-                "code": "Shapes & PyTorch code"}       # the Explore view's tabs; the keys are what a link says
+SPECS = EXPLORE                 # the Explore view's rows of the settings registry (rnnviz/settings.py)
 
 
-@dataclass(frozen=True)
-class Spec:
-    """One row of the settings table: the URL key is the Config field name."""
-
-    kind: type
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] = ()
-    label: str = ""
-
-
-SPECS: dict[str, Spec] = {
-    "text": Spec(str, label="text"),
-    "tok": Spec(str, choices=LEVELS, label="tokens"),
-    "cell": Spec(str, choices=tuple(CELL_LABELS), label="cell"),
-    "enc": Spec(str, choices=ENCODINGS, label="encoding"),
-    "I": Spec(int, 1, 256, label="input size"),
-    "H": Spec(int, 1, 256, label="hidden size"),
-    "L": Spec(int, 1, 4, label="layers"),
-    "bi": Spec(bool, label="bidirectional"),
-    "bf": Spec(bool, label="batch_first"),
-    "seed": Spec(int, 0, 2**31 - 1, label="weight seed"),
-    "scale": Spec(float, 0.0, 10.0, label="weight scale"),
-    "init": Spec(str, choices=tuple(INIT_LABELS), label="weight init"),
-    "batch": Spec(bool, label="batch of lines"),
-    "row": Spec(int, 0, 63, label="batch row"),
-    "t": Spec(int, 0, MAX_CHARS - 1, label="t"),
-    "layer": Spec(int, 0, 3, label="layer"),
-    "dir": Spec(int, 0, 1, label="direction"),
-    "out": Spec(bool, label="output layer"),
-    "O": Spec(int, 1, 16, label="output size"),
-    "view": Spec(str, choices=("explore", "train"), label="view"),
-    "panel": Spec(str, choices=tuple(PANEL_LABELS), label="panel"),
-    "present": Spec(bool, label="presentation mode"),
-}
+def _default(key: str):
+    return EXPLORE[key].default
 
 
 @dataclass(frozen=True)
 class Config:
     """Every setting of the Explore view. Field names are the URL's query keys."""
 
-    text: str = "hello"
-    tok: str = "char"            # "char" | "word"
-    cell: str = "rnn_tanh"       # "rnn_tanh" | "rnn_relu" | "lstm" | "gru"
-    enc: str = "onehot"          # "onehot" | "embedding" | "random"
-    I: int = 4                   # input size (one-hot: always the vocabulary size)
-    H: int = 8                   # hidden size
-    L: int = 1                   # layers
-    bi: bool = False             # bidirectional
-    bf: bool = True              # batch_first
-    seed: int = 0
-    scale: float = 1.0
-    init: str = "pytorch"        # "pytorch" | "uniform"
-    batch: bool = False          # each line of the text is one row of a batch
-    row: int = 0                 # which batch row to inspect
-    t: int = 0                   # the timestep on show (0-based)
-    layer: int = 0               # which layer to inspect
-    dir: int = 0                 # 0 forward, 1 backward (bidirectional)
-    out: bool = False            # show the linear + softmax output layer
-    O: int = 1                   # typed numbers: the output size of the σ(W_y·h_t) head (lesson 001)
-    view: str = "explore"        # "explore" | "train"
-    panel: str = "step"          # the Explore tab on show: a key of PANEL_LABELS
-    present: bool = False        # presentation mode (projector)
+    text: str = _default("text")
+    tok: str = _default("tok")
+    cell: str = _default("cell")
+    enc: str = _default("enc")
+    I: int = _default("I")  # input size (one-hot: always the vocabulary size)
+    H: int = _default("H")  # hidden size
+    L: int = _default("L")  # layers
+    bi: bool = _default("bi")  # bidirectional
+    bf: bool = _default("bf")  # batch_first
+    seed: int = _default("seed")
+    scale: float = _default("scale")
+    init: str = _default("init")
+    batch: bool = _default("batch")  # each line of the text is one row of a batch
+    row: int = _default("row")  # which batch row to inspect
+    t: int = _default("t")  # the timestep on show (0-based)
+    layer: int = _default("layer")  # which layer to inspect
+    dir: int = _default("dir")  # 0 forward, 1 backward (bidirectional)
+    out: bool = _default("out")  # show the linear + softmax output layer
+    O: int = _default("O")  # typed numbers: the output size of the σ(W_y·h_t) head (lesson 001)
+    view: str = _default("view")
+    panel: str = _default("panel")  # the Explore tab on show (settings.PANELS)
+    present: bool = _default("present")  # presentation mode (projector)
+    lang: str = _default("lang")  # the page's language (words.LANGS)
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, as strings for the URL."""
@@ -103,7 +67,7 @@ class Config:
         return replace(self, **out), notes
 
 
-def parse_query(params, specs: dict[str, Spec]) -> tuple[dict, list[str]]:
+def parse_query(params, specs: dict[str, Setting]) -> tuple[dict, list[str]]:
     """The values of a query dict (str or list of str per key) that `specs` knows, clamped or dropped with notes."""
     values, notes = {}, []
     params = dict(params)
@@ -111,11 +75,11 @@ def parse_query(params, specs: dict[str, Spec]) -> tuple[dict, list[str]]:
     whole_lines = (enc[0] if isinstance(enc, (list, tuple)) and enc else enc) == "numbers"
     for key, raw in params.items():
         if key not in specs:
-            notes.append(f"Ignored the unknown link parameter “{_short(key)}”.")
+            notes.append(say("link.unknown", key=_short(key)))
             continue
         if isinstance(raw, (list, tuple)):
             if len(raw) > 1:
-                notes.append(f"The link gives “{key}” {len(raw)} times; used the first.")
+                notes.append(say("link.repeated", key=key, n=len(raw)))
             raw = raw[0] if raw else ""
         value, note = parse(key, str(raw), specs, whole_lines)
         if note:
@@ -138,62 +102,67 @@ def _short(s: str, n: int = 40) -> str:
     return s if len(s) <= n else s[:n] + "…"
 
 
+def capital(text: str) -> str:
+    """A note that starts with a setting's name starts with a capital (where the language has them)."""
+    return text[:1].upper() + text[1:]
+
+
 def shown_number(x: float) -> str:
     """A number as a note shows it: 1e+308, not its 309 digits."""
     return f"{x:.4g}" if x and not 1e-4 <= abs(x) < 1e9 else format_value(x)
 
 
-def parse(key: str, raw: str, specs: dict[str, Spec] = SPECS, whole_lines: bool = False):
+def parse(key: str, raw: str, specs: dict[str, Setting] = SPECS, whole_lines: bool = False):
     """A URL string for `key` -> (value or None, note or '')."""
     spec = specs[key]
+    what = say(spec.name)
     if spec.kind is bool:
         low = raw.strip().lower()
         if low in ("1", "true", "yes", "on"):
             return True, ""
         if low in ("0", "false", "no", "off"):
             return False, ""
-        return None, f"Ignored {spec.label} “{_short(raw)}” from the link: expected 1 or 0."
+        return None, say("link.not_bool", what=what, value=_short(raw))
     if spec.kind in (int, float):
         try:
             number = float(raw)
         except ValueError:
-            return None, f"Ignored {spec.label} “{_short(raw)}” from the link: not a number."
+            return None, say("link.not_number", what=what, value=_short(raw))
         return validate(key, number, specs)
     if spec.kind is str and not spec.choices and not raw.strip():
-        return None, f"Ignored an empty {spec.label} from the link."
+        return None, say("link.empty", what=what)
     return validate(key, raw, specs, whole_lines)
 
 
-def validate(key: str, value, specs: dict[str, Spec] = SPECS, whole_lines: bool = False):
+def validate(key: str, value, specs: dict[str, Setting] = SPECS, whole_lines: bool = False):
     """One value for `key` -> (clamped value or None, note or '')."""
     spec = specs[key]
+    what = say(spec.name)
     if spec.kind in (int, float):
         try:
             number = float(value)
         except (TypeError, ValueError):
-            return None, f"Ignored {spec.label} {_short(repr(value))}: not a number."
+            return None, say("value.not_number", what=what, value=_short(repr(value)))
         if not math.isfinite(number):
-            return None, f"Ignored {spec.label} {_short(str(value))}: not a finite number."
+            return None, say("value.not_finite", what=what, value=_short(str(value)))
         if spec.kind is int and number != int(number):
             number = round(number)
         clamped = min(max(number, spec.low), spec.high)
         clamped = int(clamped) if spec.kind is int else float(clamped)
-        note = "" if clamped == number else (
-            f"{spec.label.capitalize()} must be between {format_value(spec.kind(spec.low))} and "
-            f"{format_value(spec.kind(spec.high))}; {shown_number(number if spec.kind is float else int(number))} "
-            f"was changed to {format_value(clamped)}.")
+        note = "" if clamped == number else capital(say(
+            "value.clamped", what=what, low=format_value(spec.kind(spec.low)), high=format_value(spec.kind(spec.high)),
+            value=shown_number(number if spec.kind is float else int(number)), clamped=format_value(clamped)))
         return clamped, note
     if spec.kind is bool:
         return bool(value), ""
     if spec.choices:
         if value in spec.choices:
             return value, ""
-        return None, f"Ignored {spec.label} “{_short(str(value))}”: choose one of {', '.join(spec.choices)}."
+        return None, say("value.not_choice", what=what, value=_short(str(value)), choices=", ".join(spec.choices))
     text, cap = str(value), int(spec.high or MAX_CHARS)          # a text's `high` is its length cap
     kept = cut(text, cap, whole_lines)                           # whole graphemes (typed numbers: whole lines)
     if kept != text:
-        n, used = len(graphemes(text)), len(graphemes(kept))
-        return kept, f"The {spec.label} was {n:,} characters long; only the first {used:,} are used."
+        return kept, say("value.cut", what=what, n=len(graphemes(text)), used=len(graphemes(kept)))
     return text, ""
 
 

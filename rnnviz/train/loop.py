@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from ..bridge import from_torch
+from ..settings import TRAIN
 from .model import Model
 from .tasks import Task, make_task
 
@@ -47,10 +48,10 @@ class Settings:
 
 COMPARE_CELLS = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}     # "compare": one run per cell, side by side
 
-# One bound per setting for every door: the page, its links, uploaded weights' metadata, the notebook.
-LIMITS = {"hidden": (1, 256), "layers": (1, 4), "steps": (1, 100_000), "distance": (1, 200), "grad_every": (1, 10_000),
-          "seed": (0, 2**31 - 1)}
-RATE_LIMITS = {"lr": (1e-6, 1e6), "clip": (0.0, 1e6)}       # (clip 0 = off)
+# One bound per setting for every door (the page, its links, uploaded weights' metadata, the notebook): the
+# registry's Train rows (rnnviz/settings.py); grad_every is the trainer's own.
+LIMITS = {s.field: (int(s.low), int(s.high)) for s in TRAIN.values() if s.kind is int} | {"grad_every": (1, 10_000)}
+RATE_LIMITS = {s.field: (s.low, s.high) for s in TRAIN.values() if s.kind is float}    # lr, clip (0 = off)
 
 
 def check(s: Settings, task: Task) -> None:

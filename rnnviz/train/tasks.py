@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settings import TASKS, TEXT_CAP
 from ..text import Vocab, tokenize
 
-PRESETS = ("apple", "avengers", "hello", "memory", "text")
+PRESETS = TASKS
 AVENGERS = "We are going to watch Avengers End Game"
-TEXT_CAP = 5000          # characters of custom text
 WINDOW = 32              # custom text is trained on windows of this many characters
 
 

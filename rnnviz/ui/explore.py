@@ -12,8 +12,10 @@ import streamlit as st
 from .. import export, snippet
 from ..pipeline import OUTPUT_SEED_OFFSET, Explored, Weights, build, inspect_limits, pca_2d
 from ..plots import heatmaps, marks, output, step
-from ..state import PANEL_LABELS, Config
+from ..settings import INSPECT, LOOK_ONLY, PANELS
+from ..state import Config
 from ..text import MAX_CHARS, label
+from ..words import current
 from . import session
 from .cache import Shared
 from .charts import chart
@@ -51,11 +53,6 @@ def weights_id(weights: Weights | None) -> str:
     return h.hexdigest()
 
 
-# Settings that choose what to look at, not what the engine computes: one shared run serves every value of them.
-LOOK_ONLY = {"t": 0, "row": 0, "layer": 0, "dir": 0, "out": False, "view": "explore", "panel": "step",
-             "present": False}
-
-
 def run(config: Config) -> Explored:
     """The cached engine run for this Config and the session's trained weights (if in use)."""
     weights = session.get("explore_weights")
@@ -89,7 +86,7 @@ SPECS = Shared(256, budget=200 * 2**20, weigh=lambda specs: sum(len(orjson.dumps
 
 def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored) -> tuple[dict, ...]:
     """Figure specs for one panel of one engine run, built once, shared read-only; the current step is added later."""
-    return SPECS.get((kind, config, wid, present), lambda: make_specs(kind, config, present, ex))
+    return SPECS.get((kind, config, wid, present, current()), lambda: make_specs(kind, config, present, ex))
 
 
 def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
@@ -147,8 +144,6 @@ def inspect_selectors(ex: Explored) -> None:
                          format_func=lambda d: "forward →" if d == 0 else "← backward")
 
 
-PANELS = list(PANEL_LABELS.values())
-INSPECT = ("t", "row", "layer", "dir")   # what moves without a new engine run
 
 
 def draw(ex: Explored, present: bool) -> None:
@@ -199,7 +194,8 @@ def moving_t(ex: Explored) -> None:
 def panels(ex: Explored, present: bool) -> None:
     """The tabs, drawn at t; only the open one is built (switching tabs reruns the page)."""
     c = ex.config
-    tabs = dict(zip(PANEL_LABELS, st.tabs(PANELS, key="panel", on_change="rerun")))   # by the link's names
+    labels = [session.panel_label(key) for key in PANELS]
+    tabs = dict(zip(PANELS, st.tabs(labels, key="panel", on_change="rerun")))   # by the link's names
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
         with tabs["step"]:

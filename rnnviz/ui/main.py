@@ -5,8 +5,10 @@ import gc
 
 import streamlit as st
 
+from ..words import say
 from . import controls, explore, session
 from . import train as train_view
+from .widgets import draw
 
 # Imported once per server process, after torch, numpy and plotly: move everything alive now out of the
 # collector's reach, so an automatic full collection (postScriptGC is off) walks only what sessions create.
@@ -20,28 +22,28 @@ PRESENT_CSS = ("<style>html, body, [data-testid=stAppViewContainer] {font-size: 
 
 
 def page_config() -> dict:
-    """The page's settings. In presentation mode the sidebar folds away for the charts (» brings it back, and it
-    stays while the mode lasts: Streamlit applies the sidebar state only when it changes)."""
-    return dict(page_title="rnnviz — recurrent networks, step by step", page_icon="🔁", layout="wide",
+    """The page's settings. In presentation mode the sidebar folds away for the charts (» at the top brings it
+    back, and it stays while the mode lasts: Streamlit applies the sidebar state only when it changes)."""
+    session.use_language()
+    return dict(page_title=say("page.title"), page_icon="🔁", layout="wide",
                 initial_sidebar_state="collapsed" if session.present() else "auto")
 
 
 def main() -> None:
     link_notes = session.start(more=train_view.LINK)
-    st.sidebar.toggle("Presentation mode (projector)", key="present",
-                      help="larger fonts and charts for a classroom projector; the sidebar folds away (» at the "
-                           "top left brings it back)")
+    session.use_language()
+    draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
+    draw("present")
     if session.present():
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
-    st.title("rnnviz — recurrent networks, step by step")
+    st.title(say("page.title"))
     if link_notes:
         with st.container(border=True):
-            st.markdown("**This link had settings that could not be used as they were:**")
+            st.markdown(session.literal(say("link.notes_title")))
             for note in link_notes:
                 st.warning(session.literal(note))
-            st.button("Dismiss", on_click=session.dismiss_link_notes, key="dismiss_notes")
-    st.radio("View", ["explore", "train"], key="view", horizontal=True, label_visibility="collapsed",
-             format_func={"explore": "🔍 Explore: step through a network", "train": "📉 Train: watch it learn"}.get)
+            st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
+    draw("view", st, horizontal=True, label_visibility="collapsed")
     if session.get("view") == "train":
         train_view.view()
         session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view
@@ -55,7 +57,7 @@ def stop_trained() -> None:
 
 def explore_tab() -> None:
     if session.get("explore_weights") is not None:
-        st.button("Use fresh random weights again", on_click=stop_trained, key="untrain")
+        st.button(say("button.untrain"), on_click=stop_trained, key="untrain")
     controls.text_controls()
     config, notes = session.widget_config()
     for note in notes:
@@ -73,6 +75,6 @@ def explore_tab() -> None:
         if ex is None:
             controls.model_controls(None)
             return
-        st.caption("Showing the last text that worked until this is fixed.")
+        st.caption(say("caption.last_good"))
     controls.model_controls(ex.network.input_size)
     explore.draw(ex, session.present())

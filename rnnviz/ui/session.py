@@ -5,29 +5,86 @@ from dataclasses import asdict, fields
 
 import streamlit as st
 
+from .. import words
 from ..pipeline import out_of_range_notes
-from ..state import PANEL_LABELS, SPECS, Config, Spec, parse, parse_query
+from ..settings import PANELS, Setting
+from ..state import SPECS, Config, parse, parse_query
 
 _URL_LOADED = "_url_loaded"
-_PANEL_KEYS = {label: key for key, label in PANEL_LABELS.items()}
+
+
+def panel_label(key: str) -> str:
+    """A tab's label in the page's language."""
+    return words.say(f"choice.panel.{key}")
+
+
+def _panel_key(label: str) -> str:
+    """The link's name of a tab, from its label in any language (a language switch keeps the open tab)."""
+    for lang in words.LANGS:
+        with words.language(lang):
+            for key in PANELS:
+                if panel_label(key) == label:
+                    return key
+    return label
 
 
 def _to_widget(key: str, value):
     """A Config value as its widget holds it (the tabs hold their labels; a link says a short key)."""
-    return PANEL_LABELS[value] if key == "panel" else value
+    return panel_label(value) if key == "panel" else value
 
 
 def _from_widget(key: str, value):
-    return _PANEL_KEYS.get(value, value) if key == "panel" else value
+    return _panel_key(value) if key == "panel" else value
 
 
-def start(more: dict[str, Spec]) -> list[str]:
+def browser_language() -> str:
+    """The browser's language if the app speaks it, else English."""
+    try:
+        locale = (st.context.locale or "").lower()
+    except Exception:           # no browser (a bare script run): English
+        locale = ""
+    return next((lang for lang in words.LANGS if locale.startswith(lang)), "en")
+
+
+def use_language() -> str:
+    """Say everything of this script run (or fragment run) in the session's language."""
+    lang = st.session_state.get("lang") or st.query_params.get("lang") or browser_language()
+    words.set_language(lang)
+    return lang
+
+
+def _link_language(raw: dict) -> tuple[str, list[str]]:
+    """The language a link asks for (or the browser's), and a note in both languages for one the app lacks."""
+    asked = (raw.get("lang") or [""])[0]
+    if asked in words.LANGS:
+        return asked, []
+    lang = browser_language()
+    if "lang" not in raw:
+        return lang, []
+    notes = []
+    for said_in in dict.fromkeys([lang, "en"]):          # the chosen language, and English
+        with words.language(said_in):
+            notes.append(words.say("link.unknown_lang", value=_short(asked), name=words.NAMES[lang]))
+    return lang, [" ".join(notes)]
+
+
+def _short(text: str, n: int = 20) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def start(more: dict[str, Setting]) -> list[str]:
     """On a session's first run, fill the widgets from the link (the Explore settings, and those of `more`, the
     Train view's table, whose keys are its widgets' keys); return the notes about anything clamped or dropped."""
     ss = st.session_state
     if not ss.get(_URL_LOADED):
         raw = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+        lang, lang_notes = _link_language(raw)
+        words.set_language(lang)
+        raw = {k: v for k, v in raw.items() if k != "lang"}
         values, notes = parse_query(raw, {**more, **SPECS})
+        values["lang"] = lang
+        notes = lang_notes + notes
         config = Config(**{k: v for k, v in values.items() if k in SPECS})
         notes += out_of_range_notes(config, given=raw)
         for k, v in asdict(config).items():
@@ -75,7 +132,7 @@ def sync_url(config: Config, more: dict[str, str] | None = None) -> None:
 
 def panel() -> str:
     """The Explore tab on show, as a link names it."""
-    return _from_widget("panel", st.session_state.get("panel", PANEL_LABELS["step"]))
+    return _from_widget("panel", st.session_state.get("panel", panel_label("step")))
 
 
 def present() -> bool:
@@ -83,6 +140,14 @@ def present() -> bool:
     if "present" in st.session_state:
         return bool(st.session_state["present"])
     return parse("present", st.query_params.get("present", "0"))[0] is True
+
+
+def switch_language() -> None:
+    """After the language switch: the open tab's label in the new language (every other widget keeps its value)."""
+    ss = st.session_state
+    words.set_language(ss.get("lang", "en"))
+    if "panel" in ss:
+        ss["panel"] = panel_label(_panel_key(ss["panel"]))
 
 
 def literal(text: str) -> str:

@@ -8,10 +8,12 @@ import streamlit as st
 
 from .. import weights
 from ..plots import train as train_plots
-from ..state import CELL_LABELS, Spec, format_value
-from ..train.loop import COMPARE_CELLS, LIMITS, Settings
+from ..settings import TASK, TRAIN
+from ..state import format_value
+from ..train.loop import COMPARE_CELLS, Settings
 from ..train.runner import Run, pool
 from ..train.tasks import TEXT_CAP, make_task
+from ..words import say
 from . import session
 from .charts import chart
 
@@ -25,26 +27,12 @@ TASK_HELP = ("apple → pple!: one-hot characters, each predicts the next (lesso
 
 
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD + momentum"}
-DEFAULT_TEXT = "hello world, 안녕하세요! " * 4
+DEFAULT_TEXT = TRAIN["tr_text"].default
 
-# The Train view's settings as a link says them: the keys are the widgets' keys, the ranges the widgets' ranges
-# (the trainer's own LIMITS where it has one; the page keeps the hidden size to 256).
-LINK = {
-    "tr_task": Spec(str, choices=tuple(TASKS), label="training task"),
-    "tr_text": Spec(str, high=TEXT_CAP, label="training text"),
-    "tr_distance": Spec(int, *LIMITS["distance"], label="distance N"),
-    "tr_cell": Spec(str, choices=tuple(CELL_LABELS), label="training cell"),
-    "tr_hidden": Spec(int, 1, 256, label="training hidden size"),
-    "tr_layers": Spec(int, *LIMITS["layers"], label="training layers"),
-    "tr_bi": Spec(bool, label="training bidirectional"),
-    "tr_opt": Spec(str, choices=tuple(OPTIMIZERS), label="optimizer"),
-    "tr_lr": Spec(float, 1e-6, 1e6, label="learning rate"),
-    "tr_steps": Spec(int, *LIMITS["steps"], label="steps"),
-    "tr_clip": Spec(float, 0.0, 1e6, label="gradient clipping"),
-    "tr_seed": Spec(int, 0, 2**31 - 1, label="training seed"),
-}
-ONLY_FOR = {"tr_text": "text", "tr_distance": "memory", "tr_bi": "memory"}    # settings one task alone uses
-FIRST = {"tr_task": "apple", "tr_text": DEFAULT_TEXT, "tr_distance": 60, "tr_clip": 0.0, "tr_layers": 1}  # + the task's
+# The Train view's settings as a link says them: the registry's Train rows (rnnviz/settings.py).
+LINK = TRAIN
+ONLY_FOR = {k: s.only_for for k, s in TRAIN.items() if s.only_for}          # settings one task alone uses
+FIRST = {k: s.default for k, s in TRAIN.items() if s.default is not TASK}    # + the task's own (task_defaults)
 
 
 def task_defaults(task: str) -> dict:
@@ -97,7 +85,7 @@ def controls() -> None:
         sb.slider("Distance N (distractors)", *bounds("tr_distance"), key="tr_distance",
                   help="the token to recall comes N distractors before the question; at 60 a plain RNN stays at "
                        "chance while LSTM (chrono-initialised forget gates) and GRU remember")
-    sb.selectbox("Cell", list(CELL_LABELS), format_func=CELL_LABELS.get, key="tr_cell")
+    sb.selectbox("Cell", list(TRAIN["tr_cell"].choices), format_func=lambda c: say(TRAIN["tr_cell"].choice(c)), key="tr_cell")
     sb.slider("Hidden size", *bounds("tr_hidden"), key="tr_hidden")
     sb.slider("Layers", *bounds("tr_layers"), key="tr_layers")
     if task == "memory":

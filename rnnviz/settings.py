@@ -1,0 +1,122 @@
+"""Every setting a user can make, written once: link key, type, range or choices, default, words, widget and role.
+
+The Explore view's Config, the Train view's widgets and link, the trainer's limits, the notebook's keywords, the
+link parser and the validation all read this table; a new setting is one row here and its words in the catalogues
+(`label.<key>`, `help.<key>`, `name.<key>` for the noun a sentence uses, `choice.<key>.<value>` for each choice).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .engine import CELLS
+from .text import ENCODINGS, LEVELS, MAX_CHARS
+from .words import LANGS
+
+Widget = Literal["text", "select", "radio", "slider", "number", "toggle", "tabs", "stepper", "none"]
+Role = Literal["computes", "looks"]
+View = Literal["explore", "train", "page"]
+
+
+class _TaskDefault:
+    """The default of a training setting that comes from the chosen task (the lesson's own value)."""
+
+    def __repr__(self) -> str:
+        return "TASK"
+
+
+TASK = _TaskDefault()
+
+TASKS = ("apple", "avengers", "hello", "memory", "text")       # the Train view's tasks (train/tasks.py builds them)
+TEXT_CAP = 5000                                                 # characters of a training text
+PANELS = ("step", "maps", "output", "path", "code")             # the Explore view's tabs, as a link names them
+OPTIMIZERS = ("adam", "sgd")
+INITS = ("pytorch", "uniform")
+SEED_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row: `key` is the link's key, the widget's key and (for Explore) the Config field."""
+
+    key: str
+    kind: type                                   # int | float | bool | str
+    default: object
+    low: float | None = None
+    high: float | None = None                    # for text: its length cap in characters
+    choices: tuple[str, ...] = ()
+    widget: Widget = "none"
+    role: Role = "computes"                      # computes: changes the numbers; looks: only what is on show
+    view: View = "explore"
+    field: str = ""                              # the trainer's Settings field (Train view)
+    only_for: str = ""                           # the one task that uses it (Train view)
+    step: float | None = None                    # a slider's or number box's step
+    words: str = ""                              # whose choice words it shares (tr_cell says cells as cell does)
+
+    @property
+    def label(self) -> str:
+        return f"label.{self.key}"
+
+    @property
+    def help(self) -> str:
+        return f"help.{self.key}"
+
+    @property
+    def name(self) -> str:
+        return f"name.{self.key}"
+
+    def choice(self, value: str) -> str:
+        return f"choice.{self.words or self.key}.{value}"
+
+
+S = Setting
+ROWS: tuple[Setting, ...] = (
+    # Explore: what the engine computes
+    S("text", str, "hello", high=MAX_CHARS, widget="text"),
+    S("tok", str, "char", choices=LEVELS, widget="radio"),
+    S("cell", str, "rnn_tanh", choices=CELLS, widget="select"),
+    S("enc", str, "onehot", choices=ENCODINGS, widget="select"),
+    S("I", int, 4, 1, 256, widget="slider"),
+    S("H", int, 8, 1, 256, widget="slider"),
+    S("L", int, 1, 1, 4, widget="slider"),
+    S("bi", bool, False, widget="toggle"),
+    S("bf", bool, True, widget="toggle"),
+    S("seed", int, 0, 0, SEED_MAX, widget="number", step=1),
+    S("scale", float, 1.0, 0.0, 10.0, widget="slider", step=0.05),
+    S("init", str, "pytorch", choices=INITS, widget="select"),
+    S("batch", bool, False, widget="toggle"),
+    S("O", int, 1, 1, 16, widget="slider"),
+    # Explore: what is looked at (one engine run serves every value)
+    S("row", int, 0, 0, 63, widget="select", role="looks"),
+    S("t", int, 0, 0, MAX_CHARS - 1, widget="stepper", role="looks"),
+    S("layer", int, 0, 0, 3, widget="select", role="looks"),
+    S("dir", int, 0, 0, 1, widget="radio", role="looks"),
+    S("out", bool, False, widget="toggle", role="looks"),
+    S("view", str, "explore", choices=("explore", "train"), widget="radio", role="looks", view="page"),
+    S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
+    S("present", bool, False, widget="toggle", role="looks", view="page"),
+    S("lang", str, "en", choices=LANGS, widget="select", role="looks", view="page"),   # no lang: the browser's
+    # Train
+    S("tr_task", str, "apple", choices=TASKS, widget="select", view="train", field="task"),
+    S("tr_text", str, "hello world, 안녕하세요! " * 4, high=TEXT_CAP, widget="text", view="train", field="text",
+      only_for="text"),
+    S("tr_distance", int, 60, 1, 200, widget="slider", view="train", field="distance", only_for="memory"),
+    S("tr_cell", str, TASK, choices=CELLS, widget="select", view="train", field="cell", words="cell"),
+    S("tr_hidden", int, TASK, 1, 256, widget="slider", view="train", field="hidden"),
+    S("tr_layers", int, 1, 1, 4, widget="slider", view="train", field="layers"),
+    S("tr_bi", bool, False, widget="toggle", view="train", field="bidirectional", only_for="memory"),
+    S("tr_opt", str, TASK, choices=OPTIMIZERS, widget="radio", view="train", field="optimizer"),
+    S("tr_lr", float, TASK, 1e-6, 1e6, widget="number", view="train", field="lr"),
+    S("tr_steps", int, TASK, 1, 100_000, widget="number", view="train", field="steps"),
+    S("tr_clip", float, 0.0, 0.0, 1e6, widget="number", view="train", field="clip"),
+    S("tr_seed", int, TASK, 0, SEED_MAX, widget="number", view="train", field="seed"),
+)
+del S
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in ROWS}
+EXPLORE: dict[str, Setting] = {s.key: s for s in ROWS if s.view != "train"}       # the Config's fields
+TRAIN: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "train"}
+LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.role == "looks"}
+INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
+NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)
+BY_FIELD: dict[str, Setting] = {s.field: s for s in TRAIN.values()}      # trainer field -> its row

@@ -1,0 +1,40 @@
+"""A setting's widget, drawn from its row of the settings registry: label, help, range and choices in one place."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ..settings import SETTINGS
+from ..words import catalogue, current, say
+
+
+def has_words(key: str) -> bool:
+    return key in catalogue("en") or key in catalogue(current())
+
+
+def draw(key: str, where=None, *, label: str | None = None, help: str | None = None, **options):
+    """The widget of setting `key` in `where` (the sidebar by default), keyed by its link key; `options` go to
+    Streamlit as they are (disabled=, on_change=, horizontal=, ...)."""
+    s = SETTINGS[key]
+    where = where if where is not None else st.sidebar
+    label = label or say(s.label)
+    if help is None and has_words(s.help):
+        help = say(s.help)
+    common = dict(key=key, help=help, **options)
+    if s.widget in ("select", "radio"):
+        fmt = lambda v: say(s.choice(v)) if has_words(s.choice(v)) else str(v)     # noqa: E731
+        widget = where.selectbox if s.widget == "select" else where.radio
+        return widget(label, list(s.choices), format_func=fmt, **common)
+    if s.widget == "slider":
+        low, high = s.kind(s.low), s.kind(s.high)
+        return where.slider(label, low, high, **({"step": s.kind(s.step)} if s.step else {}), **common)
+    if s.widget == "number":
+        low, high = s.kind(s.low), s.kind(s.high)
+        extra = {"step": s.kind(s.step)} if s.step else {}
+        if s.kind is float:
+            extra["format"] = "%g"
+        return where.number_input(label, low, high, **extra, **common)
+    if s.widget == "toggle":
+        return where.toggle(label, **common)
+    if s.widget == "text":
+        return where.text_area(label, **common)
+    raise ValueError(f"setting {key!r} has no widget of its own")
