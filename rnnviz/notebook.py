@@ -22,7 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import snippet, weights
-from .pipeline import Explored, build, pca_2d
+from .engine.readout import pca_2d
+from .explored import Explored
+from .pipeline import build
 from .plots import heatmaps, output, step
 from .plots import train as train_plots
 from .settings import NOTEBOOK

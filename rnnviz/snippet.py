@@ -1,7 +1,9 @@
 """The PyTorch code equivalent to an Explore view, and the shapes PyTorch reports for it."""
 from __future__ import annotations
 
-from .pipeline import INPUT_SEED_OFFSET, OUTPUT_SEED_OFFSET, Explored, number_rows
+from .explored import Explored
+from .pipeline import INPUT_SEED_OFFSET, OUTPUT_SEED_OFFSET
+from .rows import number_rows
 
 MODULE = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}
 

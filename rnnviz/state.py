@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 
 from .settings import EXPLORE, Setting
 from .text import MAX_CHARS, cut, graphemes
-from .words import say
+from .words import Said, say
 
 SPECS = EXPLORE                 # the Explore view's rows of the settings registry (rnnviz/settings.py)
 
@@ -168,3 +168,19 @@ def validate(key: str, value, specs: dict[str, Setting] = SPECS, whole_lines: bo
 
 FIELD_NAMES = tuple(f.name for f in fields(Config))
 DEFAULT = Config()
+
+
+def inspect_limits(config: Config, T: int, B: int) -> dict[str, int]:
+    """The largest t, batch row, layer and direction a text of T tokens in B rows and this network have."""
+    return {"t": T - 1, "row": B - 1, "layer": config.L - 1, "dir": 1 if config.bi else 0}
+
+
+def out_of_range_notes(config: Config, given, T: int, B: int) -> list[str]:
+    """Notes for what a link asks to inspect beyond its own text (T tokens in B rows) and network (build() clamps
+    it)."""
+    why = {"t": Said("beyond.t" if T != 1 else "beyond.t.one", {"n": T}),
+           "row": Said("beyond.row" if B != 1 else "beyond.row.one", {"n": B}),
+           "layer": Said("beyond.layer" if config.L != 1 else "beyond.layer.one", {"n": config.L}),
+           "dir": Said("beyond.dir")}
+    return [say("link.beyond", what=say(EXPLORE[key].name), asked=getattr(config, key), why=why[key], top=top)
+            for key, top in inspect_limits(config, T, B).items() if key in given and getattr(config, key) > top]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import regex
 
+from .words import Problem
+
 MAX_CHARS = 2000      # the cap on text for one run; the app shortens longer text and says so
 UNK = "<unk>"
 LEVELS = ("char", "word")
@@ -33,13 +35,13 @@ def clean(text: str) -> str:
 def check(text: str, max_chars: int = MAX_CHARS) -> str:
     """The text, cleaned; raise a clear ValueError if it is empty, whitespace only, or too long."""
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string, got {type(text).__name__}")
+        raise Problem("text.not_str", kind=type(text).__name__)
     text = clean(text)
     if not visible(text):
-        raise ValueError("the text is empty: type at least one character")
+        raise Problem("text.empty")
     n = len(graphemes(text))
     if n > max_chars:
-        raise ValueError(f"the text has {n:,} characters; the limit is {max_chars:,}")
+        raise Problem("text.too_long", n=n, limit=max_chars)
     return text
 
 
@@ -101,22 +103,19 @@ def parse_numbers(text: str) -> list[list[float]]:
             try:
                 v = float(w)
             except ValueError:
-                raise ValueError(f"line {n}: “{w[:20]}” is not a number (type one timestep per line, its values "
-                                 "separated by commas or spaces, e.g. 0.1, 0.2, 0.3, 0.4)") from None
+                raise Problem("numbers.not_number", line=n, word=w[:20]) from None
             if v != v or abs(v) == float("inf"):
-                raise ValueError(f"line {n}: {w[:20]} is not a finite number")
+                raise Problem("numbers.not_finite", line=n, word=w[:20])
             if abs(v) > MAX_VALUE:
-                raise ValueError(f"line {n}: {w[:20]} is out of range; numbers must be between "
-                                 f"-{MAX_VALUE:,.0f} and {MAX_VALUE:,.0f}")
+                raise Problem("numbers.out_of_range", line=n, word=w[:20], most=f"{MAX_VALUE:,.0f}")
             values.append(v)
         if steps and len(values) != len(steps[0]):
-            raise ValueError(f"every line needs the same number of values (the input size): the first has "
-                             f"{len(steps[0])}, line {n} has {len(values)}")
+            raise Problem("numbers.ragged", first=len(steps[0]), line=n, n=len(values))
         if len(values) > MAX_INPUT:
-            raise ValueError(f"line {n} has {len(values)} values; the input size is at most {MAX_INPUT}")
+            raise Problem("numbers.too_wide", line=n, n=len(values), most=MAX_INPUT)
         steps.append(values)
     if not steps:
-        raise ValueError("the text has no numbers: type one timestep per line, e.g. 0.1, 0.2, 0.3, 0.4")
+        raise Problem("numbers.none")
     return steps
 
 

@@ -11,7 +11,7 @@ from safetensors.numpy import load as st_load
 from safetensors.numpy import save as st_save
 
 from .bridge import from_torch
-from .pipeline import Weights
+from .explored import TrainedWeights
 from .text import some
 from .train.loop import Settings, Trainer
 
@@ -70,12 +70,12 @@ def from_bytes(data: bytes) -> Trainer:
     return trainer
 
 
-def for_explore(trainer: Trainer, name: str) -> Weights:
-    """The trained model as the Explore view's Weights: engine network, vocabulary, input table, output layer."""
+def for_explore(trainer: Trainer, name: str) -> TrainedWeights:
+    """The trained model as the Explore view's TrainedWeights: engine network, vocabulary, input table, output layer."""
     with trainer.lock:
         model = trainer.model
         emb = model.embedding.weight.detach().numpy().copy() if model.embedding is not None else None
-        return Weights(network=from_torch(model.rnn), vocab=trainer.task.vocab, level=trainer.task.level,
+        return TrainedWeights(network=from_torch(model.rnn), vocab=trainer.task.vocab, level=trainer.task.level,
                        encoding=trainer.task.encoding, embedding=emb, W_out=model.fc.weight.detach().numpy().copy(),
                        b_out=model.fc.bias.detach().numpy().copy(), name=name)
 

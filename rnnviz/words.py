@@ -55,7 +55,7 @@ def say(key: str, /, **params: object) -> str:
     text = catalogue(lang).get(key) or catalogue("en").get(key)
     if text is None:
         raise KeyError(f"no words for {key!r}")
-    return text.format(**{k: str(v) if isinstance(v, Said) else v for k, v in params.items()}) if params else text
+    return text.format(**{k: str(v) if isinstance(v, Said) else v for k, v in params.items()})
 
 
 def placeholders(text: str) -> set[str]:

@@ -166,7 +166,7 @@ def test_saturation_preset_puts_every_h_near_one():
     (dict(text="hello world", scale=8.0, cell="lstm"), None), (dict(text="hello world", scale=8.0, cell="rnn_relu"), None)])
 def test_the_saturation_note_appears_only_when_most_tanh_states_sit_near_one(settings, expect):
     ex = build(Config(**settings))
-    note = ex.saturation()
+    note = str(ex.saturation() or "")
     share = np.mean([np.mean(np.abs(lt.h) > 0.95) for layer in ex.trace.layers for lt in layer])
     assert (note == "") == (expect is None) == (share < 0.5 or settings.get("cell", "rnn_tanh") != "rnn_tanh")
     if expect:
@@ -314,7 +314,7 @@ def test_every_tab_opens_and_follows_t(cell):
         assert at.get("plotly_chart") or panel == "Shapes & PyTorch code"
     path = figure_titled(open_tab(at, "Hidden-state path"), "hidden-state path")
     ring = path["data"][-1]
-    from rnnviz.pipeline import pca_2d
+    from rnnviz.engine.readout import pca_2d
     coords, _ = pca_2d(ex.trace.layers[0][0].h[:, 0])
     np.testing.assert_allclose([decode(ring["x"])[0], decode(ring["y"])[0]], coords[4], atol=1e-5)
 

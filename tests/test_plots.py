@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 from apptest_helpers import decode
 
-from rnnviz.pipeline import build, pca_2d
+from rnnviz.engine.readout import pca_2d
+from rnnviz.pipeline import build
 from rnnviz.plots import heatmaps, output, step
 from rnnviz.state import Config
 

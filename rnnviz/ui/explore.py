@@ -10,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
-from ..pipeline import OUTPUT_SEED_OFFSET, Explored, Weights, build, inspect_limits, pca_2d
+from ..engine.readout import pca_2d
+from ..explored import Explored, TrainedWeights
+from ..pipeline import OUTPUT_SEED_OFFSET, build
 from ..plots import heatmaps, marks, output, step
 from ..settings import INSPECT, LOOK_ONLY, PANELS
-from ..state import Config
+from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
-from ..words import current
+from ..words import current, say
 from . import session
 from .cache import Shared
 from .charts import chart
@@ -24,7 +26,7 @@ from .follow import follow_t
 MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
 
 
-def size_check(config: Config, T_estimate: int, weights: Weights | None = None) -> None:
+def size_check(config: Config, T_estimate: int, weights: TrainedWeights | None = None) -> None:
     """Refuse a run too large to keep every intermediate, for the network actually used (trained weights bring
     their own cell and sizes, whatever the sidebar says)."""
     net = weights.network if weights is not None else None
@@ -38,12 +40,12 @@ def size_check(config: Config, T_estimate: int, weights: Weights | None = None) 
                          f"hidden size, fewer layers or one direction")
 
 
-def cached_build(config: Config, weights_id: str, weights: Weights | None) -> Explored:
+def cached_build(config: Config, weights_id: str, weights: TrainedWeights | None) -> Explored:
     """One engine run per (settings, weights), shared by every session, read-only."""
     return BUILDS.get((config, weights_id), lambda: build(config, weights))
 
 
-def weights_id(weights: Weights | None) -> str:
+def weights_id(weights: TrainedWeights | None) -> str:
     if weights is None:
         return ""
     h = hashlib.sha1()
@@ -151,13 +153,13 @@ def draw(ex: Explored, present: bool) -> None:
     if ex.trained:
         st.info(session.literal(f"Stepping through the trained weights “{ex.trained}”. Model settings come from them."))
     for note in ex.notes:
-        st.caption(session.literal(note))
+        st.caption(session.literal(str(note)))
     overflow = ex.overflow()
     if overflow:
-        st.warning(session.literal(overflow))
+        st.warning(session.literal(str(overflow)))
     saturated = ex.saturation()
     if saturated:
-        st.info(session.literal(saturated), icon="📈")
+        st.info(session.literal(str(saturated)), icon="📈")
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     inspect_selectors(ex)
@@ -217,8 +219,8 @@ def panels(ex: Explored, present: bool) -> None:
             try:
                 spec, = panel_specs("path", ex, present)
                 chart(marks.with_path_point(spec, c.t), "path_chart")
-            except ValueError as e:
-                st.info(f"No path to draw: {e}.")
+            except ValueError:
+                st.info(say("path.none", why=say("path.overflow")))
     if tabs["code"].open:
         with tabs["code"]:
             torch_panel(ex)

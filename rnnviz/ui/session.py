@@ -6,9 +6,9 @@ from dataclasses import asdict, fields
 import streamlit as st
 
 from .. import words
-from ..pipeline import out_of_range_notes
+from ..rows import split_rows
 from ..settings import PANELS, Setting
-from ..state import SPECS, Config, parse, parse_query
+from ..state import SPECS, Config, out_of_range_notes, parse, parse_query
 
 _URL_LOADED = "_url_loaded"
 
@@ -55,9 +55,12 @@ def use_language() -> str:
 
 def _link_language(raw: dict) -> tuple[str, list[str]]:
     """The language a link asks for (or the browser's), and a note in both languages for one the app lacks."""
-    asked = (raw.get("lang") or [""])[0]
+    given = raw.get("lang") or [""]
+    asked = given[0]
+    repeated = [words.say("link.repeated", key="lang", n=len(given))] if len(given) > 1 else []
     if asked in words.LANGS:
-        return asked, []
+        with words.language(asked):
+            return asked, [words.say("link.repeated", key="lang", n=len(given))] if repeated else []
     lang = browser_language()
     if "lang" not in raw:
         return lang, []
@@ -65,7 +68,7 @@ def _link_language(raw: dict) -> tuple[str, list[str]]:
     for said_in in dict.fromkeys([lang, "en"]):          # the chosen language, and English
         with words.language(said_in):
             notes.append(words.say("link.unknown_lang", value=_short(asked), name=words.NAMES[lang]))
-    return lang, [" ".join(notes)]
+    return lang, repeated + [" ".join(notes)]
 
 
 def _short(text: str, n: int = 20) -> str:
@@ -86,7 +89,11 @@ def start(more: dict[str, Setting]) -> list[str]:
         values["lang"] = lang
         notes = lang_notes + notes
         config = Config(**{k: v for k, v in values.items() if k in SPECS})
-        notes += out_of_range_notes(config, given=raw)
+        try:
+            rows = split_rows(config)
+            notes += out_of_range_notes(config, raw, T=len(rows[0]), B=len(rows))
+        except ValueError:
+            pass                                    # the text itself gets its own message
         for k, v in asdict(config).items():
             ss[k] = _to_widget(k, v)
         for k, v in values.items():
