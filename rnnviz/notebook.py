@@ -16,7 +16,9 @@ embedding, random, numbers: the text holds x_t, one timestep per line), I, H, L,
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
+from functools import wraps
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,6 +33,7 @@ from .settings import NOTEBOOK
 from .state import Config
 from .train.loop import COMPARE_CELLS, Settings
 from .train.runner import Run
+from .words import LANGS, Problem, language, say
 
 SETTINGS = list(NOTEBOOK)          # the registry's settings that change the numbers (t, row, ...: per figure)
 
@@ -39,16 +42,39 @@ def refuse_unknown(settings: dict, known: list[str]) -> None:
     """Raise ValueError naming the settings that are not among `known` (and listing those that are)."""
     unknown = sorted(set(settings) - set(known))
     if unknown:
-        raise ValueError(f"unknown setting{'s' * (len(unknown) > 1)} {', '.join(unknown)}; known: {', '.join(known)}")
+        raise Problem("notebook.unknown" if len(unknown) > 1 else "notebook.unknown.one", names=", ".join(unknown), known=", ".join(known))
 
 
-def explore(text: str = "hello", **settings) -> Lab:
-    """Run the engine on `text` with the app's settings; a setting the app would refuse raises ValueError."""
-    refuse_unknown(settings, SETTINGS)
-    config, notes = Config().with_(text=text, **settings)
-    if notes:
-        raise ValueError(" ".join(notes) + " (the app would clamp or drop it with this note; here it is refused)")
-    return Lab(build(config))
+@contextmanager
+def said_in(lang: str):
+    """Everything said inside in `lang`, errors too: a notebook reads them after the call has returned."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    with language(lang):
+        try:
+            yield
+        except Problem as e:
+            raise ValueError(str(e)) from None
+
+
+def explore(text: str = "hello", lang: str = "en", **settings) -> Lab:
+    """Run the engine on `text` with the app's settings; a setting the app would refuse raises ValueError.
+    `lang="ko"` gives Korean figures and messages."""
+    with said_in(lang):
+        refuse_unknown(settings, SETTINGS)
+        config, notes = Config().with_(text=text, **settings)
+        if notes:
+            raise ValueError(" ".join(notes) + " " + say("notebook.refused"))
+        return Lab(build(config), lang)
+
+
+def in_language(method):
+    """A Lab's or a Training's figures in its own language."""
+    @wraps(method)
+    def said(self, *args, **kwargs):
+        with said_in(self.lang):
+            return method(self, *args, **kwargs)
+    return said
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,7 @@ class Lab:
     """One engine run and its figures; t, layer, direction (0 forward, 1 backward) and batch row are chosen per call."""
 
     run: Explored
+    lang: str = "en"
 
     @property
     def trace(self):
@@ -74,15 +101,17 @@ class Lab:
 
     def _layer(self, layer: int, direction: int):
         if not 0 <= layer < len(self.trace.layers) or not 0 <= direction < len(self.trace.layers[layer]):
-            raise ValueError(f"no layer {layer}, direction {direction} in this network "
-                             f"({len(self.trace.layers)} layers, {len(self.trace.layers[0])} directions)")
+            raise Problem("notebook.no_layer", layer=layer, direction=direction, L=len(self.trace.layers),
+                          D=len(self.trace.layers[0]))
         return self.trace.layers[layer][direction]
 
+    @in_language
     def step(self, t: int = 0, layer: int = 0, direction: int = 0, row: int = 0, present: bool = False) -> go.Figure:
         """Wx·x_t + Wh·h_{t-1} + b → h_t (LSTM: i, f, g, o, c_t; GRU: r, z, n) at t, over every h_t; ▶ Play animates."""
         return step.step_figure(self._layer(layer, direction), self.network, self.run.rows[row], row, t, present,
                                 self._input_labels())
 
+    @in_language
     def heatmaps(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
                  present: bool = False) -> list[go.Figure]:
         """The input X (T × I), every h_t (T × H) and, for LSTM / GRU, each gate and c_t over time; t is marked."""
@@ -90,48 +119,55 @@ class Lab:
         return [heatmaps.input_figure(self.run.X[row], tokens, t, self._input_labels(), present),
                 *heatmaps.layer_figures(self._layer(layer, direction), tokens, row, t, present)]
 
+    @in_language
     def weights(self, layer: int = 0, direction: int = 0, present: bool = False) -> list[go.Figure]:
         """Wx, Wh and the biases of one layer and direction."""
         lt = self._layer(layer, direction)
         return heatmaps.weights_figures(self.network, layer, lt.reverse, self._input_labels(), present)
 
+    @in_language
     def output(self, t: int | None = None, row: int = 0, present: bool = False) -> list[go.Figure]:
         """softmax(W_out·h_t + b_out) at every step (many-to-many) and at the last step (many-to-one); with typed
         numbers, lesson 001's y_t = σ(W_y·h_t) (setting O: its output size)."""
         return output.output_figures(self.run.probs[row], self.run.rows[row], list(self.run.vocab.tokens), t, present,
                                      self.run.config.enc == "numbers")
 
+    @in_language
     def path(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
              present: bool = False) -> go.Figure:
         """The h_t projected to 2-D (PCA), labelled with their tokens and joined in time order."""
         lt = self._layer(layer, direction)
         return output.path_figure(*pca_2d(lt.h[:, row]), self.run.rows[row], t, present)
 
+    @in_language
     def shapes(self) -> list[tuple[str, tuple[int, ...], str]]:
         """(tensor, shape as PyTorch reports it, meaning) for input, output, h_n, c_n and every parameter."""
         return snippet.shapes(self.run)
 
+    @in_language
     def torch_code(self) -> str:
         """PyTorch code that builds the same input, module and weights, and prints the same numbers."""
         return snippet.torch_code(self.run)
 
 
-def train(task: str = "apple", compare: bool = False, show: bool = True, **settings) -> Training:
+def train(task: str = "apple", compare: bool = False, show: bool = True, lang: str = "en", **settings) -> Training:
     """Train one of the Train view's tasks to the end, here and now, and keep every step for its figures.
 
     Tasks: apple, avengers, hello, memory (distance=N), text (text="..."). Settings: cell, hidden, layers,
     bidirectional (memory only), optimizer (adam, sgd), lr, steps, clip, seed. `compare=True` trains an RNN, an
     LSTM and a GRU on the same task, as the view's Compare button does. `show` prints the lesson's progress lines
-    (about five a run) while it trains. Bad settings raise ValueError."""
-    refuse_unknown(settings, [f.name for f in fields(Settings) if f.name != "task"])
-    base = Settings(task=task, **settings)
-    cells = COMPARE_CELLS if compare else {"this run": base.cell}
-    runs = {name: Run(replace(base, cell=cell), label=name) for name, cell in cells.items()}
-    for name, run in runs.items():
-        progress = Progress(run, name if compare else "", show)
-        run.advance(progress)
-        progress.finish()
-    return Training(runs)
+    (about five a run) while it trains; `lang="ko"` prints them, and draws the figures, in Korean. Bad settings
+    raise ValueError."""
+    with said_in(lang):
+        refuse_unknown(settings, [f.name for f in fields(Settings) if f.name != "task"])
+        base = Settings(task=task, **settings)
+        cells = COMPARE_CELLS if compare else {"this run": base.cell}
+        runs = {name: Run(replace(base, cell=cell), label=name) for name, cell in cells.items()}
+        for name, run in runs.items():
+            progress = Progress(run, name if compare else "", show)
+            run.advance(progress)
+            progress.finish()
+    return Training(runs, lang)
 
 
 @dataclass
@@ -145,8 +181,8 @@ class Progress:
 
     def line(self, e) -> None:
         if self.show:
-            print(f"{self.name + ' ' if self.name else ''}[{e.step:02d}/{e.steps}] loss {e.loss:.4f}  "
-                  f"accuracy {e.accuracy:.0%}  {e.prediction}")
+            print(f"{self.name + ' ' if self.name else ''}[{e.step:02d}/{e.steps}] "
+                  + say("progress.line", loss=f"{e.loss:.4f}", accuracy=f"{e.accuracy:.0%}", prediction=e.prediction))
 
     def __call__(self) -> bool:
         for e in self.run.timeline[self.printed:]:
@@ -159,7 +195,7 @@ class Progress:
         for e in self.run.printout()[self.printed:]:
             self.line(e)
         if self.show and self.run.status == "failed":
-            print(f"{self.name + ': ' if self.name else ''}{self.run.message}")
+            print(f"{self.name + ': ' if self.name else ''}{self.run.message}")       # said in the current language
 
 
 @dataclass(frozen=True)
@@ -167,34 +203,40 @@ class Training:
     """Trained runs by name ("this run", or RNN / LSTM / GRU) and the Train view's figures of them."""
 
     runs: dict[str, Run]
+    lang: str = "en"
 
     def _run(self, name: str | None) -> Run:
         if name is None:
             return next(iter(self.runs.values()))
         if name not in self.runs:
-            raise ValueError(f"no run {name!r}; runs: {', '.join(self.runs)}")
+            raise Problem("notebook.no_run", name=repr(name), runs=", ".join(self.runs))
         return self.runs[name]
 
+    @in_language
     def curves(self, present: bool = False) -> go.Figure:
         """Loss and accuracy against the training step, a line per run."""
         return train_plots.curves_figure(train_plots.curves_of(self.runs), present)
 
+    @in_language
     def gradients(self, present: bool = False) -> go.Figure:
         """‖dL/dh_t‖ over training steps × timesteps, a heatmap per run on one colour scale: where the gradient
         fades."""
         return train_plots.grad_heatmap({name: recorded for name, run in self.runs.items()
                                          if (recorded := train_plots.gradient_of(run)) is not None}, present)
 
+    @in_language
     def profile(self, present: bool = False) -> go.Figure:
         """‖dL/dh_t‖ against t (log scale) with each run's final weights."""
         return train_plots.grad_profile_figure({name: recorded[1][-1] for name, run in self.runs.items()
                                                 if (recorded := train_plots.gradient_of(run)) is not None}, present)
 
+    @in_language
     def predictions(self, name: str | None = None) -> pd.DataFrame:
         """The lesson's printout: step, loss, accuracy, prediction and target, about five times a run and the last."""
         return pd.DataFrame([{"step": f"[{e.step:02d}/{e.steps}]", "loss": e.loss, "accuracy": e.accuracy,
                               "prediction": e.prediction, "target": e.target} for e in self._run(name).printout()])
 
+    @in_language
     def explore(self, name: str | None = None, text: str | None = None) -> Lab:
         """Step through the trained weights as the Explore view does (the task's own text unless `text` is given)."""
         run = self._run(name)
@@ -204,4 +246,4 @@ class Training:
                                        out=True)
         if notes:
             raise ValueError(" ".join(notes))
-        return Lab(build(config, trained))
+        return Lab(build(config, trained), self.lang)

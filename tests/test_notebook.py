@@ -115,3 +115,19 @@ def test_notebook_training_prints_the_lessons_progress_and_why_a_run_stopped(cap
     assert "The likely cause is the learning rate" in capsys.readouterr().out
     train("apple", steps=3, show=False)
     assert capsys.readouterr().out == ""
+
+
+def test_korean_figures_and_progress_lines(capsys):
+    from rnnviz.notebook import train
+    lab = explore("안녕 hello", cell="lstm", H=3, lang="ko")
+    titles = [f.layout.title.text for f in lab.heatmaps(t=1)]
+    assert titles[1].startswith("은닉 상태 h_t") and any("망각 게이트 f" in t for t in titles)
+    assert lab.heatmaps()[0].layout.xaxis.title.text == "시점 : 토큰"
+    assert explore("hello").heatmaps()[1].layout.title.text.startswith("hidden states h_t")   # English by default
+    runs = train("apple", steps=3, lang="ko")
+    assert "손실" in capsys.readouterr().out
+    assert runs.explore().step(1).layout.xaxis.title is not None
+    with pytest.raises(ValueError, match="모르는 설정입니다: colour"):
+        explore("hello", lang="ko", colour="red")
+    with pytest.raises(ValueError, match="lang must be one of en, ko"):
+        explore("hello", lang="fr")

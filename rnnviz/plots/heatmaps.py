@@ -5,6 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine import LayerTrace, Network
+from ..words import say
 from .literal import shown
 from .marks import step_box
 from .theme import DIVERGING, base_layout, look
@@ -64,8 +65,9 @@ def matrix_figure(M: np.ndarray, title: str, row_name: str, col_name: str, col_l
     rows = [f"{row_name} {i}" for i in range(M.shape[0])]
     cols = col_labels or [f"{col_name} {j}" for j in range(M.shape[1])]
     text = M.size <= 400 and M.shape[0] <= MAX_TEXT_ROWS
+    # the row and column labels already say "unit 3", "input 1": hover shows them as they are
     fig = go.Figure(heatmap(M, cols, rows, symmetric_range(M), title,
-                            f"{row_name} %{{y}}, {col_name} %{{x}}<br>{title} = %{{z:.6g}}", text, present))
+                            f"%{{y}}, %{{x}}<br>{title} = %{{z:.6g}}", text, present))
     fig.update_yaxes(autorange="reversed", title=row_name, type="category")
     fig.update_xaxes(title=col_name, type="category")
     return base_layout(fig, title, present, fitted_height(M.shape[0], present, text, labelled=True))
@@ -83,14 +85,16 @@ def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, 
     # Gate and unit names, thinned when rows are many: every k-th unit of each gate block, from its unit 0.
     every = next((d for d in range(label_every(len(row_labels), present), H + 1) if H % d == 0), H)
     keep = [k for k in range(len(row_labels)) if k % H % every == 0]
-    ticks = dict(ticktext=[row_labels[k] for k in keep], tickvals=[f"unit {k}" for k in keep])
+    unit = say("axis.unit")
+    ticks = dict(ticktext=[row_labels[k] for k in keep], tickvals=[f"{unit} {k}" for k in keep])
     figs = []
-    for M, title, col_name, cols in [(Wx, f"Wx = weight_ih{suffix}", "input", in_labels),
-                                     (Wh, f"Wh = weight_hh{suffix}", "from unit", None)]:
-        fig = matrix_figure(M, f"{title}  {M.shape}", "unit", col_name, cols, present)
+    for M, title, col_name, cols in [(Wx, f"Wx = weight_ih{suffix}", say("axis.input"), in_labels),
+                                     (Wh, f"Wh = weight_hh{suffix}", say("axis.from_unit"), None)]:
+        fig = matrix_figure(M, f"{title}  {M.shape}", unit, col_name, cols, present)
         figs.append(fig.update_yaxes(**ticks))
     b = (b_ih + b_hh)[:, None]
-    fig = matrix_figure(b, f"b = bias_ih{suffix} + bias_hh{suffix}  ({b.shape[0]},)", "unit", "bias", ["b"], present)
+    fig = matrix_figure(b, f"b = bias_ih{suffix} + bias_hh{suffix}  ({b.shape[0]},)", unit, say("axis.bias"), ["b"],
+                        present)
     figs.append(fig.update_yaxes(**ticks))
     return figs
 
@@ -104,8 +108,8 @@ def over_time_figure(values: np.ndarray, tokens: list[str], title: str, unit_nam
     zmax = zmax or symmetric_range(values)
     text = T * N <= 300 and N <= MAX_TEXT_ROWS
     fig = go.Figure(heatmap(values.T, x, list(range(N)), zmax, title,
-                            f"t %{{x}}<br>{unit_name} %{{y}}<br>value %{{z:.6g}}", text, present))
-    fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
+                            f"t %{{x}}<br>{unit_name} %{{y}}<br>{say('hover.value')} %{{z:.6g}}", text, present))
+    fig.update_xaxes(title=say("axis.time_token"), type="category", tickangle=0 if T <= 20 else -60)
     if row_labels:                                      # every label while they fit, else every k-th
         every = label_every(N, present)
         fig.update_yaxes(tickvals=list(range(0, N, every)), ticktext=row_labels[::every])
@@ -120,15 +124,15 @@ def over_time_figure(values: np.ndarray, tokens: list[str], title: str, unit_nam
 
 def layer_figures(lt: LayerTrace, tokens: list[str], row: int, t: int | None, present: bool = False) -> list[go.Figure]:
     """Hidden states, and for LSTM the cell states and every gate, for GRU every gate, over time."""
-    where = f"layer {lt.layer}{', backward direction' if lt.reverse else ''}"
-    figs = [over_time_figure(lt.h[:, row], tokens, f"hidden states h_t  (T={lt.h.shape[0]} × H={lt.h.shape[2]}), {where}",
-                             "unit", t, present=present)]
+    where = say("fig.where.backward" if lt.reverse else "fig.where", layer=lt.layer)
+    unit = say("axis.unit")
+    figs = [over_time_figure(lt.h[:, row], tokens, say("fig.hidden", T=lt.h.shape[0], H=lt.h.shape[2], where=where),
+                             unit, t, present=present)]
     if lt.c is not None:
-        figs.append(over_time_figure(lt.c[:, row], tokens, f"cell states c_t, {where}", "unit", t, present=present))
-    names = {"i": "input gate i", "f": "forget gate f", "g": "candidate g", "o": "output gate o",
-             "r": "reset gate r", "z": "update gate z", "n": "candidate n"}
+        figs.append(over_time_figure(lt.c[:, row], tokens, say("fig.cell", where=where), unit, t, present=present))
     for g, v in lt.gates.items():
-        figs.append(over_time_figure(v[:, row], tokens, f"{names[g]} over time, {where}", "unit", t, 1.0, present))
+        figs.append(over_time_figure(v[:, row], tokens, say("fig.gate", gate=say(f"gate.{lt.cell}.{g}"), where=where),
+                                     unit, t, 1.0, present))
     return figs
 
 
@@ -136,5 +140,5 @@ def input_figure(X: np.ndarray, tokens: list[str], t: int | None, col_labels=Non
     """The input matrix X (T × I): one row x_t per token."""
     names = [f"{i}: {shown(v)}" for i, v in enumerate(col_labels)] if col_labels and len(col_labels) == X.shape[1] \
         else None
-    return over_time_figure(X, tokens, f"input X  (T={X.shape[0]} × I={X.shape[1]})", "input feature", t,
+    return over_time_figure(X, tokens, say("fig.input", T=X.shape[0], I=X.shape[1]), say("axis.input_feature"), t,
                             present=present, row_labels=names)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..words import say
 from .heatmaps import MAX_PLOT, time_labels
 from .literal import reading, shown
 from .marks import ring, step_box
@@ -19,15 +20,15 @@ def probs_figure(probs: np.ndarray, tokens: list[str], vocab: list[str], t: int 
     fig = go.Figure(go.Heatmap(z=probs.T, x=time_labels(tokens), y=[shown(v) for v in vocab], zmin=0, zmax=1,
                                colorscale=SEQUENTIAL, colorbar=dict(title="p"), xgap=1, ygap=1,
                                texttemplate="%{z:.2f}" if T * V <= 200 else None,
-                               hovertemplate="after %{x}<br>next = %{y}<br>p = %{z:.4f}<extra></extra>"))
+                               hovertemplate=say("hover.after_next") + "<br>p = %{z:.4f}<extra></extra>"))
     if t is not None:
         fig.add_shape(step_box(t))
-    fig.update_yaxes(title="next token", type="category", autorange="reversed")
-    fig.update_xaxes(title="time step : token", type="category", tickangle=0 if T <= 20 else -60)
+    fig.update_yaxes(title=say("axis.next_token"), type="category", autorange="reversed")
+    fig.update_xaxes(title=say("axis.time_token"), type="category", tickangle=0 if T <= 20 else -60)
     best = probs.argmax(-1)
     # cut at MAX_READ characters: a long text's reading would run off the figure's edge
     predicted = reading([vocab[i] for i in best], "" if len(max(vocab, key=len)) <= 1 else " ", MAX_READ)
-    base_layout(fig, f"many-to-many: softmax(W_out·h_t + b_out) at every step<br><sup>argmax reads “{predicted}”</sup>",
+    base_layout(fig, say("fig.probs") + "<br><sup>" + say("fig.probs.reads", reading=predicted) + "</sup>",
                 present, height=max(look(present).height, min(22 * V, MAX_PLOT) + 140))
     return fig.update_layout(margin_t=80)              # room for the title's second line
 
@@ -38,9 +39,9 @@ def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figur
     fig = go.Figure(go.Bar(x=[shown(vocab[i]) for i in order], y=p[order], marker_color=CATEGORICAL[0],
                            hovertemplate="%{x}: p = %{y:.4f}<extra></extra>", text=[f"{v:.2f}" for v in p[order]],
                            textposition="outside"))
-    fig.update_yaxes(title="probability", range=[0, 1.05])
-    fig.update_xaxes(title="token", type="category")
-    return base_layout(fig, "many-to-one: the last step's output" + (" (top 30)" if len(p) > 30 else ""), present)
+    fig.update_yaxes(title=say("axis.probability"), range=[0, 1.05])
+    fig.update_xaxes(title=say("axis.token"), type="category")
+    return base_layout(fig, say("fig.last.top30" if len(p) > 30 else "fig.last"), present)
 
 
 def sigmoid_figures(y: np.ndarray, tokens: list[str], t: int | None, present=False) -> list[go.Figure]:
@@ -50,18 +51,18 @@ def sigmoid_figures(y: np.ndarray, tokens: list[str], t: int | None, present=Fal
     steps = go.Figure(go.Heatmap(z=y.T, x=time_labels(tokens), y=names, zmin=0, zmax=1, colorscale=SEQUENTIAL,
                                  colorbar=dict(title="y"), xgap=1, ygap=1,
                                  texttemplate="%{z:.3f}" if T * O <= 200 else None,
-                                 hovertemplate="after %{x}<br>%{y} = %{z:.6g}<extra></extra>"))
+                                 hovertemplate=say("hover.after") + "<br>%{y} = %{z:.6g}<extra></extra>"))
     if t is not None:
         steps.add_shape(step_box(t))
-    steps.update_yaxes(title="output", type="category", autorange="reversed")
-    steps.update_xaxes(title="time step : x_t", type="category", tickangle=0 if T <= 20 else -60)
-    base_layout(steps, "many-to-many: y_t = σ(W_y·h_t) at every step", present,
+    steps.update_yaxes(title=say("axis.output"), type="category", autorange="reversed")
+    steps.update_xaxes(title=say("axis.time_x"), type="category", tickangle=0 if T <= 20 else -60)
+    base_layout(steps, say("fig.sigmoid"), present,
                 height=round(max(0.65 * look(present).height, 28 * O + 170)))     # a row per output, not more
     last = go.Figure(go.Bar(x=names, y=y[-1], marker_color=CATEGORICAL[0], text=[f"{v:.4f}" for v in y[-1]],
                             textposition="outside", hovertemplate="%{x} = %{y:.6g}<extra></extra>"))
     last.update_yaxes(title="σ(W_y·h_T)", range=[0, 1.05])
-    last.update_xaxes(title="output", type="category")
-    base_layout(last, "many-to-one: y = σ(W_y·h_T), the last step's output (what lesson 001's model returns)", present)
+    last.update_xaxes(title=say("axis.output"), type="category")
+    base_layout(last, say("fig.sigmoid.last"), present)
     return [steps, last]
 
 
@@ -85,7 +86,7 @@ def path_figure(coords: np.ndarray, variance: np.ndarray, tokens: list[str], t: 
         hovertemplate="t=%{customdata} %{text}<br>PC1 %{x:.4f}<br>PC2 %{y:.4f}<extra></extra>"))
     if t is not None:
         fig.add_trace(ring(coords[t, 0], coords[t, 1]))
-    fig.update_xaxes(title=f"PC1 ({variance[0]:.0%} of variance)", zeroline=True)
-    fig.update_yaxes(title=f"PC2 ({variance[1]:.0%} of variance)", zeroline=True)
+    fig.update_xaxes(title=say("axis.pc", k=1, share=f"{variance[0]:.0%}"), zeroline=True)
+    fig.update_yaxes(title=say("axis.pc", k=2, share=f"{variance[1]:.0%}"), zeroline=True)
     fig.update_layout(showlegend=False)
-    return base_layout(fig, "hidden-state path: h_t projected to 2-D (PCA), in time order", present)
+    return base_layout(fig, say("fig.path"), present)
