@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine import LayerTrace, Network
+from ..words import say
 from .heatmaps import symmetric_range, time_labels
 from .literal import quoted, shown
 from .marks import step_box
@@ -113,6 +114,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     tops, top_y, bottom_y = subplot_grid(k, first_gap=UNIT_GAP)
     axis = lambda c: "" if c == 1 else str(c)          # noqa: E731  plotly names axes x, x2, x3, ...
     low = k + 1                                         # the wide bottom plot
+    unit = say("axis.unit")
 
     def column(step: int, c: int) -> dict:
         name, v = cols[c]
@@ -121,7 +123,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                     y=[shown(s) for s in ylab] if ylab else list(range(v.shape[1])),
                     zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=c == k - 1,
                     texttemplate="%{z:.2f}" if show_text else "", textfont=dict(size=lk.cell_text_size),
-                    hovertemplate=f"{name}<br>unit %{{y}}<br>%{{z:.6g}}<extra>t={step}</extra>", xgap=1, ygap=1,
+                    hovertemplate=f"{name}<br>{unit} %{{y}}<br>%{{z:.6g}}<extra>t={step}</extra>", xgap=1, ygap=1,
                     xaxis="x" + axis(c + 1), yaxis="y" + axis(c + 1))
 
     ref = dict(xref=f"x{low}", yref=f"y{low}")
@@ -137,15 +139,14 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     hidden = dict(type="heatmap", z=typed_array(lt.h[:, row].T), x=time_labels(tokens), y=list(range(H)),
                   zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=False,
                   xgap=1 if T <= 200 else 0, ygap=1 if H <= 64 else 0, xaxis=f"x{low}", yaxis=f"y{low}",
-                  hovertemplate="t %{x}<br>unit %{y}<br>h = %{z:.6g}<extra></extra>")
-    direction = "backward direction, " if lt.reverse else ""
+                  hovertemplate=f"t %{{x}}<br>{unit} %{{y}}<br>h = %{{z:.6g}}<extra></extra>")
 
     partial = len(window) < T                           # Play covers a window of the steps: the title says which
-    note = f"<br><sup>▶ Play covers t = {window.start}…{window.stop - 1} of {T} steps; move t for others</sup>"
+    note = "<br><sup>" + say("step.window", first=window.start, last=window.stop - 1, T=T) + "</sup>"
 
     def title(step: int) -> str:
-        return (f"the step at t = {step} (token {quoted(tokens[step])}), layer {lt.layer}, {direction}batch row {row}"
-                + (note if partial else ""))
+        return (say("step.title.backward" if lt.reverse else "step.title", t=step, token=quoted(tokens[step]),
+                    layer=lt.layer, row=row) + (note if partial else ""))
 
     lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title
     margin = dict(l=60, r=20, t=60 + 22 * lines + 16 * present, b=150 + SLIDER_ROW + 10 * present)
@@ -160,17 +161,17 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
         layout["yaxis" + axis(c)] = dict(domain=top_y, anchor="x" + axis(c), autorange="reversed", ticks="",
                                          showticklabels=c <= 2, type="category")
     layout[f"xaxis{low}"] = dict(domain=[0.0, 1.0], anchor=f"y{low}", type="category",
-                                 title=dict(text="time step : token"), tickangle=0 if T <= 20 else -60)
-    layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text="unit"),
+                                 title=dict(text=say("axis.time_token")), tickangle=0 if T <= 20 else -60)
+    layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text=unit),
                                  dtick=max(1, H // 8))          # whole unit numbers, however few
     head = HEAD_SIZE[lt.cell.split("_")[0]] + 4 * present
     layout["annotations"] = [dict(text=subscripted(name), x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
                                   font=dict(size=head)) for c, (name, _) in enumerate(cols)]
-    play = dict(label="▶ Play", method="animate",
+    play = dict(label=say("step.play"), method="animate",
                 args=[None, dict(frame=dict(duration=700, redraw=True), transition=dict(duration=0),
                                  fromcurrent=True, mode="immediate")])
-    pause = dict(label="❚❚ Pause", method="animate",
+    pause = dict(label=say("step.pause"), method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
     layout["updatemenus"] = [dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
                                   buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))]

@@ -9,7 +9,8 @@ SEQUENTIAL = "Viridis"
 # Okabe-Ito, a categorical palette safe for every common colour-vision deficiency.
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 MARK = "#d6336c"          # the current step
-FONT = "Noto Sans, Noto Sans CJK KR, Malgun Gothic, Apple SD Gothic Neo, Arial, sans-serif"
+# Hangul first: a Korean label never falls back to tofu in the browser, a notebook or a downloaded PNG.
+FONT = "Noto Sans KR, Noto Sans CJK KR, Malgun Gothic, Apple SD Gothic Neo, Noto Sans, Arial, sans-serif"
 
 
 @dataclass(frozen=True)

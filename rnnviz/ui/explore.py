@@ -17,7 +17,7 @@ from ..plots import heatmaps, marks, output, step
 from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
-from ..words import current, say
+from ..words import Problem, current, say
 from . import session
 from .cache import Shared
 from .charts import chart
@@ -36,8 +36,7 @@ def size_check(config: Config, T_estimate: int, weights: TrainedWeights | None =
     G = {"lstm": 4, "gru": 3}.get(cell, 1)
     n = T_estimate * L * D * G * H * max(1, I // 64 + 1)
     if n > MAX_VALUES:
-        raise ValueError(f"that is too much to draw at once (about {n:,} numbers to keep): use fewer tokens, a smaller "
-                         f"hidden size, fewer layers or one direction")
+        raise Problem("size.too_big", n=n)
 
 
 def cached_build(config: Config, weights_id: str, weights: TrainedWeights | None) -> Explored:
@@ -137,13 +136,13 @@ def inspect_selectors(ex: Explored) -> None:
         return                                  # nothing to choose: no empty columns to send on every t-move
     cols = iter(st.columns(3))                  # filled from the left: no gap where a selector is not needed
     if ex.B > 1:
-        next(cols).selectbox("Batch row", list(range(ex.B)), key="row",
+        next(cols).selectbox(say("label.row"), list(range(ex.B)), key="row",
                              format_func=lambda b: f"{b}: {''.join(label(t) for t in ex.rows[b])[:30]}")
     if c.L > 1:
-        next(cols).selectbox("Layer", list(range(c.L)), key="layer")
+        next(cols).selectbox(say("label.layer"), list(range(c.L)), key="layer")
     if c.bi:
-        next(cols).radio("Direction", [0, 1], key="dir", horizontal=True,
-                         format_func=lambda d: "forward →" if d == 0 else "← backward")
+        next(cols).radio(say("label.dir"), [0, 1], key="dir", horizontal=True,
+                         format_func=lambda d: say(f"choice.dir.{d}"))
 
 
 
@@ -151,7 +150,7 @@ def inspect_selectors(ex: Explored) -> None:
 def draw(ex: Explored, present: bool) -> None:
     """Everything under the controls, for one engine run."""
     if ex.trained:
-        st.info(session.literal(f"Stepping through the trained weights “{ex.trained}”. Model settings come from them."))
+        st.info(session.literal(say("trained.info", name=ex.trained)))
     for note in ex.notes:
         st.caption(session.literal(str(note)))
     overflow = ex.overflow()
@@ -201,8 +200,7 @@ def panels(ex: Explored, present: bool) -> None:
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
         with tabs["step"]:
-            st.caption("Press ▶ Play to animate every step in the browser; when it ends or you pause it, t above moves "
-                       "to the step on show. The numbers in each cell are the engine's.")
+            st.caption(say("caption.step"))
             spec, = panel_specs("step", ex, present)
             chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
     if tabs["maps"].open:
@@ -230,48 +228,45 @@ def step_table(ex: Explored) -> None:
     """The numbers of the step at t as a table a student can read line by line."""
     c = ex.config
     lt = ex.trace.layers[c.layer][c.dir]
-    numbers = st.expander("the numbers of this step, unit by unit", key="step_numbers", on_change="rerun")
+    numbers = st.expander(say("label.step_numbers"), key="step_numbers", on_change="rerun")
     if numbers.open:                        # built only while open: a t-move does not pay for a closed table
         H = lt.h.shape[-1]
         table = {name.replace("<br>", " "): v[c.t]          # the figure's two-line labels, on one line
                  for name, v in step.step_columns(lt, ex.network, c.row) if v.shape[1] == H}
-        numbers.dataframe(pd.DataFrame(table).rename_axis(f"unit of h_{c.t}"), width="stretch")
+        numbers.dataframe(pd.DataFrame(table).rename_axis(say("table.unit_of", t=c.t)), width="stretch")
 
 
 def output_panel(ex: Explored, present: bool) -> None:
     c = ex.config
     numbers = c.enc == "numbers"
     if not c.out:
-        st.info("The output layer is off: turn on “Output layer” in the sidebar, or here, to add " +
-                ("lesson 001's head, y = σ(W_y·h_t), with O outputs." if numbers else
-                 "a linear layer and softmax over the vocabulary."))
-        st.button("Turn on the output layer", on_click=session.put, args=("out", True), key="out_on")
+        st.info(say("output.off.numbers" if numbers else "output.off"))
+        st.button(say("button.out_on"), on_click=session.put, args=("out", True), key="out_on")
         return
     if numbers:
-        st.caption(f"W_y (O × D·H = {ex.W_out.shape[0]} × {ex.W_out.shape[1]}) is random (seed {c.seed + OUTPUT_SEED_OFFSET}) and has "
-                   "no bias, as in lesson 001; the sidebar's “Output size O” sets O.")
+        st.caption(say("output.numbers", O=ex.W_out.shape[0], DH=ex.W_out.shape[1], seed=c.seed + OUTPUT_SEED_OFFSET))
     else:
-        st.caption("W_out (V × D·H) and b_out are " + ("trained." if ex.trained else
-                   f"random (seed {c.seed + OUTPUT_SEED_OFFSET}): an untrained network spreads its probability almost evenly."))
+        st.caption(say("output.trained") if ex.trained else say("output.random", seed=c.seed + OUTPUT_SEED_OFFSET))
     probs, last = panel_specs("output", ex, present)
     chart(marks.with_step(probs, c.t), "probs_chart")
     chart(last, "last_chart")
 
 
 def torch_panel(ex: Explored) -> None:
-    rows = [{"tensor": n, "shape": str(tuple(s)), "meaning": m} for n, s, m in snippet.shapes(ex)]
+    rows = [{say("table.tensor"): n, say("table.shape"): str(tuple(s)), say("table.meaning"): m}
+            for n, s, m in snippet.shapes(ex)]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     warning = snippet.layout_warning(ex)
     if warning:
         st.warning(session.literal(warning))
         B, T, I = ex.X.shape
         D, H = ex.network.D, ex.network.hidden_size
+        reading, given, out = say("table.reading"), say("table.input"), say("table.output")
         st.dataframe(pd.DataFrame([
-            {"reading": "as lesson 004 passes it (no transpose)", "input": str((B, T, I)), "T": B, "B": T,
-             "output": str((B, T, D * H))},
-            {"reading": "as meant: one sequence per row (rnnviz)", "input": str((T, B, I)), "T": T, "B": B,
-             "output": str((T, B, D * H))}]), hide_index=True, width="stretch")
-    st.caption("Paste this into Python: it builds the same input, module and weights, so it prints the numbers above.")
+            {reading: say("table.as_lesson_004"), given: str((B, T, I)), "T": B, "B": T, out: str((B, T, D * H))},
+            {reading: say("table.as_meant"), given: str((T, B, I)), "T": T, "B": B, out: str((T, B, D * H))}]),
+            hide_index=True, width="stretch")
+    st.caption(say("caption.code"))
     # Soft-wrapped: no line hides past the edge on a projector, and a copy still gets the lines as written.
     st.code(snippet.torch_code(ex), language="python", wrap_lines=True)
 
