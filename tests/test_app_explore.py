@@ -136,10 +136,10 @@ def test_every_preset_runs(name):
 
 def test_batch_preset_shows_rows_and_both_readings():
     at = new_app()
-    at.selectbox(key="preset").set_value("hello/eolll/lleel batch (lesson 004)").run()
+    at.selectbox(key="preset").set_value("hello_batch").run()
     at.selectbox(key="row").set_value(2).run()
     no_exception(at)
-    ex = build(Config(**{k: v for k, v in PRESETS["hello/eolll/lleel batch (lesson 004)"].items()}, row=2))
+    ex = build(Config(**{k: v for k, v in PRESETS["hello_batch"].items()}, row=2))
     fig = figure_titled(at, "the step at t = 0")
     assert "batch row 2" in fig["layout"]["title"]["text"]
     np.testing.assert_allclose(step_columns(fig)["x_t"], ex.X[2, 0])   # 'l' of lleel
@@ -150,7 +150,7 @@ def test_batch_preset_shows_rows_and_both_readings():
 
 def test_saturation_preset_puts_every_h_near_one():
     at = new_app()
-    at.selectbox(key="preset").set_value("tanh saturation (lesson 000)").run()
+    at.selectbox(key="preset").set_value("saturation").run()
     open_tab(at, "Heatmaps")
     h = decode(figure_titled(at, "hidden states h_t")["data"][0]["z"]).astype(float)
     assert h.shape == (8, 10) and h[:, 1:].min() > 0.99
@@ -348,7 +348,7 @@ def test_relu_overflow_is_explained_and_every_tab_still_draws():
     assert not engine(text="hello").overflow()
 
 
-LESSON_001 = "5 vectors, many-to-one (lesson 001)"
+LESSON_001 = "vectors"
 
 
 def test_lesson_001_preset_steps_through_the_typed_vectors():
@@ -403,7 +403,7 @@ def test_a_preset_sets_what_its_example_needs_and_typed_numbers_keep_the_tokens_
     at = new_app(tok="word")
     at.selectbox(key="preset").set_value(LESSON_001).run()
     assert at.toggle(key="out").value is True and at.radio(key="tok").disabled
-    at.selectbox(key="preset").set_value("apple (lesson 003)").run()
+    at.selectbox(key="preset").set_value("apple").run()
     assert at.toggle(key="out").value is False                  # the lesson 003 example has no output layer
     at = new_app(tok="word", text="We are here")
     at.selectbox(key="enc").set_value("numbers").run()
@@ -435,3 +435,12 @@ def test_the_page_script_is_told_what_to_move_and_every_t_mark_carries_its_name(
     assert marked, tab
     if tab == "The step":
         assert any("step_chart" in e.proto.id for e in charts)
+
+
+def test_the_preset_box_lets_go_of_the_preset_once_the_text_is_edited():
+    at = new_app()
+    at.selectbox(key="preset").set_value("avengers").run()
+    assert at.selectbox(key="preset").value == "avengers"
+    at.text_area(key="text").set_value("We are going home").run()
+    no_exception(at)
+    assert at.selectbox(key="preset").value == "none" and at.text_area(key="text").value == "We are going home"

@@ -6,13 +6,20 @@ import streamlit as st
 from ..words import say
 from . import session
 from .presets import PRESETS
-from .widgets import draw
+from .widgets import draw, words_of
 
 
 def apply_preset() -> None:
     name = session.get("preset")
     if name in PRESETS:
         session.set_values(t=0, row=0, layer=0, dir=0, **PRESETS[name])
+
+
+def forget_preset() -> None:
+    """An edited text is no longer the preset's: the box stops naming it."""
+    name = session.get("preset")
+    if name in PRESETS and session.get("text") != PRESETS[name]["text"]:
+        session.put("preset", "none")
 
 
 def model_controls(input_size: int | None) -> None:
@@ -48,7 +55,7 @@ def model_controls(input_size: int | None) -> None:
 def text_controls() -> None:
     """Preset, text box and batch switch."""
     c1, c2 = st.columns([3, 2])
-    c2.selectbox(say("label.preset"), ["—"] + list(PRESETS), key="preset", on_change=apply_preset,
-                 help=say("help.preset"))
+    c2.selectbox(say("label.preset"), ["none"] + list(PRESETS), key="preset", on_change=apply_preset,
+                 help=say("help.preset"), format_func=words_of(lambda name: say(f"preset.{name}")))
     draw("batch", c2)
-    draw("text", c1, height=100)
+    draw("text", c1, height=100, on_change=forget_preset)

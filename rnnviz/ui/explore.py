@@ -22,6 +22,7 @@ from . import session
 from .cache import Shared
 from .charts import chart
 from .follow import follow_t
+from .widgets import words_of
 
 MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
 
@@ -142,7 +143,7 @@ def inspect_selectors(ex: Explored) -> None:
         next(cols).selectbox(say("label.layer"), list(range(c.L)), key="layer")
     if c.bi:
         next(cols).radio(say("label.dir"), [0, 1], key="dir", horizontal=True,
-                         format_func=lambda d: say(f"choice.dir.{d}"))
+                         format_func=words_of(lambda d: say(f"choice.dir.{d}")))
 
 
 

@@ -16,6 +16,7 @@ from ..train.tasks import TEXT_CAP, make_task
 from ..words import say
 from . import session
 from .charts import chart
+from .widgets import words_of
 
 # Short enough for the sidebar's closed select box, in projector type too; TASK_HELP tells the rest.
 TASKS = {"apple": "apple → pple!", "avengers": "Avengers sentence", "hello": "hello/eolll/lleel",
@@ -85,7 +86,8 @@ def controls() -> None:
         sb.slider("Distance N (distractors)", *bounds("tr_distance"), key="tr_distance",
                   help="the token to recall comes N distractors before the question; at 60 a plain RNN stays at "
                        "chance while LSTM (chrono-initialised forget gates) and GRU remember")
-    sb.selectbox("Cell", list(TRAIN["tr_cell"].choices), format_func=lambda c: say(TRAIN["tr_cell"].choice(c)), key="tr_cell")
+    sb.selectbox("Cell", list(TRAIN["tr_cell"].choices), format_func=words_of(lambda c: say(TRAIN["tr_cell"].choice(c))),
+                 key="tr_cell")
     sb.slider("Hidden size", *bounds("tr_hidden"), key="tr_hidden")
     sb.slider("Layers", *bounds("tr_layers"), key="tr_layers")
     if task == "memory":

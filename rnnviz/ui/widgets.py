@@ -4,11 +4,22 @@ from __future__ import annotations
 import streamlit as st
 
 from ..settings import SETTINGS
-from ..words import catalogue, current, say
+from ..words import catalogue, current, language, say
 
 
 def has_words(key: str) -> bool:
     return key in catalogue("en") or key in catalogue(current())
+
+
+def words_of(format_func):
+    """A widget's format_func that says its words in the language of this run, wherever it is called later
+    (Streamlit may call it again outside the script run, e.g. to match the value a browser sends)."""
+    lang = current()
+
+    def said(value):
+        with language(lang):
+            return format_func(value)
+    return said
 
 
 def draw(key: str, where=None, *, label: str | None = None, help: str | None = None, **options):
@@ -21,7 +32,7 @@ def draw(key: str, where=None, *, label: str | None = None, help: str | None = N
         help = say(s.help)
     common = dict(key=key, help=help, **options)
     if s.widget in ("select", "radio"):
-        fmt = lambda v: say(s.choice(v)) if has_words(s.choice(v)) else str(v)     # noqa: E731
+        fmt = words_of(lambda v: say(s.choice(v)) if has_words(s.choice(v)) else str(v))
         widget = where.selectbox if s.widget == "select" else where.radio
         return widget(label, list(s.choices), format_func=fmt, **common)
     if s.widget == "slider":

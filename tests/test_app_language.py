@@ -1,0 +1,63 @@
+"""The language: lang= in a link, the browser's language, the switch; switching keeps everything the user had."""
+import re
+import time
+
+from apptest_helpers import figure_titled, new_app, no_exception, texts
+
+HANGUL = re.compile("[가-힣]")
+
+
+def wait_until(at, predicate, what: str, seconds: float = 60):
+    """Rerun the page until `predicate(at)` holds; fail saying what was awaited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        at.run()
+        if predicate(at):
+            return at
+        time.sleep(0.1)
+    raise AssertionError(f"waited {seconds} s for {what}")
+
+
+def test_lang_ko_in_the_link_opens_the_same_view_in_korean():
+    at = new_app(lang="ko", text="hello", H="5", cell="lstm")
+    no_exception(at)
+    assert at.title[0].value == "rnnviz — 순환 신경망을 한 단계씩"
+    assert at.selectbox(key="cell").label == "셀" and at.slider(key="H").label == "은닉 크기 H"
+    step = figure_titled(at, "시점 t = 0의 계산")
+    assert "시점 : 토큰" in str(step["layout"]) and "time step" not in str(step["layout"])
+    assert at.slider(key="H").value == 5
+
+
+def test_no_lang_is_english_and_an_unknown_lang_gets_a_note_in_both():
+    at = new_app(text="hello")
+    assert at.title[0].value == "rnnviz — recurrent networks, step by step"
+    assert not HANGUL.search(at.selectbox(key="cell").label)
+    at = new_app(lang="xx")
+    no_exception(at)
+    assert "Ignored the unknown language" in texts(at)
+
+
+def test_switching_language_keeps_settings_t_and_the_open_tab():
+    at = new_app(text="apple", cell="gru", H="6", t="3", panel="maps")
+    no_exception(at)
+    before = {k: at.session_state[k] for k in ("text", "cell", "H", "t")}
+    at.selectbox(key="lang").set_value("ko").run()
+    no_exception(at)
+    assert {k: at.session_state[k] for k in before} == before
+    assert at.session_state["panel"] == "히트맵"                         # the same tab, named in Korean
+    assert figure_titled(at, "은닉 상태 h_t")                            # the open tab's figures, in Korean
+    at.selectbox(key="lang").set_value("en").run()
+    assert {k: at.session_state[k] for k in before} == before and at.session_state["panel"] == "Heatmaps"
+    assert figure_titled(at, "hidden states h_t")
+
+
+def test_switching_language_keeps_a_finished_training_run():
+    at = new_app(view="train")
+    at.button(key="tr_start").click().run()
+    wait_until(at, lambda a: any(r.status == "done" for r in (a.session_state["runs"] or {}).values()),
+               "the apple run to finish")
+    runs = dict(at.session_state["runs"])
+    at.selectbox(key="lang").set_value("ko").run()
+    no_exception(at)
+    assert dict(at.session_state["runs"]) == runs and all(r.status == "done" for r in runs.values())
+    assert at.session_state["view"] == "train"
