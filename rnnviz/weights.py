@@ -13,6 +13,7 @@ from safetensors.numpy import save as st_save
 from .bridge import from_torch
 from .explored import TrainedWeights
 from .text import some
+from .words import Problem, Said
 from .train.loop import Settings, Trainer
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -28,43 +29,43 @@ def to_bytes(trainer: Trainer) -> bytes:
 def from_bytes(data: bytes) -> Trainer:
     """A Trainer holding the uploaded weights; raise ValueError with a clear message for anything else."""
     if len(data) > MAX_BYTES:
-        raise ValueError(f"the file is {len(data) / 1e6:.1f} MB; weights files from rnnviz are under {MAX_BYTES // 2**20} MB")
+        raise Problem("upload.too_big", mb=f"{len(data) / 1e6:.1f}", most=MAX_BYTES // 2**20)
     try:
         arrays = st_load(data)
         header_len = int.from_bytes(data[:8], "little")
         meta = json.loads(data[8:8 + header_len]).get("__metadata__", {})
     except (SafetensorError, ValueError, UnicodeDecodeError, json.JSONDecodeError, OverflowError) as e:
-        raise ValueError("this is not a safetensors weights file (download one from the Train view first)") from e
+        raise Problem("upload.not_safetensors") from e
     if "rnnviz" not in meta:
-        raise ValueError("this safetensors file has no rnnviz settings: it was not saved by rnnviz")
+        raise Problem("upload.no_settings")
     try:
         stored = json.loads(meta["rnnviz"])
         if not isinstance(stored, dict):
-            raise ValueError("they are not a table of settings")
+            raise Problem("upload.settings_not_table")
         unknown = sorted(set(stored) - {f.name for f in fields(Settings)})
         if unknown:
-            raise ValueError(f"unknown settings {some(repr(k)[:40] for k in unknown)}")
+            raise Problem("upload.unknown_settings", names=some(repr(k)[:40] for k in unknown))
         # Settings.resolved checks every value against the same limits as the page and its links (train/loop.py).
         trainer = Trainer(Settings(**stored))
     except (TypeError, ValueError, json.JSONDecodeError) as e:
-        raise ValueError(f"the settings stored in this file are not usable: {str(e)[:300]}") from e
+        raise Problem("upload.bad_settings", why=str(e)[:300]) from e
     expected = {k: tuple(v.shape) for k, v in trainer.model.state_dict().items()}
     got = {k: tuple(v.shape) for k, v in arrays.items()}
     missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))
     if missing or extra:
-        raise ValueError("the weights do not fit the model: " + "; ".join(
-            p for p in [f"missing {some(missing)}" if missing else "",
-                        f"unexpected {some(extra)}" if extra else ""] if p))
+        raise Problem("upload.misfit", what="; ".join(
+            str(p) for p in [Said("upload.missing", {"names": some(missing)}) if missing else "",
+                             Said("upload.unexpected", {"names": some(extra)}) if extra else ""] if p))
     loaded = {}
     for k, shape in expected.items():
         if got[k] != shape:
-            raise ValueError(f"{k} has shape {got[k]} but the model needs {shape}")
+            raise Problem("upload.shape", name=k, got=got[k], need=shape)
         if arrays[k].dtype.name not in FLOAT_TYPES:
-            raise ValueError(f"{k} holds {arrays[k].dtype.name} values; weights must be float32 numbers")
+            raise Problem("upload.dtype", name=k, dtype=arrays[k].dtype.name)
         with np.errstate(over="ignore", invalid="ignore"):
             values = arrays[k].astype(np.float32)           # checked after the cast: 1e300 as float64 becomes inf
         if not np.all(np.isfinite(values)):
-            raise ValueError(f"{k} contains values that are not finite float32 numbers")
+            raise Problem("upload.not_finite", name=k)
         loaded[k] = torch.from_numpy(values)
     trainer.load(loaded)
     return trainer
