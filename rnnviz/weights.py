@@ -13,8 +13,8 @@ from safetensors.numpy import save as st_save
 from .bridge import from_torch
 from .explored import TrainedWeights
 from .text import some
-from .words import Problem, Said
 from .train.loop import Settings, Trainer
+from .words import Problem, Said
 
 MAX_BYTES = 2 * 1024 * 1024
 FLOAT_TYPES = ("float32", "float64")        # rnnviz saves float32; float64 from numpy is read as float32 too

@@ -444,3 +444,13 @@ def test_the_preset_box_lets_go_of_the_preset_once_the_text_is_edited():
     at.text_area(key="text").set_value("We are going home").run()
     no_exception(at)
     assert at.selectbox(key="preset").value == "none" and at.text_area(key="text").value == "We are going home"
+
+
+def test_the_code_tab_lists_the_vocabulary_and_the_embedding_rows():
+    at = open_tab(new_app(text="abcab", enc="embedding", I="3"), "Shapes & PyTorch code")
+    no_exception(at)
+    vocab = next(d.value for d in at.dataframe if "token" in d.value.columns)
+    assert list(vocab["token"]) == ["a", "b", "c"] and list(vocab["id"]) == [0, 1, 2]
+    ex = build(Config(text="abcab", enc="embedding", I=3))
+    first = "  ".join(f"{v:+.3f}" for v in ex.X[0, 0])
+    assert vocab["embedding row"].iloc[0] == first

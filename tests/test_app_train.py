@@ -36,6 +36,11 @@ def test_apple_trains_live_and_opens_in_explore():
     open_tab(at, "Output layer")
     assert "many-to-many" in figure_titled(at, "many-to-many")["layout"]["title"]["text"]
     assert "pple!" in figure_titled(at, "many-to-many")["layout"]["title"]["text"]
+    # the sidebar shows the network on screen (apple: an RNN with 5 units), and holds it while the weights are used
+    assert (at.selectbox(key="cell").value, at.slider(key="H").value) == ("rnn_tanh", 5)
+    assert at.selectbox(key="cell").disabled and at.slider(key="H").disabled
+    at.button(key="untrain").click().run()
+    assert not at.selectbox(key="cell").disabled and at.slider(key="H").value == 5
 
 
 def test_stop_and_resume_from_the_page():

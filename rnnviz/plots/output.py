@@ -39,7 +39,7 @@ def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figur
     fig = go.Figure(go.Bar(x=[shown(vocab[i]) for i in order], y=p[order], marker_color=CATEGORICAL[0],
                            hovertemplate="%{x}: p = %{y:.4f}<extra></extra>", text=[f"{v:.2f}" for v in p[order]],
                            textposition="outside"))
-    fig.update_yaxes(title=say("axis.probability"), range=[0, 1.05])
+    fig.update_yaxes(title=say("axis.probability"), range=[0, 1.15])       # room for a bar's "1.00" above it
     fig.update_xaxes(title=say("axis.token"), type="category")
     return base_layout(fig, say("fig.last.top30" if len(p) > 30 else "fig.last"), present)
 
@@ -60,7 +60,7 @@ def sigmoid_figures(y: np.ndarray, tokens: list[str], t: int | None, present=Fal
                 height=round(max(0.65 * look(present).height, 28 * O + 170)))     # a row per output, not more
     last = go.Figure(go.Bar(x=names, y=y[-1], marker_color=CATEGORICAL[0], text=[f"{v:.4f}" for v in y[-1]],
                             textposition="outside", hovertemplate="%{x} = %{y:.6g}<extra></extra>"))
-    last.update_yaxes(title="σ(W_y·h_T)", range=[0, 1.05])
+    last.update_yaxes(title="σ(W_y·h_T)", range=[0, 1.15])
     last.update_xaxes(title=say("axis.output"), type="category")
     base_layout(last, say("fig.sigmoid.last"), present)
     return [steps, last]

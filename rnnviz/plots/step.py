@@ -168,6 +168,9 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     layout["annotations"] = [dict(text=subscripted(name), x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
                                   font=dict(size=head)) for c, (name, _) in enumerate(cols)]
+    # the strip below has its own title: every h_t of the sequence, the steps still to come behind the curtain
+    layout["annotations"].append(dict(text=say("step.strip"), x=0, y=bottom_y[1], xref="paper", yref="paper",
+                                      xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=lk.font_size)))
     play = dict(label=say("step.play"), method="animate",
                 args=[None, dict(frame=dict(duration=700, redraw=True), transition=dict(duration=0),
                                  fromcurrent=True, mode="immediate")])

@@ -26,21 +26,28 @@ def model_controls(input_size: int | None) -> None:
     """Cell, encoding, sizes, layers, direction, layout, weights, tokenization."""
     sb = st.sidebar
     sb.header(say("header.model"))
-    draw("cell")
+    trained = session.get("explore_weights")
+    if trained is not None:                           # the sidebar shows the network on screen, and holds it
+        net = trained.network
+        session.set_values(cell=net.cell, H=net.hidden_size, L=net.num_layers, bi=net.bidirectional,
+                           tok=trained.level, enc=trained.encoding)
+        sb.caption(say("trained.locked"))
+    locked = trained is not None
+    draw("cell", disabled=locked)
     enc = session.get("enc")
     numbers = enc == "numbers"                        # typed numbers have no tokens to split: kept, not used
-    draw("tok", horizontal=True, disabled=numbers, help=say("help.tok.numbers") if numbers else None)
-    draw("enc")
+    draw("tok", horizontal=True, disabled=numbers or locked, help=say("help.tok.numbers") if numbers else None)
+    draw("enc", disabled=locked)
     if enc in ("onehot", "numbers"):
         session.put("_I_locked", input_size or 1)    # set each run: a keyed widget keeps its first value=
         sb.number_input(say("label.I"), min_value=1, step=1, disabled=True, key="_I_locked",
                         help=say(f"help.I.{enc}"))
         sb.caption(say(f"caption.I.{enc}", n=input_size or "?"))
     else:
-        draw("I")
-    draw("H")
-    draw("L")
-    draw("bi")                                        # one per line: side by side, the sidebar cut their labels
+        draw("I", disabled=locked)
+    draw("H", disabled=locked)
+    draw("L", disabled=locked)
+    draw("bi", disabled=locked)                       # one per line: side by side, the sidebar cut their labels
     draw("bf")
     sb.header(say("header.weights"))
     draw("seed")

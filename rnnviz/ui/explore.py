@@ -253,7 +253,21 @@ def output_panel(ex: Explored, present: bool) -> None:
     chart(last, "last_chart")
 
 
+def vocabulary(ex: Explored) -> None:
+    """The token list behind the input: each token's id, and with an embedding its row of the table."""
+    if ex.config.enc == "numbers":
+        return                                          # typed numbers have no tokens
+    rows = [{say("vocab.id"): i, say("vocab.token"): label(tok)} for i, tok in enumerate(ex.vocab.tokens)]
+    if ex.config.enc == "embedding":                    # each token's row of the table, where it first occurs
+        for i, r in enumerate(rows):
+            hits = np.argwhere(ex.ids == i)                 # trained weights know tokens this text may lack
+            r[say("vocab.embedding")] = "  ".join(f"{v:+.3f}" for v in ex.X[tuple(hits[0])]) if len(hits) else ""
+    with st.expander(say("vocab.title", V=len(ex.vocab)), key="vocab_table"):
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
 def torch_panel(ex: Explored) -> None:
+    vocabulary(ex)
     rows = [{say("table.tensor"): n, say("table.shape"): str(tuple(s)), say("table.meaning"): m}
             for n, s, m in snippet.shapes(ex)]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
