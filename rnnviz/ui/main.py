@@ -63,16 +63,29 @@ def explore_tab() -> None:
     try:
         ex = explore.run(config)
         session.sync_url(ex.config)
-        session.put("_last_good", ex)
+        # Only the settings: the run itself lives in the shared, byte-bounded cache (and is rebuilt if it left it),
+        # so a class of sessions never holds a run each.
+        session.put("_last_good", ex.config)
         session.put("t", ex.config.t)
         for key in ("row", "layer", "dir"):
             session.put(key, getattr(ex.config, key))
     except ValueError as e:
         st.error(session.literal(session.sentence(e)))
-        ex = session.get("_last_good")
+        ex = last_good()
         if ex is None:
             controls.model_controls(None)
             return
         st.caption("Showing the last text that worked until this is fixed.")
     controls.model_controls(ex.network.input_size)
     explore.draw(ex, session.present())
+
+
+def last_good() -> explore.Explored | None:
+    """The session's last run that worked, from the shared cache (rebuilt if it was evicted)."""
+    config = session.get("_last_good")
+    if config is None:
+        return None
+    try:
+        return explore.run(config)
+    except ValueError:          # the trained weights changed since, and no longer fit those settings
+        return None

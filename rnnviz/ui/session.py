@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.session_manager import SessionManager
 
 from ..pipeline import out_of_range_notes
 from ..state import PANEL_LABELS, SPECS, Config, Spec, parse, parse_query
@@ -38,6 +41,21 @@ def start(more: dict[str, Spec]) -> list[str]:
         ss["_link_notes"] = notes
         ss[_URL_LOADED] = True
     return ss.get("_link_notes", [])
+
+
+def session_id() -> str | None:
+    """This session's id, as Streamlit's session manager knows it."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else None
+
+
+def alive(session_id: str) -> bool:
+    """Whether the server still knows the session: connected, or within its reconnect grace period
+    (server.disconnectedSessionTTL). Callable from any thread; True where there is no server to ask (AppTest)."""
+    manager = getattr(Runtime.instance(), "_session_mgr", None) if Runtime.exists() else None
+    if not isinstance(manager, SessionManager):
+        return True
+    return manager.get_session_info(session_id) is not None
 
 
 def dismiss_link_notes() -> None:
