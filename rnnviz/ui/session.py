@@ -6,7 +6,6 @@ from dataclasses import asdict, fields
 import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.session_manager import SessionManager
 
 from ..pipeline import out_of_range_notes
 from ..state import PANEL_LABELS, SPECS, Config, Spec, parse, parse_query
@@ -52,10 +51,11 @@ def session_id() -> str | None:
 def alive(session_id: str) -> bool:
     """Whether the server still knows the session: connected, or within its reconnect grace period
     (server.disconnectedSessionTTL). Callable from any thread; True where there is no server to ask (AppTest)."""
-    manager = getattr(Runtime.instance(), "_session_mgr", None) if Runtime.exists() else None
-    if not isinstance(manager, SessionManager):
+    try:
+        known = Runtime.instance()._session_mgr.get_session_info    # AppTest's stand-in Runtime has none
+    except (AttributeError, RuntimeError):
         return True
-    return manager.get_session_info(session_id) is not None
+    return known(session_id) is not None
 
 
 def dismiss_link_notes() -> None:
