@@ -47,3 +47,20 @@ def test_a_session_holds_no_engine_run_and_still_shows_its_last_good_one():
     assert "Showing the last text that worked" in texts(at)
     assert figures(at) == drawn                              # rebuilt: the same heatmaps as before
     assert held(at) < 2**20
+
+
+def test_no_engine_run_outlives_the_shared_cache():
+    """Streamlit keeps a session's state, its fragments' arguments and its download callables for the session's
+    life: none of them may hold an engine run, or a class of sessions holds a run each past the cache's bound."""
+    import gc
+
+    from rnnviz.pipeline import Explored
+    at = new_app(**LARGEST)
+    no_exception(at)
+    at.text_area(key="text").input("").run()               # the last good view stays on show
+    explore.BUILDS.items.clear()
+    explore.BUILDS.held = 0
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, Explored)]
+    assert not alive, f"{len(alive)} engine runs held outside the shared cache"
+    assert at.session_state["text"] == ""                  # the session itself is still there
