@@ -1,8 +1,11 @@
 """The training pool's budget: runs belong to a session, stop when it is gone, and stay within bounds."""
 import gc
+import subprocess
+import sys
 import time
 import weakref
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from rnnviz.train.loop import Event, Settings
 from rnnviz.train.runner import EVENTS_KEPT, GRADS_KEPT, SESSION_WORK, Pool, Refused, Run, minutes
 
+ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Settings(task="text", text="the quick brown fox jumps over the lazy dog. " * 100, cell="lstm",
                    hidden=256, layers=4, steps=100_000)      # issue 12's link: hours of a core
 
@@ -116,3 +120,32 @@ def test_a_long_run_keeps_a_bounded_history():
     assert len(run.with_grads) <= 2 * GRADS_KEPT and run.with_grads[-1].step == 10_000
     assert len(run.steps) == len(run.losses) == 10_000      # the curves keep every step ...
     assert run.steps.itemsize * len(run.steps) == 80_000    # ... as 8-byte numbers
+
+
+EXIT_WHILE_TRAINING = """
+import time
+from rnnviz.train.loop import Settings
+from rnnviz.train.runner import Run, pool
+runs = [Run(Settings(task="text", text="hello world " * 100, cell="lstm", hidden=256, layers=4, steps=200, seed=i))
+        for i in range(2)]
+for r in runs:
+    pool().submit(r)
+deadline = time.monotonic() + 60
+while sum(r.trainer.step for r in runs) < 1 and time.monotonic() < deadline:
+    time.sleep(0.05)
+print("training" if sum(r.trainer.step for r in runs) else "never trained", flush=True)
+"""
+
+
+def test_the_interpreter_exits_cleanly_while_runs_train():
+    """The workers stop before interpreter teardown: no `terminate called without an active exception` (abort)."""
+    proc = subprocess.Popen([sys.executable, "-c", EXIT_WHILE_TRAINING], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert out.strip() == "training"
+    assert "terminate called" not in err and proc.returncode == 0, (proc.returncode, err[-2000:])
