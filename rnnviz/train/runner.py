@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import logging
 import os
 import sys
 import threading
@@ -268,11 +269,14 @@ class Pool:
         return len(orphans)
 
     def _reap(self) -> None:
+        told = False
         while not self.closing.wait(REAP_SECONDS):
             try:
                 self.reap()
             except Exception:  # the reaper must outlive a failed look-up; it asks again in REAP_SECONDS
-                pass
+                if not told:   # ... and say so once in the server's log: orphaned runs would go on training
+                    logging.getLogger(__name__).exception("could not ask whether training sessions are gone")
+                    told = True
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop every run and join the threads, so none is inside torch while the interpreter tears down."""

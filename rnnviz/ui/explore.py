@@ -145,8 +145,9 @@ PANELS = list(PANEL_LABELS.values())
 INSPECT = ("t", "row", "layer", "dir")   # what moves without a new engine run
 
 
-def draw(ex: Explored, present: bool) -> None:
-    """Everything under the controls, for one engine run."""
+def draw(ex: Explored, present: bool, source: Config) -> None:
+    """Everything under the controls, for one engine run; `source`: the settings `run` made it from (its cache key:
+    with trained weights the run's own config differs), which is all that outlives this script run."""
     if ex.trained:
         st.info(session.literal(f"Stepping through the trained weights “{ex.trained}”. Model settings come from them."))
     for note in ex.notes:
@@ -160,11 +161,12 @@ def draw(ex: Explored, present: bool) -> None:
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     inspect_selectors(ex)
-    moving_t(ex.config)
+    source = replace(source, **{key: getattr(ex.config, key) for key in LOOK_ONLY})
+    moving_t(source)
     panels(ex, present)
     if ex.T > 1:
         follow_t("step_chart")
-    downloads(ex)
+    downloads(ex, source)
 
 
 def window_of(ex: Explored) -> int:
@@ -274,12 +276,12 @@ def torch_panel(ex: Explored) -> None:
     st.code(snippet.torch_code(ex), language="python", wrap_lines=True)
 
 
-def downloads(ex: Explored) -> None:
+def downloads(ex: Explored, source: Config) -> None:
     """Trace files, made only when a button is pressed."""
     too_big = ex.T * ex.B * ex.network.hidden_size * ex.network.num_layers * ex.network.D > 200_000
     # Streamlit keeps these callables for the session's life: they hold the settings and weights, not the run,
     # and take the run from the shared cache when pressed (rebuilt if it was evicted).
-    config, weights = replace(ex.config, **LOOK_ONLY), session.get("explore_weights")
+    config, weights = replace(source, **LOOK_ONLY), session.get("explore_weights")
 
     def shared() -> Explored:
         return cached_build(config, weights_id(weights), weights)
