@@ -126,10 +126,9 @@ async def queue(url: str, hostile: Session, failures: Failures) -> dict:
         await poll(s)
     done = time.perf_counter() - started
     failures.check("queue", s)
-    places = [p for p in s.progress if "place" in p]
     await s.close()
     return {"queue_wait_s": done if waited is None else waited, "apple_done_s": done,
-            "hostile_runs": len(hostile.progress), "apple_first_place": places[0] if places else ""}
+            "hostile_runs": len(hostile.progress)}
 
 
 async def full(url: str, hostile: list[Session], failures: Failures) -> dict:
