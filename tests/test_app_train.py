@@ -147,7 +147,6 @@ def test_bad_train_values_in_a_link_are_clamped_or_dropped_with_a_note():
 
 def test_a_run_past_the_session_budget_is_refused_with_its_bound_and_the_last_run_stays():
     """Issue 12's link (LSTM, hidden 256, 4 layers, 100,000 steps of 5,000 characters): hours of a core."""
-    from rnnviz.train.runner import SESSION_WORK, minutes
     at = new_app(view="train")
     at.number_input(key="tr_steps").set_value(30).run()
     at.button(key="tr_start").click().run()
@@ -161,6 +160,9 @@ def test_a_run_past_the_session_budget_is_refused_with_its_bound_and_the_last_ru
     at.button(key="tr_compare").click().run()
     no_exception(at)
     shown = texts(at)
-    assert f"at most {minutes(SESSION_WORK)}" in shown and "unchanged" in shown, shown
+    assert "Not started" in shown and "unchanged" in shown, shown
     assert [t for t in progress_texts(at) if "finished: step 30/30" in t]      # the apple run is still there
+    assert not [t for t in progress_texts(at) if "LSTM" in t]                 # ... and no compared run started
     assert at.button(key="tr_explore")                                         # ... with its weights
+    from rnnviz.train.runner import SESSION_WORK, minutes
+    assert f"at most {minutes(SESSION_WORK)}" in shown                          # the bound, in core-time
