@@ -78,7 +78,8 @@ def explored_bytes(ex: Explored) -> int:
 
 
 BUILDS = Shared(48, budget=400 * 2**20, weigh=explored_bytes)   # the largest allowed run holds ~100 MB
-SPECS = Shared(256, budget=200 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
+# Weighed as JSON; held as Python strings and lists, about twice that (tick labels most): 100 MB holds ~200 MB.
+SPECS = Shared(256, budget=100 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
 
 
 def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored) -> tuple[dict, ...]:
