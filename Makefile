@@ -47,6 +47,7 @@ bench: $(STAMP) chromium
 	$(PY) bench/latency.py
 	$(PY) bench/train.py
 	$(PY) bench/load.py
+	$(PY) bench/abuse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts

@@ -36,13 +36,15 @@ def free_port() -> int:
 class Server:
     """`streamlit run SCRIPT` on a free loopback port; stopped by its PID."""
 
-    def __init__(self, script: Path | str = ROOT / "app.py", env: dict | None = None):
+    def __init__(self, script: Path | str = ROOT / "app.py", env: dict | None = None, args: tuple[str, ...] = (),
+                 stderr=subprocess.DEVNULL):
+        """`args`: more `streamlit run` options; `stderr`: where the server's errors go (a file to read them)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+             "--server.address", "127.0.0.1", "--server.headless", "true", *args],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
             env={**os.environ, **(env or {})})
         deadline = time.time() + 60
         while time.time() < deadline:

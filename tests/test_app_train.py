@@ -148,3 +148,26 @@ def test_bad_train_values_in_a_link_are_clamped_or_dropped_with_a_note():
     assert "Ignored the unknown link parameter “tr_zzz”" in notes
     assert at.selectbox(key="tr_task").value == "apple" and at.number_input(key="tr_lr").value == 1e6
     assert at.number_input(key="tr_steps").value == 1 and at.slider(key="tr_hidden").value == 5
+
+
+def test_a_run_past_the_session_budget_is_refused_with_its_bound_and_the_last_run_stays():
+    """Issue 12's link (LSTM, hidden 256, 4 layers, 100,000 steps of 5,000 characters): hours of a core."""
+    at = new_app(view="train")
+    at.number_input(key="tr_steps").set_value(30).run()
+    at.button(key="tr_start").click().run()
+    wait_until(at, lambda a: any("finished" in t for t in progress_texts(a)))
+    at.selectbox(key="tr_task").set_value("text").run()
+    at.text_area(key="tr_text").input("the quick brown fox jumps over the lazy dog. " * 111).run()
+    at.selectbox(key="tr_cell").set_value("lstm").run()
+    at.slider(key="tr_hidden").set_value(256).run()
+    at.slider(key="tr_layers").set_value(4).run()
+    at.number_input(key="tr_steps").set_value(100_000).run()
+    at.button(key="tr_compare").click().run()
+    no_exception(at)
+    shown = texts(at)
+    assert "Not started" in shown and "unchanged" in shown, shown
+    assert [t for t in progress_texts(at) if "finished: step 30/30" in t]      # the apple run is still there
+    assert not [t for t in progress_texts(at) if "LSTM" in t]                 # ... and no compared run started
+    assert at.button(key="tr_explore")                                         # ... with its weights
+    from rnnviz.train.runner import SESSION_WORK, minutes
+    assert f"at most {minutes(SESSION_WORK)}" in shown                          # the bound, in core-time

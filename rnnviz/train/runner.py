@@ -3,17 +3,26 @@
 Each Run lives outside any script run, so reruns and clicks never lose progress. Workers take the
 next waiting run, train it for a slice, and put it back at the end of the queue: many runs share the
 machine fairly, interactive reruns keep a core, and a waiting run knows its place in the queue.
+
+A run belongs to the session that started it: a budget bounds what one session and the whole server may have
+waiting or training, and a reaper stops the runs of a session the server no longer knows (closed, past its
+reconnect grace period) and lets their memory go.
 """
 from __future__ import annotations
 
+import atexit
 import itertools
+import logging
 import os
 import sys
 import threading
 import time
+from array import array
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
 from .loop import Event, Settings, Trainer
@@ -24,6 +33,23 @@ SWITCH_INTERVAL = 0.001
 WORKERS = int(os.environ.get("RNNVIZ_TRAIN_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
 _ids = itertools.count(1)
 
+# The budget of training work, in one place (the settings registry takes these over next). Work is counted in
+# parameter-token steps: each step costs (parameters × tokens in its batch + STEP_OVERHEAD), and one core does
+# about 2e9 of them a second (bench/train.py's sizes), so the figures below read as core-time.
+WORK_PER_SECOND = 2e9            # parameter-tokens one core trains per second (LSTM 256 × 4 layers: 2–4.7e9)
+STEP_OVERHEAD = 4e6              # a step's fixed cost (~2 ms of Python and dispatch), so tiny models count too
+SESSION_RUNS = 3                 # runs one session may have waiting or training ("Compare cells" starts three)
+SESSION_WORK = 600 * WORK_PER_SECOND   # ... and their work still to do: about ten minutes of one core
+SERVER_RUNS = int(os.environ.get("RNNVIZ_SERVER_RUNS", 60))   # runs the whole server may have waiting or training
+SERVER_WORK = 6 * SESSION_WORK   # ... and their work still to do: about an hour of one core
+REAP_SECONDS = 2.0               # how often the reaper looks for runs whose session is gone
+EVENTS_KEPT = 1_000              # a run keeps its last events (curves keep every step, as compact arrays)
+GRADS_KEPT = 200                 # ... and its last ‖dL/dh_t‖ rows (the heatmap shows the last 200)
+
+
+class Refused(ValueError):
+    """Runs the budget cannot take; the message says which bound and what would fit."""
+
 
 @dataclass(eq=False)
 class Run:
@@ -32,17 +58,20 @@ class Run:
     settings: Settings
     label: str = ""
     trainer: Trainer = field(init=False)
-    events: list[Event] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)       # the last EVENTS_KEPT to 2 × EVENTS_KEPT
     # Running summaries, kept as events arrive so a live view reads a slice instead of scanning every event.
-    steps: list[int] = field(default_factory=list)          # of the sane events
-    losses: list[float] = field(default_factory=list)
-    accuracies: list[float] = field(default_factory=list)
-    with_grads: list[Event] = field(default_factory=list)   # events that carry ‖dL/dh_t‖
+    # Every step's figures as 8-byte numbers: a 100,000-step run keeps 2.4 MB, not 100,000 Event objects.
+    steps: array = field(default_factory=lambda: array("q"))           # of the sane events
+    losses: array = field(default_factory=lambda: array("d"))
+    accuracies: array = field(default_factory=lambda: array("d"))
+    with_grads: list[Event] = field(default_factory=list)   # the last events that carry ‖dL/dh_t‖
     timeline: list[Event] = field(default_factory=list)     # events at the lessons' printing cadence
     status: str = "new"              # new | queued | running | stopped | done | failed
     message: str = ""
     id: int = field(default_factory=lambda: next(_ids))
     stop_requested: threading.Event = field(default_factory=threading.Event)
+    owner: str | None = None         # the Streamlit session that started it (None: a notebook or a test)
+    orphaned: bool = False           # its session is gone: stop, and let go of its memory
 
     trainer_: Trainer | None = None   # an existing trainer (uploaded weights) instead of a fresh one
 
@@ -50,10 +79,26 @@ class Run:
         self.trainer = self.trainer_ or Trainer(self.settings)   # raises ValueError for bad settings
         self.settings = self.trainer.settings
         self.trainer_ = None
+        inputs, _ = self.trainer.task.batch(np.random.default_rng(0))      # (B, T): the tokens of one step
+        size = sum(p.numel() for p in self.trainer.params)
+        self.step_work = size * inputs.size + STEP_OVERHEAD
+
+    @property
+    def work(self) -> float:
+        """The work still to do, in parameter-token steps."""
+        return self.step_work * max(0, self.settings.steps - self.trainer.step)
+
+    def release(self) -> None:
+        """Let go of the model, its optimizer and the history: the run's session is gone, nobody will look."""
+        self.trainer = None
+        self.events, self.with_grads, self.timeline = [], [], []
+        self.steps, self.losses, self.accuracies = array("q"), array("d"), array("d")
 
     def record(self, event: Event) -> None:
         """Keep an event and update the summaries."""
         self.events.append(event)
+        if len(self.events) > 2 * EVENTS_KEPT:     # a new list, not a cut in place: a page may be reading the old
+            self.events = self.events[-EVENTS_KEPT:]
         if event.status != "ok":
             return
         self.steps.append(event.step)
@@ -61,6 +106,8 @@ class Run:
         self.accuracies.append(event.accuracy)
         if event.grad_norms is not None:
             self.with_grads.append(event)
+            if len(self.with_grads) > 2 * GRADS_KEPT:
+                self.with_grads = self.with_grads[-GRADS_KEPT:]
         steps = self.settings.steps
         every = max(1, steps // 5) if steps > 10 else 1          # the lessons print 5 or so times a run
         if (event.step - 1) % every == 0:
@@ -103,37 +150,90 @@ def lower_priority(niceness: int = TRAIN_NICENESS) -> None:
         pass
 
 
-class Pool:
-    """A fixed number of worker threads sharing a queue of runs."""
+def minutes(work: float) -> str:
+    """Work as the core-time it takes, in words."""
+    m = work / WORK_PER_SECOND / 60
+    return f"about {m:,.0f} minutes" if m >= 1.5 else "about a minute" if m >= 0.5 else "under a minute"
 
-    def __init__(self, workers: int = WORKERS):
+
+class Pool:
+    """A fixed number of worker threads sharing a queue of runs, within a budget per session and for the server."""
+
+    def __init__(self, workers: int = WORKERS, alive: Callable[[str], bool] = lambda owner: True,
+                 session_runs: int = SESSION_RUNS, session_work: float = SESSION_WORK,
+                 server_runs: int = SERVER_RUNS, server_work: float = SERVER_WORK):
         # Training threads run Python between torch ops; with the default 5 ms switch interval an interactive
         # rerun waits up to 5 ms at every GIL hand-over. 1 ms keeps reruns quick while runs train.
         sys.setswitchinterval(SWITCH_INTERVAL)
+        self.alive = alive               # owner -> does the server still know that session?
+        self.session_runs, self.session_work = session_runs, session_work
+        self.server_runs, self.server_work = server_runs, server_work
         self.queue: deque[Run] = deque()
+        self.running: set[Run] = set()
         self.cond = threading.Condition()
-        self.busy: set[int] = set()
+        self.closing = threading.Event()
         self.threads = [threading.Thread(target=self._work, name=f"rnnviz-train-{i}", daemon=True)
                         for i in range(workers)]
+        self.threads.append(threading.Thread(target=self._reap, name="rnnviz-train-reaper", daemon=True))
         for t in self.threads:
             t.start()
 
     def submit(self, run: Run) -> None:
+        """Queue a run outside any budget (a notebook, a test); the page goes through `start`."""
         with self.cond:
-            if run.active:
-                return
-            run.stop_requested.clear()
-            run.status, run.message = "queued", ""
-            self.queue.append(run)
-            self.cond.notify()
+            self._enqueue(run)
+
+    def start(self, runs: Iterable[Run], owner: str | None, replacing: Iterable[Run] = ()) -> None:
+        """Queue `runs` for the session `owner` in place of its runs `replacing` (those stop), or raise Refused
+        and change nothing."""
+        runs, replacing = list(runs), set(replacing)
+        with self.cond:
+            self._admit(runs, owner, replacing)
+            for run in replacing:
+                self._stop(run)
+            for run in runs:
+                run.owner = owner
+                self._enqueue(run)
+
+    def _admit(self, runs: list[Run], owner: str | None, replacing: set[Run]) -> None:
+        active = [r for r in (*self.queue, *self.running) if r.status in ("queued", "running")
+                  and r not in replacing and r not in runs]
+        mine = [r for r in active if owner is not None and r.owner == owner]
+        new = sum(r.work for r in runs)
+        if len(mine) + len(runs) > self.session_runs:
+            raise Refused(f"Not started: each student may have at most {self.session_runs} runs waiting or training "
+                          f"at once, and {len(mine)} of yours are. Stop one, or wait until it finishes; "
+                          f"your runs are unchanged.")
+        if sum(r.work for r in mine) + new > self.session_work:
+            per_step = sum(r.step_work for r in runs)
+            fit = int(max(0.0, self.session_work - sum(r.work for r in mine)) // per_step) if per_step else 0
+            raise Refused(f"Not started: this would take {minutes(new)} of the server's training time, and each "
+                          f"student may have at most {minutes(self.session_work)} waiting or training at once. "
+                          f"Use fewer steps (at this size, up to {fit:,} fit), a smaller hidden size or fewer "
+                          f"layers; your runs are unchanged.")
+        if len(active) + len(runs) > self.server_runs or sum(r.work for r in active) + new > self.server_work:
+            raise Refused(f"Not started: the server's training queue is full ({len(active)} runs of the class are "
+                          f"waiting or training). Try again when some have finished; your runs are unchanged, "
+                          f"and everyone keeps their place.")
+
+    def _enqueue(self, run: Run) -> None:
+        if run.active or run.trainer is None:
+            return
+        run.stop_requested.clear()
+        run.status, run.message = "queued", ""
+        self.queue.append(run)
+        self.cond.notify()
 
     def stop(self, run: Run) -> None:
         """Ask a run to stop; it halts after the step under way (well within a second)."""
-        run.stop_requested.set()
         with self.cond:
-            if run in self.queue:
-                self.queue.remove(run)
-                run.status = "stopped"
+            self._stop(run)
+
+    def _stop(self, run: Run) -> None:
+        run.stop_requested.set()
+        if run in self.queue:
+            self.queue.remove(run)
+            run.status = "stopped"
 
     def position(self, run: Run) -> int | None:
         """1-based place among waiting runs, None if it is not waiting."""
@@ -147,21 +247,69 @@ class Pool:
         with self.cond:
             return len(self.queue)
 
+    def held(self) -> list[Run]:
+        """The runs the pool holds now (waiting or in a worker's hands)."""
+        with self.cond:
+            return [*self.queue, *self.running]
+
+    def reap(self) -> int:
+        """Stop the runs whose session the server no longer knows, and let their memory go; how many."""
+        with self.cond:
+            owners = {r.owner for r in (*self.queue, *self.running) if r.owner is not None}
+        gone = {owner for owner in owners if not self.alive(owner)}     # outside the lock: it asks the server
+        if not gone:
+            return 0
+        with self.cond:
+            orphans = [r for r in (*self.queue, *self.running) if r.owner in gone]
+            for run in orphans:
+                run.orphaned = True
+                self._stop(run)
+                if run not in self.running:      # a worker releases the one in its hands when its slice ends
+                    run.release()
+        return len(orphans)
+
+    def _reap(self) -> None:
+        told = False
+        while not self.closing.wait(REAP_SECONDS):
+            try:
+                self.reap()
+            except Exception:  # the reaper must outlive a failed look-up; it asks again in REAP_SECONDS
+                if not told:   # ... and say so once in the server's log: orphaned runs would go on training
+                    logging.getLogger(__name__).exception("could not ask whether training sessions are gone")
+                    told = True
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop every run and join the threads, so none is inside torch while the interpreter tears down."""
+        with self.cond:
+            self.closing.set()
+            for run in [*self.queue, *self.running]:
+                self._stop(run)
+            self.cond.notify_all()
+        for t in self.threads:
+            if t is not threading.current_thread():
+                t.join(timeout)
+
     def _work(self) -> None:
         torch.set_num_threads(1)
         lower_priority()
         while True:
             with self.cond:
-                while not self.queue:
+                while not self.queue and not self.closing.is_set():
                     self.cond.wait()
+                if self.closing.is_set():
+                    return
                 run = self.queue.popleft()
                 run.status = "running"
+                self.running.add(run)
             self._slice(run)
             with self.cond:
+                self.running.discard(run)
                 if run.status == "running":
                     run.status = "queued"
                     self.queue.append(run)
                     self.cond.notify()
+                elif run.orphaned:
+                    run.release()
 
     def _slice(self, run: Run) -> None:
         deadline = time.perf_counter() + SLICE_SECONDS
@@ -178,9 +326,10 @@ _pool_lock = threading.Lock()
 
 
 def pool() -> Pool:
-    """The process-wide pool, started on first use."""
+    """The process-wide pool, started on first use and stopped before the interpreter exits."""
     global _pool
     with _pool_lock:
         if _pool is None:
             _pool = Pool()
+            atexit.register(_pool.shutdown)
         return _pool

@@ -83,7 +83,8 @@ def explored_bytes(ex: Explored) -> int:
 
 
 BUILDS = Shared(48, budget=400 * 2**20, weigh=explored_bytes)   # the largest allowed run holds ~100 MB
-SPECS = Shared(256, budget=200 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
+# Weighed as JSON; held as Python strings and lists, about twice that (tick labels most): 100 MB holds ~200 MB.
+SPECS = Shared(256, budget=100 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
 
 
 def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored) -> tuple[dict, ...]:
@@ -148,8 +149,9 @@ def inspect_selectors(ex: Explored) -> None:
 
 
 
-def draw(ex: Explored, present: bool) -> None:
-    """Everything under the controls, for one engine run."""
+def draw(ex: Explored, present: bool, source: Config) -> None:
+    """Everything under the controls, for one engine run; `source`: the settings `run` made it from (its cache key:
+    with trained weights the run's own config differs), which is all that outlives this script run."""
     if ex.trained:
         st.info(session.literal(say("trained.info", name=ex.trained)))
     for note in ex.notes:
@@ -163,11 +165,12 @@ def draw(ex: Explored, present: bool) -> None:
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     inspect_selectors(ex)
-    moving_t(ex)
+    source = replace(source, **{key: getattr(ex.config, key) for key in LOOK_ONLY})
+    moving_t(source)
     panels(ex, present)
     if ex.T > 1:
         follow_t("step_chart")
-    downloads(ex)
+    downloads(ex, source)
 
 
 def window_of(ex: Explored) -> int:
@@ -176,10 +179,12 @@ def window_of(ex: Explored) -> int:
 
 
 @st.fragment
-def moving_t(ex: Explored) -> None:
+def moving_t(config: Config) -> None:
     """The stepper and what only the server can redraw when t moves: the t line and the numbers of the step.
     Moving t reruns only this; the figures below were sent once and follow t in the browser (ui/follow.py).
-    `ex` is the last whole run's, at the t its figures were drawn at."""
+    `config` is the last whole run's, at the t its figures were drawn at. Streamlit keeps a fragment's arguments
+    for the session's life, so it gets the settings and takes the run from the shared, byte-bounded cache."""
+    ex = run(config)
     drawn = window_of(ex) if ex.config.panel == "step" else None      # the step figure's window of frames
     ex = replace(ex, config=replace(ex.config, t=session.get("t", ex.config.t)))
     c = ex.config
@@ -286,13 +291,20 @@ def torch_panel(ex: Explored) -> None:
     st.code(snippet.torch_code(ex), language="python", wrap_lines=True)
 
 
-def downloads(ex: Explored) -> None:
+def downloads(ex: Explored, source: Config) -> None:
     """Trace files, made only when a button is pressed."""
     too_big = ex.T * ex.B * ex.network.hidden_size * ex.network.num_layers * ex.network.D > 200_000
+    # Streamlit keeps these callables for the session's life: they hold the settings and weights, not the run,
+    # and take the run from the shared cache when pressed (rebuilt if it was evicted).
+    config, weights = replace(source, **LOOK_ONLY), session.get("explore_weights")
+
+    def shared() -> Explored:
+        return cached_build(config, weights_id(weights), weights)
+
     row = st.container(horizontal=True, wrap=True)      # side by side, one under the other when narrow: never cut
-    row.download_button("Download the trace (NPZ, every array)", lambda: export.to_npz(ex.trace), "rnnviz-trace.npz",
-                        mime="application/octet-stream")
+    row.download_button("Download the trace (NPZ, every array)", lambda: export.to_npz(shared().trace),
+                        "rnnviz-trace.npz", mime="application/octet-stream")
     row.download_button("Download hidden states and gates (CSV)",
                         (lambda: b"too large for CSV: use the NPZ\n") if too_big
-                        else (lambda: export.to_csv(ex.trace, ex.rows)),
+                        else (lambda: export.to_csv(shared().trace, shared().rows)),
                         "rnnviz-trace.csv", mime="text/csv")

@@ -5,6 +5,7 @@ import gc
 
 import streamlit as st
 
+from ..state import Config
 from ..words import say
 from . import controls, explore, session
 from . import train as train_view
@@ -62,19 +63,33 @@ def explore_tab() -> None:
     config, notes = session.widget_config()
     for note in notes:
         st.warning(session.literal(note))
+    source = config
     try:
         ex = explore.run(config)
         session.sync_url(ex.config)
-        session.put("_last_good", ex)
+        # Only the settings: the run itself lives in the shared, byte-bounded cache (and is rebuilt if it left it),
+        # so a class of sessions never holds a run each.
+        session.put("_last_good", config)
         session.put("t", ex.config.t)
         for key in ("row", "layer", "dir"):
             session.put(key, getattr(ex.config, key))
     except ValueError as e:
         st.error(session.literal(session.sentence(e)))
-        ex = session.get("_last_good")
+        source = session.get("_last_good")
+        ex = last_good(source)
         if ex is None:
             controls.model_controls(None)
             return
         st.caption(say("caption.last_good"))
     controls.model_controls(ex.network.input_size)
-    explore.draw(ex, session.present())
+    explore.draw(ex, session.present(), source)
+
+
+def last_good(config: Config | None) -> explore.Explored | None:
+    """The session's last run that worked, from its settings: the shared cache's (rebuilt if it was evicted)."""
+    if config is None:
+        return None
+    try:
+        return explore.run(config)
+    except ValueError:          # the trained weights changed since, and no longer fit those settings
+        return None

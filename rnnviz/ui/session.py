@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, fields
 
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import words
 from ..rows import split_rows
@@ -102,6 +104,22 @@ def start(more: dict[str, Setting]) -> list[str]:
         ss["_link_notes"] = notes
         ss[_URL_LOADED] = True
     return ss.get("_link_notes", [])
+
+
+def session_id() -> str | None:
+    """This session's id, as Streamlit's session manager knows it."""
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else None
+
+
+def alive(session_id: str) -> bool:
+    """Whether the server still knows the session: connected, or within its reconnect grace period
+    (server.disconnectedSessionTTL). Callable from any thread; True where there is no server to ask (AppTest)."""
+    try:
+        known = Runtime.instance()._session_mgr.get_session_info    # AppTest's stand-in Runtime has none
+    except (AttributeError, RuntimeError):
+        return True
+    return known(session_id) is not None
 
 
 def dismiss_link_notes() -> None:

@@ -11,7 +11,8 @@ from ..plots import train as train_plots
 from ..settings import TASK, TRAIN
 from ..state import format_value
 from ..train.loop import COMPARE_CELLS, Settings
-from ..train.runner import Run, pool
+from ..train.runner import Pool, Refused, Run
+from ..train.runner import pool as shared_pool
 from ..train.tasks import TEXT_CAP, make_task
 from ..words import say
 from . import session
@@ -107,23 +108,29 @@ def current_settings() -> Settings:
                     distance=int(g("tr_distance")), text=g("tr_text") if g("tr_task") == "text" else None)
 
 
+def pool() -> Pool:
+    """The server's training pool, which asks the session manager whether a run's session is still there."""
+    p = shared_pool()
+    p.alive = session.alive
+    return p
+
+
 def runs() -> dict[str, Run]:
     return session.get("runs") or {}
 
 
 def _start(compare: bool) -> None:
-    stop()
+    """New runs in place of this session's, if the budget takes them; if not, the old ones go on as they were."""
     try:
         base = current_settings()
         new = ({name: Run(replace(base, cell=cell), label=name) for name, cell in COMPARE_CELLS.items()} if compare
                else {"this run": Run(base, label="this run")})
-    except ValueError as e:
+        pool().start(new.values(), session.session_id(), replacing=runs().values())
+    except ValueError as e:         # bad settings, or Refused: past a budget
         session.put("train_error", session.sentence(e))
         return
     session.put("train_error", "")
     session.put("runs", new)
-    for run in new.values():
-        pool().submit(run)
 
 
 def start() -> None:
@@ -140,9 +147,14 @@ def stop() -> None:
 
 
 def resume() -> None:
-    for run in runs().values():
-        if run.status in ("stopped", "loaded") or (run.status == "done" and run.trainer.step < run.settings.steps):
-            pool().submit(run)
+    waiting = [run for run in runs().values() if run.status in ("stopped", "loaded")
+               or (run.status == "done" and run.trainer.step < run.settings.steps)]
+    try:
+        pool().start(waiting, session.session_id())
+    except Refused as e:
+        session.put("train_error", session.sentence(e))
+        return
+    session.put("train_error", "")
 
 
 def reset() -> None:

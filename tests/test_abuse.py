@@ -1,0 +1,33 @@
+"""bench/abuse.py --short against a real `streamlit run` server: the bounds a hostile class meets (issue 12).
+
+Asserts what does not depend on the machine's speed: no failed session, the four-tab attack refused, the
+server's queue cap told and the others' runs kept, orphaned runs stopped once their sessions are gone (the
+server's CPU back under 5% of a core within the grace period + 30 s), the peak RSS under the README's ceiling,
+and a clean exit at SIGTERM while runs train. Timings (queue_wait_s) are reported by the benchmark, not asserted.
+"""
+import asyncio
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import abuse  # noqa: E402
+
+
+def test_a_hostile_class_meets_every_bound():
+    f = asyncio.run(abuse.bench(short=True))
+    assert f["failed_sessions"] == 0, f["failures"]
+    assert f["attack_refused"] == f["attack_tabs"] == 4
+    assert f["hostile_runs"] == 3                               # a session at its budget trains three runs
+    assert f["full_refused"] and f["queue_kept"]
+    assert f["orphans_stopped"], f                             # waited on: CPU under 5% within TTL + 30 s
+    assert f["rss_peak_mb"] < f["ceiling_mb"], f
+    assert f["clean_shutdown"], f
+
+
+def test_the_readme_states_the_ceiling_the_benchmark_checks():
+    readme = (ROOT / "README.md").read_text()
+    stated = re.search(r"stays under ([\d.,]+) GB", readme)
+    assert stated and float(stated.group(1)) * 1000 == abuse.CEILING_MB

@@ -1,0 +1,151 @@
+"""The training pool's budget: runs belong to a session, stop when it is gone, and stay within bounds."""
+import gc
+import subprocess
+import sys
+import time
+import weakref
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnnviz.train.loop import Event, Settings
+from rnnviz.train.runner import EVENTS_KEPT, GRADS_KEPT, SESSION_WORK, Pool, Refused, Run, minutes
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = Settings(task="text", text="the quick brown fox jumps over the lazy dog. " * 100, cell="lstm",
+                   hidden=256, layers=4, steps=100_000)      # issue 12's link: hours of a core
+
+
+def long_run(seed=0) -> Run:
+    return Run(Settings(task="apple", steps=20_000, seed=seed))      # a minute of work by the budget
+
+
+def wait_for(what: str, condition, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def pools():
+    made = []
+
+    def make(**kw) -> Pool:
+        made.append(Pool(**kw))
+        return made[-1]
+
+    yield make
+    for p in made:
+        p.shutdown()
+
+
+def test_runs_of_a_gone_session_stop_leave_the_pool_and_free_their_model(pools):
+    live = {"a", "b"}
+    pool = pools(workers=1, alive=lambda owner: owner in live)
+    a1, a2, b = long_run(1), long_run(2), long_run(3)
+    pool.start([a1, a2], "a")
+    pool.start([b], "b")
+    wait_for("a run of session a to train", lambda: a1.trainer.step + a2.trainer.step > 0)
+    models = [weakref.ref(a1.trainer.model), weakref.ref(a2.trainer.model)]
+    live.discard("a")                                       # the session is closed and past its grace period
+    wait_for("the reaper to take session a's runs out of the pool",
+             lambda: not any(r.owner == "a" for r in pool.held()) and a1.trainer is None and a2.trainer is None)
+    assert a1.status == a2.status == "stopped" and a1.orphaned
+    gc.collect()
+    assert [m() for m in models] == [None, None]           # nothing holds their models any more
+    assert b.active and pool.held() == [b]                  # session b trains on
+    step = b.trainer.step
+    wait_for("session b's run to keep training", lambda: b.trainer.step > step)
+
+
+def test_a_session_past_its_work_budget_is_told_the_bound_and_keeps_its_runs(pools):
+    pool = pools(workers=1)
+    mine = long_run()
+    pool.start([mine], "a")
+    with pytest.raises(Refused) as refused:
+        pool.start([Run(HOSTILE)], "a", replacing=[mine])
+    message = str(refused.value)
+    assert f"at most {minutes(SESSION_WORK)}" in message and "up to" in message and "unchanged" in message
+    assert mine.active and mine in pool.held()              # nothing the student had is lost
+    fits = int(message.split("up to ")[1].split(" fit")[0].replace(",", ""))
+    assert 0 < fits < 100_000
+    pool.start([Run(replace(HOSTILE, steps=fits))], "a", replacing=[mine])   # what it says fits
+
+
+def test_a_session_may_have_a_bounded_number_of_runs_and_replace_its_own(pools):
+    pool = pools(workers=1, session_runs=3)
+    first = [long_run(i) for i in range(3)]
+    pool.start(first, "a")                                  # "Compare cells": three at once
+    with pytest.raises(Refused, match="at most 3 runs"):
+        pool.start([long_run(9)], "a")
+    again = [long_run(i) for i in range(3)]
+    pool.start(again, "a", replacing=first)                 # pressing it again replaces them
+    assert all(r.active for r in again)
+    wait_for("the replaced runs to stop (the one training ends its step)", lambda: not any(r.active for r in first))
+    pool.start([long_run(9)], "b")                          # another session has its own budget
+
+
+def test_the_server_queue_has_a_cap_and_the_others_keep_their_place(pools):
+    pool = pools(workers=1, server_runs=4)
+    runs = {owner: [long_run(i), long_run(i + 1)] for i, owner in enumerate("ab")}
+    for owner, rs in runs.items():
+        pool.start(rs, owner)
+    held = pool.held()
+    with pytest.raises(Refused, match="queue is full"):
+        pool.start([long_run(7)], "c")
+    assert all(r.active for rs in runs.values() for r in rs) and set(pool.held()) == set(held)
+
+
+def test_shutdown_stops_every_run_and_joins_the_workers(pools):
+    pool = pools(workers=2)
+    runs = [long_run(i) for i in range(3)]
+    for r in runs:
+        pool.submit(r)
+    wait_for("the runs to train", lambda: sum(r.trainer.step for r in runs) > 0)
+    pool.shutdown()
+    assert not any(t.is_alive() for t in pool.threads)
+    assert not any(r.status == "queued" for r in runs)
+
+
+def test_a_long_run_keeps_a_bounded_history():
+    run = Run(Settings(task="apple"))
+    T = len(run.trainer.task.inputs[0])
+    for step in range(1, 10_001):
+        run.record(Event(step, 100_000, 1.0 / step, 0.5, "pple!", "pple!",
+                         grad_norms=np.ones(T, np.float32) if step % 5 == 0 else None))
+    assert len(run.events) <= 2 * EVENTS_KEPT and run.events[-1].step == 10_000
+    assert len(run.with_grads) <= 2 * GRADS_KEPT and run.with_grads[-1].step == 10_000
+    assert len(run.steps) == len(run.losses) == 10_000      # the curves keep every step ...
+    assert run.steps.itemsize * len(run.steps) == 80_000    # ... as 8-byte numbers
+
+
+EXIT_WHILE_TRAINING = """
+import time
+from rnnviz.train.loop import Settings
+from rnnviz.train.runner import Run, pool
+runs = [Run(Settings(task="text", text="hello world " * 100, cell="lstm", hidden=256, layers=4, steps=200, seed=i))
+        for i in range(2)]
+for r in runs:
+    pool().submit(r)
+deadline = time.monotonic() + 60
+while sum(r.trainer.step for r in runs) < 1 and time.monotonic() < deadline:
+    time.sleep(0.05)
+print("training" if sum(r.trainer.step for r in runs) else "never trained", flush=True)
+"""
+
+
+def test_the_interpreter_exits_cleanly_while_runs_train():
+    """The workers stop before interpreter teardown: no `terminate called without an active exception` (abort)."""
+    proc = subprocess.Popen([sys.executable, "-c", EXIT_WHILE_TRAINING], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert out.strip() == "training"
+    assert "terminate called" not in err and proc.returncode == 0, (proc.returncode, err[-2000:])
