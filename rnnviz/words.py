@@ -73,6 +73,10 @@ class Said:
     def __str__(self) -> str:
         return say(self.key, **self.params)
 
+    def __contains__(self, words: str) -> bool:
+        """`"learning rate" in message` reads the words as they are said now."""
+        return words in str(self)
+
 
 class Problem(ValueError):
     """A ValueError whose message is a key and parameters: str() says it in the current language."""

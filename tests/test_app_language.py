@@ -61,3 +61,14 @@ def test_switching_language_keeps_a_finished_training_run():
     no_exception(at)
     assert dict(at.session_state["runs"]) == runs and all(r.status == "done" for r in runs.values())
     assert at.session_state["view"] == "train"
+
+
+def test_the_train_view_in_korean():
+    at = new_app(view="train", lang="ko")
+    no_exception(at)
+    assert at.button(key="tr_start").label == "▶ 시작" and at.selectbox(key="tr_task").label == "과제"
+    at.number_input(key="tr_lr").set_value(1e6).run()
+    at.button(key="tr_start").click().run()
+    wait_until(at, lambda a: any("오류로 멈춤" in p.proto.text for p in a.get("progress")), "the diverged run's status")
+    assert "학습률(1e+06)이 이 모델에 너무 큰 것이 원인" in texts(at)
+    assert figure_titled(at, "학습 곡선")

@@ -1,17 +1,18 @@
 """The Train view in AppTest: start, live progress, stop, bad settings, hand-over to Explore."""
+import re
 import time
 
 from apptest_helpers import figure_titled, new_app, no_exception, open_tab, texts
 
 
-def wait_until(at, predicate, seconds=30):
+def wait_until(at, predicate, seconds=30, what="the page to show the awaited state"):
     deadline = time.time() + seconds
     while time.time() < deadline:
         at.run()
         if predicate(at):
             return at
         time.sleep(0.2)
-    raise AssertionError("timed out")
+    raise AssertionError(f"waited {seconds} s for {what}; progress: {progress_texts(at)}")
 
 
 def progress_texts(at):
@@ -64,6 +65,8 @@ def test_huge_learning_rate_shows_the_cause():
     no_exception(at)
     assert "likely cause is the learning rate" in texts(at)
     assert at.get("download_button")     # the last good weights are kept and can be downloaded
+    failed_at = re.search(r"Training stopped at step (\d+)", texts(at)).group(1)
+    assert any(f"step {failed_at}/100" in t for t in progress_texts(at)), progress_texts(at)   # one step, both lines
 
 
 def test_bad_settings_show_a_message():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..words import say
 from .heatmaps import time_labels
 from .theme import CATEGORICAL, SEQUENTIAL, layout_base, look
 
@@ -24,31 +25,37 @@ def whole_ticks(last: int) -> dict:
     return dict(tick0=0, dtick=1) if last <= 10 else {}
 
 
+def run_name(name: str) -> str:
+    """A run's name in a figure: "this run" in the reader's language, a cell's name as it is."""
+    return say("run.this") if name == "this run" else name
+
+
 def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], present=False) -> dict:
     """Loss (left) and accuracy (right) against step, one colour per run."""
     data = []
+    step, loss_, accuracy = say("col.step"), say("col.loss"), say("col.accuracy")
     for k, (name, (steps, loss, acc)) in enumerate(runs.items()):
+        name = run_name(name)
         line = dict(color=CATEGORICAL[k % len(CATEGORICAL)], width=2)
         mode = "lines+markers" if len(steps) <= FEW_POINTS else "lines"   # a run of one step is a dot, not nothing
         data.append(dict(type="scatter", x=list(steps), y=list(loss), name=name, mode=mode, line=line,
-                         legendgroup=name, hovertemplate="step %{x}<br>loss %{y:.4f}<extra>" + name + "</extra>"))
+                         legendgroup=name, hovertemplate=f"{step} %{{x}}<br>{loss_} %{{y:.4f}}<extra>{name}</extra>"))
         data.append(dict(type="scatter", x=list(steps), y=list(acc), name=name, mode=mode, line=line,
                          legendgroup=name, showlegend=False, xaxis="x2", yaxis="y2",
-                         hovertemplate="step %{x}<br>accuracy %{y:.1%}<extra>" + name + "</extra>"))
-    layout = layout_base("training curves", present)
+                         hovertemplate=f"{step} %{{x}}<br>{accuracy} %{{y:.1%}}<extra>{name}</extra>"))
+    layout = layout_base(say("fig.curves"), present)
     whole = whole_ticks(max((max(steps) for steps, _, _ in runs.values() if steps), default=0))
     layout.update(
-        xaxis=dict(AXIS, domain=[0, 0.45], title=dict(text="step"), **whole),
+        xaxis=dict(AXIS, domain=[0, 0.45], title=dict(text=step), **whole),
         yaxis=dict(AXIS, rangemode="tozero"),
-        xaxis2=dict(AXIS, domain=[0.55, 1], anchor="y2", title=dict(text="step"), **whole),
+        xaxis2=dict(AXIS, domain=[0.55, 1], anchor="y2", title=dict(text=step), **whole),
         yaxis2=dict(AXIS, anchor="x2", range=[0, 1.02], tickformat=".0%"),
         annotations=[dict(text=t, x=x, y=1.0, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
                           showarrow=False, font=dict(size=16 + 4 * present)) for t, x in
-                     (("loss (cross-entropy)", 0.225), ("accuracy", 0.775))])
+                     ((say("fig.curves.loss"), 0.225), (accuracy, 0.775))])
     return dict(data=data, layout=layout)
 
 
-GRAD_TITLE = "‖dL/dh_t‖ over training (log10), one colour scale for every run"
 GRAD_DECADES = 12       # the colour scale spans at most this many powers of ten below the largest norm
 
 
@@ -62,20 +69,24 @@ def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str]
     k = max(len(recorded), 1)
     gap = 0.03
     width = (1 - gap * (k - 1)) / k
-    data, layout = [], layout_base(GRAD_TITLE, present)
+    data, layout = [], layout_base(say("fig.grad_map"), present)
     layout["annotations"] = []
-    for c, (name, (steps, _, tokens)) in enumerate(recorded.items()):
+    step, timestep = say("col.step"), say("axis.timestep")
+    for c, (key, (steps, _, tokens)) in enumerate(recorded.items()):
+        name = run_name(key)
         n = "" if c == 0 else str(c + 1)
-        x = time_labels(tokens) if tokens and len(tokens) == logs[name].shape[1] \
-            else list(range(logs[name].shape[1]))
-        data.append(dict(type="heatmap", z=logs[name].tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
+        x = time_labels(tokens) if tokens and len(tokens) == logs[key].shape[1] \
+            else list(range(logs[key].shape[1]))
+        data.append(dict(type="heatmap", z=logs[key].tolist(), x=x, y=list(steps), colorscale=SEQUENTIAL, zmax=top,
                          zmin=low, showscale=c == 0, name=name, xaxis="x" + n, yaxis="y" + n,
                          colorbar=dict(title=dict(text="log10 ‖dL/dh_t‖", side="right"), thickness=14),
-                         customdata=norms_of[name].tolist(),
-                         hovertemplate=f"{name}<br>step %{{y}}, t %{{x}}<br>‖dL/dh_t‖ = %{{customdata:.3g}}<extra></extra>"))
+                         customdata=norms_of[key].tolist(),
+                         hovertemplate=f"{name}<br>{step} %{{y}}, t %{{x}}<br>‖dL/dh_t‖ = %{{customdata:.3g}}<extra></extra>"))
         domain = [c * (width + gap), c * (width + gap) + width]
-        layout["xaxis" + n] = dict(domain=domain, anchor="y" + n, type="category", title=dict(text="timestep t"))
-        layout["yaxis" + n] = dict(anchor="x" + n, title=dict(text="training step")) if c == 0 else \
+        # at most a dozen labels a panel, upright or straight down: three panels side by side never overlap them
+        layout["xaxis" + n] = dict(domain=domain, anchor="y" + n, type="category", title=dict(text=timestep),
+                                   nticks=12 // k + 2, tickangle=0 if len(x) <= 8 // k + 2 else -90)
+        layout["yaxis" + n] = dict(anchor="x" + n, title=dict(text=say("axis.training_step"))) if c == 0 else \
             dict(anchor="x" + n, matches="y", showticklabels=False, ticks="")   # the same steps: read on the left
         layout["annotations"].append(dict(text=f"<b>{name}</b>", x=sum(domain) / 2, y=1.0, xref="paper",
                                           yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
@@ -85,14 +96,14 @@ def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str]
 
 def grad_profile_spec(profiles: dict[str, np.ndarray], present=False) -> dict:
     """‖dL/dh_t‖ against t on a log scale, for the current weights of each run."""
-    data = [dict(type="scatter", x=list(range(len(norms))), y=np.maximum(norms, 1e-30).tolist(), name=name,
+    data = [dict(type="scatter", x=list(range(len(norms))), y=np.maximum(norms, 1e-30).tolist(), name=run_name(name),
                  mode="lines+markers", line=dict(color=CATEGORICAL[k % len(CATEGORICAL)]),
-                 hovertemplate="t %{x}<br>‖dL/dh_t‖ %{y:.3g}<extra>" + name + "</extra>")
+                 hovertemplate="t %{x}<br>‖dL/dh_t‖ %{y:.3g}<extra>" + run_name(name) + "</extra>")
             for k, (name, norms) in enumerate(profiles.items())]
-    layout = layout_base("gradient reaching each timestep, current weights", present)
+    layout = layout_base(say("fig.grad_profile"), present)
     last = max((len(norms) - 1 for norms in profiles.values()), default=0)
-    layout.update(yaxis=dict(LOG_AXIS, title=dict(text="‖dL/dh_t‖ (log scale)")),
-                  xaxis=dict(AXIS, title=dict(text="timestep t"), **whole_ticks(last)))
+    layout.update(yaxis=dict(LOG_AXIS, title=dict(text=say("axis.grad_log"))),
+                  xaxis=dict(AXIS, title=dict(text=say("axis.timestep")), **whole_ticks(last)))
     return dict(data=data, layout=layout)
 
 

@@ -12,6 +12,7 @@ import torch
 
 from ..bridge import from_torch
 from ..settings import TRAIN
+from ..words import Problem, Said
 from .model import Model
 from .tasks import Task, make_task
 
@@ -59,18 +60,17 @@ def check(s: Settings, task: Task) -> None:
     for name, (low, high) in LIMITS.items():
         v = getattr(s, name)
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not low <= v <= high:
-            raise ValueError(f"{name} must be a whole number between {low:,} and {high:,}, got {shown(v)}")
+            raise Problem("train.range", what=name, low=f"{low:,}", high=f"{high:,}", got=shown(v))
     if s.cell not in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
         raise ValueError(f"cell must be rnn_tanh, rnn_relu, lstm or gru, got {s.cell!r}")
     if s.optimizer not in ("adam", "sgd"):
-        raise ValueError(f"optimizer must be adam or sgd, got {s.optimizer!r}")
-    for name, what in (("lr", "the learning rate"), ("clip", "gradient clipping (0 = off)")):
+        raise Problem("train.optimizer", got=repr(s.optimizer))
+    for name, what in (("lr", "train.what.lr"), ("clip", "train.what.clip")):
         v, (low, high) = getattr(s, name), RATE_LIMITS[name]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and low <= v <= high):
-            raise ValueError(f"{what} must be a number between {low:g} and {high:g}, got {shown(v)}")
+            raise Problem("train.rate", what=Said(what), low=f"{low:g}", high=f"{high:g}", got=shown(v))
     if s.bidirectional and not task.many_to_one:
-        raise ValueError("bidirectional only makes sense for the memory task: predicting the next token "
-                         "with a backward direction would read the answer")
+        raise Problem("train.bidirectional")
 
 
 def shown(value) -> str:
@@ -98,7 +98,7 @@ class Event:
     target: str
     grad_norms: np.ndarray | None = None   # (T,) ‖dL/dh_t‖ from the engine's backward: layer 0, first sequence
     status: str = "ok"               # "ok" | "nan"
-    message: str = ""
+    message: Said | str = ""        # said in the reader's language when shown
 
 
 @dataclass
@@ -221,15 +221,12 @@ class Trainer:
         lr = self.settings.lr
         usual = (self.task.defaults or {}).get("lr")          # the preset's own rate, where it is smaller
         suggestion = min(lr / 10, usual) if usual else lr / 10
-        kept = (f"those that gave step {kept_step}'s loss ({kept_loss:.4g})" if kept_step
-                else "the initial ones")
-        what = (f"the loss became {loss:g}, not a finite number" if not math.isfinite(loss) else
-                f"the loss jumped to {loss:,.4g}, over {DIVERGED}× where it started ({self.first_loss:.4g})")
-        return Event(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan", message=(
-            f"Training stopped at step {self.step + 1}: {what}. "
-            f"The likely cause is the learning rate ({lr:g}), which is too large for this model: "
-            f"try {suggestion:g} or smaller, or turn on gradient clipping. "
-            f"The last good weights are kept: {kept}."))
+        kept = (Said("nan.kept", {"step": kept_step, "loss": f"{kept_loss:.4g}"}) if kept_step
+                else Said("nan.kept_initial"))
+        what = (Said("nan.not_finite", {"loss": f"{loss:g}"}) if not math.isfinite(loss) else
+                Said("nan.jumped", {"loss": f"{loss:,.4g}", "times": DIVERGED, "first": f"{self.first_loss:.4g}"}))
+        return Event(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan", message=Said("nan", {
+            "step": self.step + 1, "what": what, "lr": f"{lr:g}", "suggestion": f"{suggestion:g}", "kept": kept}))
 
     def _grad_norms(self) -> np.ndarray:
         """‖dL/dh_t‖ for every t of the batch's first sequence, through the engine's backward pass,

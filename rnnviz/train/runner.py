@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from ..words import Problem, Said
 from .loop import Event, Settings, Trainer
 
 SLICE_SECONDS = 0.15
@@ -47,7 +48,7 @@ EVENTS_KEPT = 1_000              # a run keeps its last events (curves keep ever
 GRADS_KEPT = 200                 # ... and its last ‖dL/dh_t‖ rows (the heatmap shows the last 200)
 
 
-class Refused(ValueError):
+class Refused(Problem):
     """Runs the budget cannot take; the message says which bound and what would fit."""
 
 
@@ -67,7 +68,7 @@ class Run:
     with_grads: list[Event] = field(default_factory=list)   # the last events that carry ‖dL/dh_t‖
     timeline: list[Event] = field(default_factory=list)     # events at the lessons' printing cadence
     status: str = "new"              # new | queued | running | stopped | done | failed
-    message: str = ""
+    message: Said | str = ""        # said in the reader's language when shown
     id: int = field(default_factory=lambda: next(_ids))
     stop_requested: threading.Event = field(default_factory=threading.Event)
     owner: str | None = None         # the Streamlit session that started it (None: a notebook or a test)
@@ -150,10 +151,11 @@ def lower_priority(niceness: int = TRAIN_NICENESS) -> None:
         pass
 
 
-def minutes(work: float) -> str:
+def minutes(work: float) -> Said:
     """Work as the core-time it takes, in words."""
     m = work / WORK_PER_SECOND / 60
-    return f"about {m:,.0f} minutes" if m >= 1.5 else "about a minute" if m >= 0.5 else "under a minute"
+    return (Said("time.minutes", {"m": f"{m:,.0f}"}) if m >= 1.5 else Said("time.minute") if m >= 0.5
+            else Said("time.under_minute"))
 
 
 class Pool:
@@ -201,20 +203,13 @@ class Pool:
         mine = [r for r in active if owner is not None and r.owner == owner]
         new = sum(r.work for r in runs)
         if len(mine) + len(runs) > self.session_runs:
-            raise Refused(f"Not started: each student may have at most {self.session_runs} runs waiting or training "
-                          f"at once, and {len(mine)} of yours are. Stop one, or wait until it finishes; "
-                          f"your runs are unchanged.")
+            raise Refused("budget.runs", most=self.session_runs, mine=len(mine))
         if sum(r.work for r in mine) + new > self.session_work:
             per_step = sum(r.step_work for r in runs)
             fit = int(max(0.0, self.session_work - sum(r.work for r in mine)) // per_step) if per_step else 0
-            raise Refused(f"Not started: this would take {minutes(new)} of the server's training time, and each "
-                          f"student may have at most {minutes(self.session_work)} waiting or training at once. "
-                          f"Use fewer steps (at this size, up to {fit:,} fit), a smaller hidden size or fewer "
-                          f"layers; your runs are unchanged.")
+            raise Refused("budget.work", takes=minutes(new), most=minutes(self.session_work), fit=f"{fit:,}")
         if len(active) + len(runs) > self.server_runs or sum(r.work for r in active) + new > self.server_work:
-            raise Refused(f"Not started: the server's training queue is full ({len(active)} runs of the class are "
-                          f"waiting or training). Try again when some have finished; your runs are unchanged, "
-                          f"and everyone keeps their place.")
+            raise Refused("budget.full", n=len(active))
 
     def _enqueue(self, run: Run) -> None:
         if run.active or run.trainer is None:
@@ -318,7 +313,7 @@ class Pool:
             if not ended and run.stop_requested.is_set():
                 run.status = "stopped"
         except Exception as e:  # a worker must survive any run's failure; the message goes to the page
-            run.status, run.message = "failed", f"Training failed: {e}"
+            run.status, run.message = "failed", Said("train.failed", {"why": str(e)[:300]})
 
 
 _pool: Pool | None = None

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..settings import TASKS, TEXT_CAP
 from ..text import Vocab, tokenize
+from ..words import Problem
 
 PRESETS = TASKS
 AVENGERS = "We are going to watch Avengers End Game"
@@ -98,7 +99,7 @@ def make_task(name: str, text: str | None = None, distance: int = 60) -> Task:
                     defaults=dict(cell="rnn_tanh", hidden=8, lr=0.05, steps=200, optimizer="adam", seed=0))
     if name == "memory":
         if not 1 <= int(distance) <= 200:
-            raise ValueError(f"the memory distance must be between 1 and 200, got {distance}")
+            raise Problem("task.distance", got=distance)
         inputs, targets = memory_batch(int(distance), np.random.default_rng(0))
         return Task("memory", MEMORY_VOCAB, "char", inputs, targets, many_to_one=True, fresh_batches=True,
                     distance=int(distance), text=f"recall the first of {distance + 2} tokens",
@@ -107,8 +108,8 @@ def make_task(name: str, text: str | None = None, distance: int = 60) -> Task:
         text = text if text is not None else "hello world"
         tokens = tokenize(text, "char", max_chars=TEXT_CAP)
         if len(tokens) < 2:
-            raise ValueError("the text needs at least 2 characters to predict the next one")
+            raise Problem("task.text_short")
         vocab = Vocab.build(tokens, unk=True)
         return next_token("text", tokens, vocab, "char", fresh_batches=len(tokens) - 1 > WINDOW, text=text,
                           defaults=dict(cell="lstm", hidden=64, lr=0.01, steps=300, optimizer="adam", seed=0))
-    raise ValueError(f"unknown task {name!r}: choose one of {', '.join(PRESETS)}")
+    raise Problem("task.unknown", name=repr(name), tasks=", ".join(PRESETS))

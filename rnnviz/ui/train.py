@@ -8,27 +8,19 @@ import streamlit as st
 
 from .. import weights
 from ..plots import train as train_plots
+from ..plots.train import run_name
 from ..settings import TASK, TRAIN
 from ..state import format_value
 from ..train.loop import COMPARE_CELLS, Settings
 from ..train.runner import Pool, Refused, Run
 from ..train.runner import pool as shared_pool
 from ..train.tasks import TEXT_CAP, make_task
-from ..words import say
+from ..words import Said, say
 from . import session
 from .charts import chart
-from .widgets import words_of
+from .widgets import draw
 
 # Short enough for the sidebar's closed select box, in projector type too; TASK_HELP tells the rest.
-TASKS = {"apple": "apple → pple!", "avengers": "Avengers sentence", "hello": "hello/eolll/lleel",
-         "memory": "long memory", "text": "your own text"}
-TASK_HELP = ("apple → pple!: one-hot characters, each predicts the next (lesson 003). Avengers: next word of “We are "
-             "going to watch Avengers End Game”, embedded (lesson 002). hello/eolll/lleel: a batch of three one-hot "
-             "sequences (lesson 004). long-range memory: recall the first token after N distractors, where a plain RNN's "
-             "gradient fades. Your own text: next character of what you type.")
-
-
-OPTIMIZERS = {"adam": "Adam", "sgd": "SGD + momentum"}
 DEFAULT_TEXT = TRAIN["tr_text"].default
 
 # The Train view's settings as a link says them: the registry's Train rows (rnnviz/settings.py).
@@ -76,28 +68,23 @@ def bounds(key: str, kind=int) -> tuple:
 
 def controls() -> None:
     sb = st.sidebar
-    sb.header("Training")
-    sb.selectbox("Task", list(TASKS), format_func=TASKS.get, key="tr_task", on_change=apply_task_defaults,
-                 help=TASK_HELP)
+    sb.header(say("header.training"))
+    draw("tr_task", on_change=apply_task_defaults)
     task = session.get("tr_task")
     if task == "text":
-        sb.text_area("Training text", key="tr_text", max_chars=TEXT_CAP,
-                     help=f"up to {TEXT_CAP:,} characters, trained on windows of 32")
+        draw("tr_text", max_chars=TEXT_CAP, help=say("help.tr_text", cap=f"{TEXT_CAP:,}"))
     if task == "memory":
-        sb.slider("Distance N (distractors)", *bounds("tr_distance"), key="tr_distance",
-                  help="the token to recall comes N distractors before the question; at 60 a plain RNN stays at "
-                       "chance while LSTM (chrono-initialised forget gates) and GRU remember")
-    sb.selectbox("Cell", list(TRAIN["tr_cell"].choices), format_func=words_of(lambda c: say(TRAIN["tr_cell"].choice(c))),
-                 key="tr_cell")
-    sb.slider("Hidden size", *bounds("tr_hidden"), key="tr_hidden")
-    sb.slider("Layers", *bounds("tr_layers"), key="tr_layers")
+        draw("tr_distance")
+    draw("tr_cell")
+    draw("tr_hidden")
+    draw("tr_layers")
     if task == "memory":
-        sb.toggle("bidirectional", key="tr_bi", help="allowed here: the answer is asked after the whole sequence")
-    sb.radio("Optimizer", list(OPTIMIZERS), key="tr_opt", horizontal=True, format_func=OPTIMIZERS.get)
-    sb.number_input("Learning rate", *bounds("tr_lr", float), format="%g", key="tr_lr")
-    sb.number_input("Steps", *bounds("tr_steps"), key="tr_steps")
-    sb.number_input("Gradient clipping (max norm, 0 = off)", *bounds("tr_clip", float), format="%g", key="tr_clip")
-    sb.number_input("Seed", *bounds("tr_seed"), key="tr_seed")
+        draw("tr_bi")
+    draw("tr_opt", horizontal=True)
+    draw("tr_lr")
+    draw("tr_steps")
+    draw("tr_clip")
+    draw("tr_seed")
 
 
 def current_settings() -> Settings:
@@ -126,8 +113,8 @@ def _start(compare: bool) -> None:
         new = ({name: Run(replace(base, cell=cell), label=name) for name, cell in COMPARE_CELLS.items()} if compare
                else {"this run": Run(base, label="this run")})
         pool().start(new.values(), session.session_id(), replacing=runs().values())
-    except ValueError as e:         # bad settings, or Refused: past a budget
-        session.put("train_error", session.sentence(e))
+    except ValueError as e:         # bad settings, or Refused: past a budget (said when shown, in its language)
+        session.put("train_error", e)
         return
     session.put("train_error", "")
     session.put("runs", new)
@@ -152,7 +139,7 @@ def resume() -> None:
     try:
         pool().start(waiting, session.session_id())
     except Refused as e:
-        session.put("train_error", session.sentence(e))
+        session.put("train_error", e)
         return
     session.put("train_error", "")
 
@@ -169,7 +156,7 @@ def open_in_explore() -> None:
         return
     text, batch = weights.explore_text(run.trainer)
     session.put("explore_weights", weights.for_explore(run.trainer, f"{run.settings.task}, {run.settings.cell}, "
-                                                                    f"step {run.trainer.step}"))
+                                                                    f"{run.trainer.step}/{run.settings.steps}"))
     session.set_values(text=text, batch=batch, view="explore", t=0, row=0, layer=0, dir=0, out=True, bf=True)
 
 
@@ -180,33 +167,31 @@ def upload() -> None:
     try:
         trainer = weights.from_bytes(f.getvalue())
     except ValueError as e:
-        session.put("upload_msg", ("error", f"Not loaded: {e}. Nothing was changed."))
+        session.put("upload_msg", ("error", Said("upload.refused", {"why": e})))
         return
     stop()
     run = Run(trainer.settings, label="this run", trainer_=trainer)
     run.status = "loaded"
     session.put("runs", {"this run": run})
-    session.put("upload_msg", ("success", f"Loaded {f.name}: {trainer.settings.task}, {trainer.settings.cell}, "
-                                          f"hidden {trainer.settings.hidden}. Press Resume to train it further."))
+    session.put("upload_msg", ("success", Said("upload.loaded", {
+        "name": f.name, "task": trainer.settings.task, "cell": trainer.settings.cell, "H": trainer.settings.hidden})))
 
 
 def view() -> None:
     init_defaults()
     controls()
-    st.subheader("Train")
-    st.caption("The model: (one-hot | embedding) → nn.RNN / LSTM / GRU → Linear, cross-entropy loss. Training runs in "
-               "the background: keep using the page, it keeps going.")
+    st.subheader(say("train.title"))
+    st.caption(say("train.caption"))
     active = any(r.active for r in runs().values())
     stopped = any(r.status in ("stopped", "loaded") for r in runs().values())
     row = st.container(horizontal=True, wrap=True)     # a narrow window wraps the buttons instead of cutting them
-    row.button("▶ Start", on_click=start, type="primary", width="stretch", key="tr_start")
-    row.button("■ Stop", on_click=stop, disabled=not active, width="stretch", key="tr_stop")
-    row.button("▷ Resume", on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
-    row.button("↺ Reset", on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
-    row.button("Compare cells", on_click=compare, width="stretch", key="tr_compare",
-               help="train the same task with an RNN, an LSTM and a GRU, side by side")
+    row.button(say("button.start"), on_click=start, type="primary", width="stretch", key="tr_start")
+    row.button(say("button.stop"), on_click=stop, disabled=not active, width="stretch", key="tr_stop")
+    row.button(say("button.resume"), on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
+    row.button(say("button.reset"), on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
+    row.button(say("button.compare"), on_click=compare, width="stretch", key="tr_compare", help=say("help.compare"))
     if session.get("train_error"):
-        st.error(session.literal(session.get("train_error")))
+        st.error(session.literal(session.sentence(session.get("train_error"))))
     live(active)
     weights_panel()
 
@@ -225,9 +210,10 @@ def live_seconds() -> float:
 def live(active: bool) -> None:
     @st.fragment(run_every=live_seconds() if active else None)
     def progress() -> None:
+        session.use_language()          # a fragment's own run: say its words in the page's language
         current = runs()
         if not current:
-            st.info("Choose a task in the sidebar and press Start.")
+            st.info(say("train.empty"))
             return
         for name, run in current.items():
             status_line(name, run, len(current) > 1)
@@ -237,6 +223,7 @@ def live(active: bool) -> None:
 
     @st.fragment(run_every=DETAIL_SECONDS if active else None)
     def details() -> None:
+        session.use_language()
         current = runs()
         if current:
             draw_details(current)
@@ -248,15 +235,15 @@ def live(active: bool) -> None:
 def status_line(name: str, run: Run, named: bool) -> None:
     ev = run.last
     step, steps = (run.trainer.step, run.settings.steps)
-    prefix = f"**{name}** " if named else ""
+    prefix = f"**{run_name(name)}** " if named else ""
     position = pool().position(run) if run.status == "queued" else None
-    state = {"queued": f"waiting — place {position} in the training queue" if position else "waiting",
-             "running": "training", "stopped": "stopped", "done": "finished", "failed": "stopped on an error",
-             "loaded": "weights loaded", "new": "ready"}[run.status]
-    loss = f", loss {ev.loss:.4f}, accuracy {ev.accuracy:.0%}" if ev and ev.status == "ok" else ""
-    st.progress(min(step / steps, 1.0), text=f"{prefix}{state}: step {step}/{steps}{loss}")
+    state = (say("status.queued_at", place=position) if position else say(f"status.{run.status}"))
+    if ev is not None and ev.status != "ok":
+        step = ev.step                  # the step that failed, as its message says (the weights are the step before)
+    loss = say("status.loss", loss=f"{ev.loss:.4f}", accuracy=f"{ev.accuracy:.0%}") if ev and ev.status == "ok" else ""
+    st.progress(min(step / steps, 1.0), text=f"{prefix}{state}: " + say("status.step", step=step, steps=steps) + loss)
     if run.status == "failed":
-        st.error(session.literal(run.message))
+        st.error(session.literal(str(run.message)))
 
 
 def draw_curves(current: dict[str, Run]) -> None:
@@ -267,10 +254,14 @@ def draw_details(current: dict[str, Run]) -> None:
     if len(current) == 1:
         predictions_table(next(iter(current.values())))
     else:
-        st.dataframe(pd.DataFrame([{"cell": n, "step": r.trainer.step, "loss": r.last.loss if r.last else None,
-                                    "accuracy": r.last.accuracy if r.last else None,
-                                    "prediction": r.last.prediction if r.last else "", "target": r.last.target if r.last else ""}
-                                   for n, r in current.items()]), hide_index=True, width="stretch")
+        cell, step, loss, accuracy, prediction, target = (say(f"col.{k}") for k in (
+            "cell", "step", "loss", "accuracy", "prediction", "target"))
+        st.dataframe(pd.DataFrame([{cell: run_name(n), step: r.trainer.step, loss: r.last.loss if r.last else None,
+                                    accuracy: r.last.accuracy if r.last else None,
+                                    prediction: r.last.prediction if r.last else "", target: r.last.target if r.last else ""}
+                                   for n, r in current.items()]), hide_index=True, width="stretch",
+                     column_config={accuracy: st.column_config.ProgressColumn(accuracy, min_value=0, max_value=1,
+                                                                              format="percent")})
     gradient_panel(current, session.present())
 
 
@@ -279,23 +270,24 @@ def predictions_table(run: Run) -> None:
     shown = run.printout(39)
     if not shown:
         return
-    what = ("the answer for each of the first 16 sequences of the batch" if run.trainer.task.many_to_one
-            else "argmax of every step of the first sequence")
-    st.markdown(f"**Predictions while training** ({what})")
-    st.dataframe(pd.DataFrame([{"step": f"[{e.step:02d}/{e.steps}]", "loss": round(e.loss, 4), "accuracy": e.accuracy,
-                                "prediction": e.prediction, "target": e.target} for e in shown]),
+    st.markdown(say("predictions.title.many_to_one" if run.trainer.task.many_to_one else "predictions.title"))
+    step, loss, accuracy, prediction, target = (say(f"col.{k}") for k in ("step", "loss", "accuracy", "prediction",
+                                                                          "target"))
+    st.dataframe(pd.DataFrame([{step: f"[{e.step:02d}/{e.steps}]", loss: round(e.loss, 4), accuracy: e.accuracy,
+                                prediction: e.prediction, target: e.target} for e in shown]),
                  hide_index=True, width="stretch",
-                 column_config={"accuracy": st.column_config.ProgressColumn("accuracy", min_value=0, max_value=1,
-                                                                            format="percent")})
+                 column_config={accuracy: st.column_config.ProgressColumn(accuracy, min_value=0, max_value=1,
+                                                                          format="percent"),
+                                prediction: st.column_config.TextColumn(prediction, width="large"),
+                                target: st.column_config.TextColumn(target, width="large")})
 
 
 def gradient_panel(current: dict[str, Run], present: bool) -> None:
-    st.markdown("**Gradient through time** — ‖dL/dh_t‖ at each timestep, from the engine's backward pass "
-                "(layer 0). A plain RNN's gradient fades towards the early steps; LSTM and GRU keep it.")
+    st.markdown(say("gradient.title"))                  # our own words, with their markdown
     recorded = {name: r for name, run in current.items() if (r := train_plots.gradient_of(run)) is not None}
     waiting = [name for name in current if name not in recorded]
     if waiting:
-        st.caption(f"No gradient recorded yet: {', '.join(waiting)}.")
+        st.caption(say("gradient.waiting", names=", ".join(run_name(n) for n in waiting)))
     if recorded:            # one figure, one colour scale: it also keeps its size in a narrow window
         chart(train_plots.grad_heatmap_spec(recorded, present), "grad_map")
     profiles = {name: norms[-1] for name, (_, norms, _) in recorded.items()}
@@ -304,19 +296,18 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
 
 
 def weights_panel() -> None:
-    st.markdown("**Weights**")
+    st.markdown(f"**{say('header.weights')}**")
     run = runs().get("this run") or next(iter(runs().values()), None)
     if run is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
         row = st.container(horizontal=True, wrap=True)          # one under the other in a narrow window: never cut
-        row.button("Step through these weights in Explore", on_click=open_in_explore, key="tr_explore")
-        row.download_button("Download weights (safetensors)", weights.to_bytes(run.trainer),
+        row.button(say("button.to_explore"), on_click=open_in_explore, key="tr_explore")
+        row.download_button(say("button.download_weights"), weights.to_bytes(run.trainer),
                             f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
                             mime="application/octet-stream", key="tr_download")
     else:
-        st.caption("When a run stops or finishes, its weights can go to the Explore view or be downloaded.")
+        st.caption(say("weights.later"))
     # A row of its own: in a third of the width its "Drag and drop" and size limit were cut at 1024 px.
-    st.file_uploader("Load weights (.safetensors from rnnviz)", type=["safetensors"], key="tr_upload",
-                     on_change=upload)
+    st.file_uploader(say("label.upload"), type=["safetensors"], key="tr_upload", on_change=upload)
     msg = session.get("upload_msg")
     if msg:
-        (st.error if msg[0] == "error" else st.success)(session.literal(msg[1]))
+        (st.error if msg[0] == "error" else st.success)(session.literal(str(msg[1])))
