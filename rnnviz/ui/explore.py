@@ -302,9 +302,10 @@ def downloads(ex: Explored, source: Config) -> None:
         return cached_build(config, weights_id(weights), weights)
 
     row = st.container(horizontal=True, wrap=True)      # side by side, one under the other when narrow: never cut
-    row.download_button("Download the trace (NPZ, every array)", lambda: export.to_npz(shared().trace),
+    row.download_button(say("download.npz"), lambda: export.to_npz(shared().trace),
                         "rnnviz-trace.npz", mime="application/octet-stream")
-    row.download_button("Download hidden states and gates (CSV)",
-                        (lambda: b"too large for CSV: use the NPZ\n") if too_big
+    too_large = say("download.too_large").encode("utf-8-sig") + b"\n"
+    row.download_button(say("download.csv"),
+                        (lambda: too_large) if too_big
                         else (lambda: export.to_csv(shared().trace, shared().rows)),
                         "rnnviz-trace.csv", mime="text/csv")
