@@ -118,8 +118,9 @@ def stepper(T: int) -> None:
         session.put("t", min(max(session.get("t", 0) + delta, 0), T - 1))
 
     row = st.container(horizontal=True, vertical_alignment="bottom")   # one block, not three columns
-    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, shortcut="Left")
-    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, shortcut="Right")
+    # → and ← are heard by the page (ui/follow.py), which moves the figures before it asks the server.
+    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, key="t_prev")
+    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, key="t_next")
     if T > 1:
         row.slider("time step t", 0, T - 1, key="t", width="stretch")
     else:
@@ -162,8 +163,6 @@ def draw(ex: Explored, present: bool) -> None:
     inspect_selectors(ex)
     moving_t(ex)
     panels(ex, present)
-    if ex.T > 1:
-        follow_t("step_chart")
     downloads(ex)
 
 
@@ -183,6 +182,8 @@ def moving_t(ex: Explored) -> None:
     if drawn is not None and window_of(ex) != drawn:
         st.rerun(scope="app")           # a long text: the step figure animates another window of steps: send it
     stepper(ex.T)                       # the link's t: written by the page as the figures follow (ui/follow.py)
+    if ex.T > 1:
+        follow_t("step_chart", c.t)     # in the fragment: what it asks for reruns only this
     tokens = ex.rows[c.row]
     what, steps, size = (("x_t", "timesteps", f"input size {ex.network.input_size}") if c.enc == "numbers"
                          else ("token", "tokens", f"vocabulary of {len(ex.vocab)}"))
