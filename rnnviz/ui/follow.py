@@ -72,21 +72,46 @@ function install(S) {
     if (plot.closest(".st-key-" + S.live.data.chart)) {             // the step figure: its frame for t
       const frame = plot._transitionData && plot._transitionData._frameHash[String(t)];
       if (!frame || shownOf(plot) === String(t)) return;
-      const steps = plot._fullLayout.sliders[0].steps;
-      P.update(plot, {z: frame.data.map(d => d.z)},
-               {shapes: frame.layout.shapes, "title.text": frame.layout.title.text,
-                "sliders[0].active": steps.findIndex(s => s.label === String(t))}, frame.traces);
+      frame.traces.forEach((k, j) => { if (!columnTo(plot, k, frame.data[j].z)) P.restyle(plot, {z: [frame.data[j].z]}, [k]); });
+      P.relayout(plot, {shapes: frame.layout.shapes, "title.text": frame.layout.title.text});
+      // The animation slider's grip after the frame is painted: the figure shows t first.
+      const active = plot._fullLayout.sliders[0].steps.findIndex(s => s.label === String(t));
+      requestAnimationFrame(() => setTimeout(() => {
+        if (shownOf(plot) !== String(t) && plot.layout.title.text === frame.layout.title.text)
+          P.relayout(plot, {"sliders[0].active": active});
+      }, 0));
       return;
     }
-    const update = {};
-    (plot.layout.shapes || []).forEach((s, i) => {
-      if (s.name === NAME && s.x0 !== t - 0.5) { update["shapes[" + i + "].x0"] = t - 0.5; update["shapes[" + i + "].x1"] = t + 0.5; }
-    });
-    if (Object.keys(update).length) P.relayout(plot, update);
+    // A shape of the mark: the whole list of shapes at once, which plotly redraws alone (a change of one shape's
+    // x0 redraws the whole figure).
+    const shapes = plot.layout.shapes || [];
+    if (shapes.some(s => s.name === NAME && s.x0 !== t - 0.5))
+      P.relayout(plot, {shapes: shapes.map(s => s.name === NAME ? {...s, x0: t - 0.5, x1: t + 0.5} : s)});
     const k = plot.data.findIndex(d => d.name === NAME);
     const path = plot._fullData && plot._fullData[0];              // its x and y decoded from plotly's typed arrays
     if (k > 0 && path && path.x && t < path.x.length && plot.data[k].x[0] !== path.x[t])
       P.restyle(plot, {x: [[path.x[t]]], y: [[path.y[t]]]}, [k]);
+  };
+  // One column of the step figure (a heatmap of H × 1 on its own axes) given new values and drawn alone, with
+  // plotly's own heatmap code; a full restyle would draw all the figure's traces again. False if plotly's
+  // insides are not as expected (then the caller restyles).
+  const columnTo = (plot, k, spec) => {
+    const trace = plot._fullData[k], mod = trace && trace._module;
+    const axes = trace && plot._fullLayout._plots[trace.xaxis + trace.yaxis];
+    const layer = axes && axes.plot && axes.plot.select("g.heatmaplayer");
+    if (!mod || !mod.calc || !mod.plot || !layer || layer.size() !== 1 || !spec.bdata || spec.dtype !== "f4"
+        || plot.calcdata[k].length !== 1) return false;
+    const bytes = atob(spec.bdata), u8 = new Uint8Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) u8[i] = bytes.charCodeAt(i);
+    const z = Array.from(new Float32Array(u8.buffer), v => [v]);    // (H, 1)
+    plot.data[k].z = z;
+    trace.z = z;
+    trace._input.z = z;
+    const cd = mod.calc(plot, trace);
+    cd[0].trace = trace;
+    plot.calcdata[k] = cd;
+    mod.plot(plot, axes, [cd], layer);
+    return true;
   };
   S.move = move;
   // Every figure on the page to t (a figure Streamlit drew again, or one the page moved to another t, is moved;
