@@ -188,7 +188,9 @@ function install(S) {
     if (t !== null) show(t);
   };
   S.soon = () => { if (!pending) { pending = true; requestAnimationFrame(look); } };
-  new MutationObserver(S.soon).observe(document.body, {subtree: true, childList: true, characterData: true});
+  // At once on a change of the page (a microtask, before the browser paints it): a figure Streamlit has just drawn
+  // again at the server's t is moved to the asked t before it is ever on screen.
+  new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
   setInterval(S.soon, 500);
 }
 """
