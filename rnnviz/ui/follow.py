@@ -109,6 +109,15 @@ function install(S) {
     const cd = mod.calc(plot, trace);
     cd[0].trace = trace;
     plot.calcdata[k] = cd;
+    if (trace.type === "scatter") {
+      // Only this trace: given transition options (of no duration), plotly's scatter code draws the traces it is
+      // given and leaves the others (the path's 2,000 points at the cap) as they are.
+      mod.plot(plot, axes, [cd], layer, {duration: 0}, () => () => {});
+      const drawn = layer.selectAll("g.trace").filter(d => d && d[0] && d[0].trace.index === k);
+      if (drawn.size() !== 1 || !mod.styleOnSelect) return false;
+      mod.styleOnSelect(plot, cd, drawn);
+      return true;
+    }
     const here = plot.calcdata.filter(c => c[0] && c[0].trace._module === mod && c[0].trace.xaxis === trace.xaxis
                                            && c[0].trace.yaxis === trace.yaxis);    // its layer holds these
     mod.plot(plot, axes, here, layer);
