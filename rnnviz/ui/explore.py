@@ -118,9 +118,11 @@ def stepper(T: int) -> None:
         session.put("t", min(max(session.get("t", 0) + delta, 0), T - 1))
 
     row = st.container(horizontal=True, vertical_alignment="bottom")   # one block, not three columns
-    # → and ← are heard by the page (ui/follow.py), which moves the figures before it asks the server.
-    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, key="t_prev")
-    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, key="t_next")
+    # Once the page's script is in (ui/follow.py), it takes → / ← and the clicks: the figures move before it asks.
+    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, key="t_prev",
+               shortcut="Left")
+    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, key="t_next",
+               shortcut="Right")
     if T > 1:
         row.slider("time step t", 0, T - 1, key="t", width="stretch")
     else:

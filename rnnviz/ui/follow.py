@@ -6,7 +6,8 @@ stepper's fragment and:
 
 - hears → and ← (not while a text box, select box, tab or the slider has the keys) and clicks on ◀ prev /
   next ▶, moves the figures to the new t at once, and then asks the server for that t: an absolute t, so requests
-  the server merges while it is busy still end at the last one;
+  the server merges while it is busy still end at the last one (the buttons' own shortcuts and clicks, a step
+  from the server's t, stand down; they still act before this script has loaded);
 - moves the figures when the t slider's value changes (a drag, the slider's own keys, the server's answer): the
   step figure to its frame for t (only the traces and shapes a frame changes), every mark named
   marks.MARK_NAME (the outline of column t in the heatmaps and the output, the ring on the hidden-state path) to
@@ -181,7 +182,8 @@ function install(S) {
   window.addEventListener("keydown", e => {
     if (!S.live || !(e.key in KEYS) || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey) return;
     if (ownsKeys(e.target) || ownsKeys(document.activeElement) || !slider()) return;
-    e.preventDefault();
+    e.preventDefault();              // the buttons' own shortcuts (one step from the server's t) stand down
+    e.stopImmediatePropagation();
     step(KEYS[e.key]);
   }, true);
   // ◀ prev / next ▶: the page moves t; Streamlit's own click (one step from the server's t) is not sent, so
