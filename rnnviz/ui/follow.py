@@ -183,7 +183,7 @@ function install(S) {
     if (!S.live || !(e.key in KEYS) || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey) return;
     if (ownsKeys(e.target) || ownsKeys(document.activeElement) || !slider()) return;
     e.preventDefault();              // the buttons' own shortcuts (one step from the server's t) stand down
-    e.stopImmediatePropagation();
+    e.stopPropagation();
     step(KEYS[e.key]);
   }, true);
   // ◀ prev / next ▶: the page moves t; Streamlit's own click (one step from the server's t) is not sent, so
