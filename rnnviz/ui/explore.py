@@ -179,7 +179,9 @@ def moving_t(ex: Explored) -> None:
     Moving t reruns only this; the figures below were sent once and follow t in the browser (ui/follow.py).
     `ex` is the last whole run's, at the t its figures were drawn at."""
     drawn = window_of(ex) if ex.config.panel == "step" else None      # the step figure's window of frames
-    ex = replace(ex, config=replace(ex.config, t=session.get("t", ex.config.t)))
+    t = min(session.get("t", ex.config.t), ex.T - 1)   # a page's request past the end (ui/follow.py) stops there
+    session.put("t", t)
+    ex = replace(ex, config=replace(ex.config, t=t))
     c = ex.config
     if drawn is not None and window_of(ex) != drawn:
         st.rerun(scope="app")           # a long text: the step figure animates another window of steps: send it

@@ -114,3 +114,13 @@ def test_quick_presses_across_a_window_of_a_long_texts_frames(server, page):
     assert seen[-1] == 65 and seen == sorted(seen), seen
     assert blank == 0
     no_exception(page)
+
+
+def test_a_request_past_the_end_stops_at_the_last_step(server, page):
+    """The server's t is the truth: a page asking for a step the text does not have gets the last one, no error."""
+    page.goto(server + "/?text=hello")
+    settle(page)
+    agree_at(page, 0)
+    page.evaluate("() => { const S = window.__rnnvizT; S.sent += 1; S.live.send('t', {t: 999, n: S.sent}); }")
+    agree_at(page, 4)
+    no_exception(page)
