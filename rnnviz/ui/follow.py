@@ -72,19 +72,22 @@ function install(S) {
     const P = window.Plotly, NAME = S.live.data.mark;
     if (plot.closest(".st-key-" + S.live.data.chart)) {             // the step figure: its frame for t
       const frame = plot._transitionData && plot._transitionData._frameHash[String(t)];
-      if (!frame || shownOf(plot) === String(t)) return;
+      if (!frame || plot.layout.title.text === frame.layout.title.text) return;    // there already
       frame.traces.forEach((k, j) => {
         const z = frame.data[j].z;
         if (!(z.bdata && z.dtype === "f4" && alone(plot, k, {z: column(z)}))) P.restyle(plot, {z: [z]}, [k]);
       });
+      plot._fullLayout._currentFrame = String(t);                   // ▶ Play goes on from here (fromcurrent)
       const title = frame.layout.title.text;
       P.relayout(plot, titled(plot, title) ? {shapes: frame.layout.shapes} : {shapes: frame.layout.shapes, "title.text": title});
-      // The animation slider's grip after the frame is painted: the figure shows t first.
+      // The animation slider's grip once t rests (a relayout of it takes 30-50 ms, which would hold up the next
+      // of ten quick presses): the figure shows t first.
       const active = plot._fullLayout.sliders[0].steps.findIndex(s => s.label === String(t));
-      requestAnimationFrame(() => setTimeout(() => {
+      clearTimeout(plot.__rnnvizGrip);
+      plot.__rnnvizGrip = setTimeout(() => {
         if (shownOf(plot) !== String(t) && plot.layout.title.text === frame.layout.title.text)
           P.relayout(plot, {"sliders[0].active": active});
-      }, 0));
+      }, 400);
       return;
     }
     // A shape of the mark: the whole list of shapes at once, which plotly redraws alone (a change of one shape's
