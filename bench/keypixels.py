@@ -2,7 +2,8 @@
 
 A probe in the page remembers what the watched element shows, hears the key press (its event time), sees the
 element change (a MutationObserver) and takes the next animation frame after that change as the frame that
-paints it. Each press is measured from a quiet page: the next waits until the server has answered the last.
+paints it. Each press is measured from a quiet page: the next waits until the server has answered the last and
+the browser is idle. The floor is measured between the figure kinds, so the machine's drift hits both alike.
 """
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ ARM = """watch => {
   look.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
 }"""
 
+# A quiet page: the browser has time to spare (the last answer drawn), for the floor and the figures alike.
+IDLE = "() => new Promise(done => requestIdleCallback(() => done(), {timeout: 2000}))"
+
 # Redraw alone: the page's own move of one figure (ui/follow.py), timed in the page, t going back and forth.
 REDRAW = """([key, n]) => {
   const plot = document.querySelector('.st-key-' + key + ' .js-plotly-plot'), times = [];
@@ -61,6 +65,7 @@ def press_times(page, watch: str, expected: str, presses: int) -> list[float]:
     server having answered press i."""
     times = []
     for i in range(presses):
+        page.evaluate(IDLE)
         page.evaluate(ARM, watch)
         page.keyboard.press("ArrowRight")
         page.wait_for_function("() => window.__probe.painted !== null", timeout=30_000)
@@ -106,13 +111,12 @@ def measure(app_url: str, floor_url: str, queries: dict[str, str], presses: int)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            out["floor"] += floor(browser, floor_url, presses)
             for size, query in queries.items():
-                for kind in CHART:
+                for kind in CHART:          # the floor between the figures: drift of the machine hits both alike
+                    out["floor"] += floor(browser, floor_url, max(presses // 2, 6))
                     times, redraw = figure(browser, app_url, query, kind, presses)
                     out["press"][size, kind] = statistics.median(times)
                     out["redraw"][size, kind] = statistics.median(redraw)
-            out["floor"] += floor(browser, floor_url, presses)     # before and after: drift hits both alike
         finally:
             browser.close()
     out["floor"] = statistics.median(out["floor"])
