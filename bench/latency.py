@@ -1,21 +1,31 @@
-"""Rerun time of the real server: after moving t and after changing the text, against an empty Streamlit page.
+"""Rerun time of the real server: after moving t and after changing the text, against an empty Streamlit page;
+and what a person sees: a t-move from the key press to the pixels in Chromium, against a bare Streamlit round trip.
 
-Starts `streamlit run app.py` and `streamlit run` of a one-line page side by side, opens a session on each
+Server: starts `streamlit run app.py` and `streamlit run` of a one-line page side by side, opens a session on each
 with bench/stclient.py (Streamlit's own websocket protocol), and times each rerun from the request to the
 server's script_finished, at T=50 tokens and hidden size 64. Round trips include the machine's wake-up
 latency; the server's CPU time per rerun (from /proc, over a block of reruns of one kind) is the work alone.
 
-    python bench/latency.py [--json] [--repeat 20]
+Browser (bench/keypixels.py, real Chromium through Playwright): → pressed on the floor page (bench/floor_app.py,
+an empty page whose fragment button, shortcut →, bumps a number) and on rnnviz with each figure kind open (step
+figure, heatmap outline, output outline, path ring), at T=50 and at the 2,000-character cap, H=64; the median
+over --presses presses of the time from keydown to the frame that paints the change; and each figure's redraw
+alone (the page's own move of that figure, timed in the page). `browser_t_move_ratio` is the worst figure's
+median over the floor's.
+
+    python bench/latency.py [--json] [--repeat 20] [--presses 12] [--no-browser]
 """
 import asyncio
 import statistics
 import tempfile
 from pathlib import Path
 
+import keypixels
 from common import emit, parser, table
-from stclient import Server, Session
+from stclient import ROOT, Server, Session
 
 TEXT = "the cat sat on the mat and the dog sat on the log!"   # 50 characters: T = 50
+CAP = (TEXT * 40)[:2000]                                          # the 2,000-character cap: T = 2000
 
 
 async def cpu_per_rerun(server: Server, rerun, n: int) -> float:
@@ -50,9 +60,33 @@ async def measure(app_server: Server, empty_server: Server, repeat: int) -> dict
     return {**{k: statistics.median(v) for k, v in times.items()}, "cpu": cpu, "failures": failures}
 
 
+def browser(presses: int) -> tuple[dict, str]:
+    """Key press to pixels in Chromium, the floor page against each figure kind; its figures and table."""
+    sizes = {"T=50": TEXT, "T=2000": CAP}
+    queries = {size: f"text={text.replace(' ', '+')}&H=64&out=1" for size, text in sizes.items()}
+    with Server() as app, Server(ROOT / "bench" / "floor_app.py") as floor:
+        r = keypixels.measure(app.url, floor.url, queries, presses)
+    base = r["floor"]
+    rows = [{"what": "floor: empty page, fragment button → bumps a number", "size": "", "median ms": base,
+             "ratio": 1.0, "redraw alone ms": float("nan")}]
+    rows += [{"what": kind, "size": size, "median ms": ms, "ratio": ms / base, "redraw alone ms": r["redraw"][size, kind]}
+             for (size, kind), ms in r["press"].items()]
+    worst = max(r["press"].values())
+    figures = {"browser_t_move_ratio": worst / base, "browser_floor_ms": base, "browser_worst_ms": worst,
+               **{f"browser_{kind.replace(' ', '_')}_{size.replace('=', '')}_ms": ms
+                  for (size, kind), ms in r["press"].items()},
+               **{f"browser_redraw_{kind.replace(' ', '_')}_{size.replace('=', '')}_ms": ms
+                  for (size, kind), ms in r["redraw"].items()}}
+    title = (f"t-move in Chromium, keydown to pixels (median of {presses} presses) vs the floor "
+             "(target: worst figure within 1x)")
+    return figures, table(rows, title)
+
+
 def main():
     p = parser(__doc__)
     p.add_argument("--repeat", type=int, default=20)
+    p.add_argument("--presses", type=int, default=12)
+    p.add_argument("--no-browser", action="store_true", help="only the server's reruns")
     args = p.parse_args()
     empty_script = Path(tempfile.mkdtemp()) / "empty.py"
     empty_script.write_text("import streamlit as st\n\nst.write('empty page')\n")
@@ -67,7 +101,12 @@ def main():
                "t_move_cpu_ratio": cpu["move"] / cpu["empty"], "text_change_cpu_ratio": cpu["text"] / cpu["empty"],
                "empty_cpu_ms": cpu["empty"] * 1e3, "t_move_cpu_ms": cpu["move"] * 1e3,
                "text_change_cpu_ms": cpu["text"] * 1e3, "failures": len(r["failures"])}
-    emit(args, figures, table(rows, "real-server rerun time vs an empty Streamlit page (target: t-move within 2x)"))
+    text = table(rows, "real-server rerun time vs an empty Streamlit page (target: t-move within 2x)")
+    if not args.no_browser:
+        more, more_text = browser(args.presses)
+        figures.update(more)
+        text += "\n\n" + more_text
+    emit(args, figures, text)
 
 
 if __name__ == "__main__":

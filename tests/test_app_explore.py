@@ -422,7 +422,7 @@ def test_the_page_script_is_told_what_to_move_and_every_t_mark_carries_its_name(
     at.slider(key="t").set_value(3).run()
     follow, = [e for e in at.main if getattr(e, "type", "") == "bidi_component"]
     told = json.loads(follow.proto.json)
-    assert told == {"chart": "step_chart", "mark": MARK_NAME}
+    assert told == {"chart": "step_chart", "mark": MARK_NAME, "t": 3, "done": 0}     # no request from the page yet
     charts = [e for e in at.get("plotly_chart")]
     marked = []
     for e in charts:

@@ -124,12 +124,15 @@ def stepper(T: int) -> None:
         session.put("t", min(max(session.get("t", 0) + delta, 0), T - 1))
 
     row = st.container(horizontal=True, vertical_alignment="bottom")   # one block, not three columns
-    row.button("◀ prev", on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, shortcut="Left")
-    row.button("next ▶", on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, shortcut="Right")
+    # Once the page's script is in (ui/follow.py), it takes → / ← and the clicks: the figures move before it asks.
+    row.button(say("button.prev"), on_click=move, args=(-1,), disabled=session.get("t", 0) <= 0, key="t_prev",
+               shortcut="Left")
+    row.button(say("button.next"), on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, key="t_next",
+               shortcut="Right")
     if T > 1:
-        row.slider("time step t", 0, T - 1, key="t", width="stretch")
+        row.slider(say("label.t"), 0, T - 1, key="t", width="stretch")
     else:
-        row.caption("time step t = 0 (the sequence has one step)")
+        row.caption(say("caption.one_step"))
 
 
 def inspect_selectors(ex: Explored) -> None:
@@ -168,8 +171,6 @@ def draw(ex: Explored, present: bool, source: Config) -> None:
     source = replace(source, **{key: getattr(ex.config, key) for key in LOOK_ONLY})
     moving_t(source)
     panels(ex, present)
-    if ex.T > 1:
-        follow_t("step_chart")
     downloads(ex, source)
 
 
@@ -184,17 +185,24 @@ def moving_t(config: Config) -> None:
     Moving t reruns only this; the figures below were sent once and follow t in the browser (ui/follow.py).
     `config` is the last whole run's, at the t its figures were drawn at. Streamlit keeps a fragment's arguments
     for the session's life, so it gets the settings and takes the run from the shared, byte-bounded cache."""
+    session.use_language()              # a fragment's own run: say its words in the page's language
     ex = run(config)
     drawn = window_of(ex) if ex.config.panel == "step" else None      # the step figure's window of frames
-    ex = replace(ex, config=replace(ex.config, t=session.get("t", ex.config.t)))
+    t = min(session.get("t", ex.config.t), ex.T - 1)   # a page's request past the end (ui/follow.py) stops there
+    session.put("t", t)
+    ex = replace(ex, config=replace(ex.config, t=t))
     c = ex.config
     if drawn is not None and window_of(ex) != drawn:
         st.rerun(scope="app")           # a long text: the step figure animates another window of steps: send it
     stepper(ex.T)                       # the link's t: written by the page as the figures follow (ui/follow.py)
+    if ex.T > 1:
+        follow_t("step_chart", c.t)     # in the fragment: what it asks for reruns only this
     tokens = ex.rows[c.row]
-    what, steps, size = (("x_t", "timesteps", f"input size {ex.network.input_size}") if c.enc == "numbers"
-                         else ("token", "tokens", f"vocabulary of {len(ex.vocab)}"))
-    st.markdown(f"**t = {c.t}**, {what}: **{session.literal(label(tokens[c.t]))}** — sequence of {ex.T} {steps}, {size}")
+    what, steps, size = ((say("tline.x"), say("tline.steps"), say("tline.input", I=ex.network.input_size))
+                         if c.enc == "numbers" else
+                         (say("tline.token"), say("tline.tokens"), say("tline.vocab", V=len(ex.vocab))))
+    st.markdown(say("tline", t=c.t, what=what, token=session.literal(label(tokens[c.t])), T=ex.T, steps=steps,
+                    size=size))
     step_table(ex)
 
 

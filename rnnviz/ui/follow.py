@@ -1,18 +1,25 @@
-"""The figures follow t in the browser, and t follows the step figure's own animation.
+"""t moves in the page first: the keys, prev / next and the figures' own animation, with the server behind.
 
-Moving t reruns only the stepper (explore.moving_t): the figures were sent once, drawn at t, and a small
-component (Streamlit's components v2: a fixed script of ours, no user text, running in the page) moves them when
-the t slider's value changes: the step figure goes to its animation frame for t, and every mark named
-marks.MARK_NAME (the outline of column t in the heatmaps and the output, the ring on the hidden-state path) moves
-to t; and it writes t into the page's link. So a t-move sends no figure again, and the figures move as soon as
-the slider does, before the server answers.
+A t-move is a gesture every class repeats hundreds of times, so the figures do not wait for the server. A small
+component (Streamlit's components v2: a fixed script of ours, no user text, running in the page) sits in the
+stepper's fragment and:
 
-The other way: plotly animates ▶ Play in the browser and Streamlit gets no event from it, so the same script
-listens to the step figure's own plotly events: when ▶ Play ends, ❚❚ Pause stops it or its slider is dragged, it
-sends the step on show, which becomes t for the whole page (the t line, the other tabs, the link).
+- hears → and ← (not while a text box, select box, tab or the slider has the keys) and clicks on ◀ prev /
+  next ▶, moves the figures to the new t at once, and then asks the server for that t: an absolute t, so requests
+  the server merges while it is busy still end at the last one (the buttons' own shortcuts and clicks, a step
+  from the server's t, stand down; they still act before this script has loaded);
+- moves the figures when the t slider's value changes (a drag, the slider's own keys, the server's answer): the
+  step figure to its frame for t (only the traces and shapes a frame changes), every mark named
+  marks.MARK_NAME (the outline of column t in the heatmaps and the output, the ring on the hidden-state path) to
+  t; and writes t into the page's link;
+- hears the step figure's own ▶ Play / ❚❚ Pause / slider drag, and asks for the step on show, which becomes t for
+  the whole page.
 
-The component sits outside the stepper's fragment, so a t-move does not pay for it; a report from Play reruns the
-page once, as any widget does."""
+The server's t stays the single truth. Each request carries a number; the server echoes the last number it
+handled back in the component's data. While a request is unanswered the figures show what was asked (so ten
+quick presses never flicker back to a step the server passed through); once the last is answered they show the
+server's t, whatever it is.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -22,93 +29,226 @@ from . import session
 
 JS = """
 export default function(component) {
-  const { setTriggerValue, data } = component;
-  const NAME = data.mark;
-  let gd = null, drawn = null, timer = null, pending = false;
+  // One controller per page, kept on window: Streamlit may run this module again for the same mount (new data),
+  // and the listeners are installed once; only the newest run's channel to the server is used.
+  const S = window.__rnnvizT || (window.__rnnvizT = {asked: null, sent: 0, settling: false, installed: false});
+  const run = {send: component.setTriggerValue, data: component.data};
+  S.live = run;
+  const done = run.data.done || 0;
+  // Every request answered: the server's t is the truth (the figures show it, and let go once the slider does).
+  if (done >= S.sent) { S.sent = done; S.asked = run.data.t; S.settling = true; }
+  if (!S.installed) install(S);
+  S.soon();
+  return () => { if (S.live === run) S.live = null; };
+}
+
+function install(S) {
+  S.installed = true;
+  let pending = false, timer = null, gd = null;
+  const slider = () => document.querySelector(".st-key-t input[type=range]");
+  // The server's t: the slider's value (it also moves in the browser while the slider is dragged).
+  const pageT = () => {
+    const e = document.querySelector(".st-key-t [data-testid=stSliderThumbValue]");
+    const t = e ? parseInt(e.textContent, 10) : NaN;
+    return Number.isInteger(t) ? t : null;
+  };
+  const want = () => S.asked !== null ? S.asked : pageT();
 
   // The step figure's own slider: the step it shows.
   const shownOf = plot => {
     const s = plot && plot._fullLayout && plot._fullLayout.sliders && plot._fullLayout.sliders[0];
     return s && s.steps[s.active] ? s.steps[s.active].label : null;
   };
-  // After ▶ Play, ❚❚ Pause or a drag of the figure's slider, 0.3 s after the last animation event: send the step
-  // on show, unless it is the one the page drew (a t-move is never sent back).
-  const report = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const t = shownOf(gd);
-      if (t !== null && t !== drawn) { drawn = t; setTriggerValue("t", Number(t)); }
-    }, 300);
-  };
-  const attach = () => {
-    const el = document.querySelector(".st-key-" + data.chart + " .js-plotly-plot");
-    if (!el || el === gd || typeof el.on !== "function" || !el._fullLayout) return;
-    gd = el;
-    drawn = shownOf(gd);
-    gd.on("plotly_animated", report);
-    gd.on("plotly_animationinterrupted", report);
-  };
-
-  // t on the page: the slider's value, which moves in the browser while it is dragged and when the server moves t.
-  const pageT = () => {
-    const e = document.querySelector(".st-key-t [data-testid=stSliderThumbValue]");
-    const t = e ? parseInt(e.textContent, 10) : NaN;
-    return Number.isInteger(t) ? t : null;
-  };
-  // The link holds t as the server writes it (left out at 0); a whole rerun of the page writes the same.
+  // The link holds t as the server writes it (left out at 0).
   const link = t => {
     const url = new URL(window.location.href);
     if ((url.searchParams.get("t") || "0") === String(t)) return;
     if (t === 0) url.searchParams.delete("t"); else url.searchParams.set("t", String(t));
     window.history.replaceState(window.history.state, "", url);
   };
-  const follow = () => {
-    const P = window.Plotly, t = pageT();
-    if (t === null) return;
-    link(t);
-    if (!P) return;
-    document.querySelectorAll("[data-testid=stPlotlyChart] .js-plotly-plot").forEach(plot => {
-      if (!plot._fullLayout || plot.__rnnvizT === t) return;
-      plot.__rnnvizT = t;
-      if (plot.closest(".st-key-" + data.chart)) {
-        const frames = plot._transitionData && plot._transitionData._frameHash;
-        if (frames && frames[String(t)] && shownOf(plot) !== String(t)) {
-          if (plot === gd) drawn = String(t);
-          P.animate(plot, [String(t)], {mode: "immediate", frame: {duration: 0, redraw: true},
-                                        transition: {duration: 0}});
-        }
-        return;
-      }
-      const update = {};
-      (plot.layout.shapes || []).forEach((s, i) => {
-        if (s.name === NAME) { update["shapes[" + i + "].x0"] = t - 0.5; update["shapes[" + i + "].x1"] = t + 0.5; }
+
+  // Move one figure to t, redrawing only what a move changes.
+  const move = (plot, t) => {
+    const P = window.Plotly, NAME = S.live.data.mark;
+    if (plot.closest(".st-key-" + S.live.data.chart)) {             // the step figure: its frame for t
+      const frame = plot._transitionData && plot._transitionData._frameHash[String(t)];
+      if (!frame || plot.layout.title.text === frame.layout.title.text) return;    // there already
+      frame.traces.forEach((k, j) => {
+        const z = frame.data[j].z;
+        if (!(z.bdata && z.dtype === "f4" && alone(plot, k, {z: column(z)}))) P.restyle(plot, {z: [z]}, [k]);
       });
-      if (Object.keys(update).length) P.relayout(plot, update);
-      const k = plot.data.findIndex(d => d.name === NAME);
-      const path = plot._fullData && plot._fullData[0];          // its x and y decoded from plotly's typed arrays
-      if (k > 0 && path && path.x && t < path.x.length) P.restyle(plot, {x: [[path.x[t]]], y: [[path.y[t]]]}, [k]);
+      plot._fullLayout._currentFrame = String(t);                   // ▶ Play goes on from here (fromcurrent)
+      const title = frame.layout.title.text;
+      P.relayout(plot, titled(plot, title) ? {shapes: frame.layout.shapes} : {shapes: frame.layout.shapes, "title.text": title});
+      // The animation slider's grip once t rests (a relayout of it takes 30-50 ms, which would hold up the next
+      // of ten quick presses): the figure shows t first.
+      const active = plot._fullLayout.sliders[0].steps.findIndex(s => s.label === String(t));
+      clearTimeout(plot.__rnnvizGrip);
+      plot.__rnnvizGrip = setTimeout(() => {
+        if (shownOf(plot) !== String(t) && plot.layout.title.text === frame.layout.title.text)
+          P.relayout(plot, {"sliders[0].active": active});
+      }, 400);
+      return;
+    }
+    // A shape of the mark: the whole list of shapes at once, which plotly redraws alone (a change of one shape's
+    // x0 redraws the whole figure).
+    const shapes = plot.layout.shapes || [];
+    if (shapes.some(s => s.name === NAME && s.x0 !== t - 0.5))
+      P.relayout(plot, {shapes: shapes.map(s => s.name === NAME ? {...s, x0: t - 0.5, x1: t + 0.5} : s)});
+    const k = plot.data.findIndex(d => d.name === NAME);
+    const path = plot._fullData && plot._fullData[0];              // its x and y decoded from plotly's typed arrays
+    if (k > 0 && path && path.x && t < path.x.length && plot.data[k].x[0] !== path.x[t]
+        && !alone(plot, k, {x: [path.x[t]], y: [path.y[t]]}))
+      P.restyle(plot, {x: [[path.x[t]]], y: [[path.y[t]]]}, [k]);
+  };
+  // Trace k given new values and drawn alone on its axes with plotly's own code for its type (a restyle draws
+  // every trace of the figure again: ~80 ms for the step figure). False if plotly's insides are not as expected
+  // (then the caller restyles).
+  const alone = (plot, k, values) => {
+    const trace = plot._fullData[k], mod = trace && trace._module;
+    const axes = trace && plot._fullLayout._plots[trace.xaxis + trace.yaxis];
+    const layer = axes && axes.plot && axes.plot.select("g." + trace.type + "layer");
+    if (!mod || !mod.calc || !mod.plot || !layer || layer.size() !== 1 || !plot.calcdata[k]) return false;
+    Object.entries(values).forEach(([name, v]) => { plot.data[k][name] = v; trace[name] = v; trace._input[name] = v; });
+    const cd = mod.calc(plot, trace);
+    cd[0].trace = trace;
+    plot.calcdata[k] = cd;
+    if (trace.type === "scatter") {
+      // Only this trace: given transition options (of no duration), plotly's scatter code draws the traces it is
+      // given and leaves the others (the path's 2,000 points at the cap) as they are.
+      mod.plot(plot, axes, [cd], layer, {duration: 0}, () => () => {});
+      const drawn = layer.selectAll("g.trace").filter(d => d && d[0] && d[0].trace.index === k);
+      if (drawn.size() !== 1 || !mod.styleOnSelect) return false;
+      mod.styleOnSelect(plot, cd, drawn);
+      return true;
+    }
+    const here = plot.calcdata.filter(c => c[0] && c[0].trace._module === mod && c[0].trace.xaxis === trace.xaxis
+                                           && c[0].trace.yaxis === trace.yaxis);    // its layer holds these
+    mod.plot(plot, axes, here, layer);
+    if (mod.style) mod.style(plot);
+    return true;
+  };
+  // The title's first line (the step and its token) written into the drawn title, when both lines are plain
+  // text (no markup to render, so the text node plotly drew holds it as is): a relayout of the title redraws
+  // every subplot's axes (~25 ms). The layout says the same, for any later redraw.
+  const titled = (plot, text) => {
+    const line = text.split("<br>")[0], old = plot._fullLayout.title.text.split("<br>")[0];
+    const el = plot.querySelector(".gtitle");
+    const node = el && document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode();
+    if (!node || node.data !== old || /[<&]/.test(line + old)) return false;
+    node.data = line;
+    el.setAttribute("data-unformatted", text);
+    plot.layout.title.text = text;
+    plot._fullLayout.title.text = text;
+    return true;
+  };
+  // A column's values in a frame (plotly's typed-array form of float32, shape H × 1) as the rows plotly keeps.
+  const column = spec => {
+    const bytes = atob(spec.bdata), u8 = new Uint8Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) u8[i] = bytes.charCodeAt(i);
+    return Array.from(new Float32Array(u8.buffer), v => [v]);
+  };
+  S.move = move;
+  // Every figure on the page to t (a figure Streamlit drew again, or one the page moved to another t, is moved;
+  // a figure left alone is not, so ▶ Play runs undisturbed).
+  const show = t => {
+    link(t);
+    if (!window.Plotly) return;
+    document.querySelectorAll("[data-testid=stPlotlyChart] .js-plotly-plot").forEach(plot => {
+      if (!plot._fullLayout || (plot.__rnnvizT === t && plot.__rnnvizLayout === plot.layout)) return;
+      move(plot, t);
+      plot.__rnnvizT = t;
+      plot.__rnnvizLayout = plot.layout;
     });
   };
-  const look = () => { pending = false; attach(); follow(); };
-  const soon = () => { if (!pending) { pending = true; requestAnimationFrame(look); } };
-  const watch = new MutationObserver(soon);
-  watch.observe(document.body, {subtree: true, childList: true, characterData: true});
-  const poll = setInterval(soon, 500);
-  look();
-  return () => { watch.disconnect(); clearInterval(poll); clearTimeout(timer); };
+  // Ask the server for t (the figures have moved already); the number lets its answer be told apart.
+  const ask = t => {
+    if (!S.live) return;
+    S.asked = t;
+    S.settling = false;
+    show(t);
+    S.sent += 1;
+    S.live.send("t", {t: t, n: S.sent});
+  };
+  const step = delta => {
+    const from = want(), e = slider(), top = e ? Number(e.max) : null;
+    if (from === null || top === null) return;
+    const t = Math.min(Math.max(from + delta, 0), top);
+    if (t !== from) ask(t);
+  };
+
+  // Keys: → and ← step, unless the focus is somewhere that uses them itself.
+  const KEYS = {ArrowRight: 1, ArrowLeft: -1};
+  const OWN_KEYS = ["slider", "combobox", "tab", "listbox", "option", "textbox", "spinbutton", "radio", "menuitem"];
+  const ownsKeys = el => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)
+                                || OWN_KEYS.includes(el.getAttribute && el.getAttribute("role")));
+  window.addEventListener("keydown", e => {
+    if (!S.live || !(e.key in KEYS) || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey) return;
+    if (ownsKeys(e.target) || ownsKeys(document.activeElement) || !slider()) return;
+    e.preventDefault();              // the buttons' own shortcuts (one step from the server's t) stand down
+    e.stopPropagation();
+    step(KEYS[e.key]);
+  }, true);
+  // ◀ prev / next ▶: the page moves t; Streamlit's own click (one step from the server's t) is not sent, so
+  // quick clicks the server merges are not lost.
+  window.addEventListener("click", e => {
+    const b = S.live && e.target.closest && e.target.closest(".st-key-t_prev button, .st-key-t_next button");
+    if (!b || b.disabled || !slider()) return;
+    e.stopPropagation();
+    e.preventDefault();
+    step(b.closest(".st-key-t_next") ? 1 : -1);
+  }, true);
+
+  // After ▶ Play, ❚❚ Pause or a drag of the figure's slider, 0.3 s after the last animation event: ask for the
+  // step on show, unless it is the one the page shows already.
+  const report = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const t = shownOf(gd);
+      if (t !== null && Number(t) !== want()) { gd.__rnnvizT = Number(t); ask(Number(t)); }
+    }, 300);
+  };
+  const attach = () => {
+    const el = S.live && document.querySelector(".st-key-" + S.live.data.chart + " .js-plotly-plot");
+    if (!el || el === gd || typeof el.on !== "function" || !el._fullLayout) return;
+    gd = el;
+    gd.on("plotly_animated", report);
+    gd.on("plotly_animationinterrupted", report);
+  };
+  const look = () => {
+    pending = false;
+    if (!S.live) return;
+    attach();
+    if (S.settling && pageT() === S.asked) { S.asked = null; S.settling = false; }
+    const t = want();
+    if (t !== null) show(t);
+  };
+  S.soon = () => { if (!pending) { pending = true; requestAnimationFrame(look); } };
+  // At once on a change of the page (a microtask, before the browser paints it): a figure Streamlit has just drawn
+  // again at the server's t is moved to the asked t before it is ever on screen.
+  new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
+  setInterval(S.soon, 500);
 }
 """
 
 KEY = "follow_t"
+DONE = "_follow_t_done"    # the number of the last request from the page that this session has handled
 _follow = st.components.v2.component("rnnviz_follow_t", js=JS)
 
 
 def _moved() -> None:
-    t = st.session_state[KEY].t
+    asked = st.session_state[KEY].t
+    if not isinstance(asked, dict):
+        return
+    t, n = asked.get("t"), asked.get("n")
+    if isinstance(n, int) and not isinstance(n, bool):
+        session.put(DONE, max(n, session.get(DONE, 0)))
     if isinstance(t, int) and not isinstance(t, bool) and t >= 0:
         session.put("t", t)        # clamped to the sequence by the run that follows, as a link's t is
 
 
-def follow_t(chart: str) -> None:
-    """Let the figures follow t in the browser, and t follow the animation of the step figure with this key."""
-    _follow(key=KEY, data={"chart": chart, "mark": MARK_NAME}, on_t_change=_moved, height=0)
+def follow_t(chart: str, t: int) -> None:
+    """Let t move in the page first and the figures follow it; `chart` is the key of the animated step figure, `t`
+    the server's t."""
+    _follow(key=KEY, data={"chart": chart, "mark": MARK_NAME, "t": t, "done": session.get(DONE, 0)}, on_t_change=_moved,
+            height=0)
