@@ -4,9 +4,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, replace
 
+from .engine.registry import LABELS
 from .text import ENCODINGS, LEVELS, MAX_CHARS
 
-CELL_LABELS = {"rnn_tanh": "RNN (tanh)", "rnn_relu": "RNN (relu)", "lstm": "LSTM", "gru": "GRU"}
+CELL_LABELS = LABELS      # the cell registry's labels
 ENCODING_LABELS = {"onehot": "one-hot", "embedding": "embedding table", "random": "random vectors",
                    "numbers": "typed numbers"}
 LEVEL_LABELS = {"char": "characters", "word": "words"}

@@ -1,118 +1,147 @@
-"""One step of each recurrent cell, as the textbook writes it, in PyTorch's gate order.
+"""Each recurrent cell as one loop over time, one line per equation, in PyTorch's gate order.
 
-Each `*_step` takes the step's pre-computed `gi = Wx·x_t + b_ih` (B, G·H) and
-`gh = Wh·h_prev + b_hh` (B, G·H) and returns the new state plus what the
-backward pass needs. Each `*_step_back` undoes it: given dL/dh_t (and dL/dc_t)
-it returns dL/dgi, dL/dgh and what flows to the previous step.
+Forward: `*_forward` walks the steps in `order` and writes every intermediate straight into the layer's trace
+(its arrays are allocated once by the network, so a step allocates nothing): Wh_h[t] = Wh·h_prev, the
+pre-activations a[t], the gates, c[t] and h[t]. `gi` = Wx·x_t + b for every t comes in ready, computed before
+the loop in one matmul (RNN and LSTM: both biases; GRU: b_ih only, since b_hn sits inside r·(...)).
+
+Backward: `*_backward` walks back the other way. The local derivatives of each step (σ' = σ(1 − σ),
+tanh' = 1 − tanh², ...) depend only on the forward trace, so they are computed for all t at once before the
+loop; the loop is the chain rule: dL/dh_t, then dL/da_t (written into `da`, which is dL/dgi), then what
+flows back to step t − 1 through Wh (and, for the LSTM, through f into c_{t−1}).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
-
-def sigmoid(a: np.ndarray) -> np.ndarray:
-    """σ(a) = 1 / (1 + e^-a), written to stay finite for large |a|."""
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
+from .trace import LayerTrace
 
 
-def relu(a: np.ndarray) -> np.ndarray:
-    return np.maximum(a, 0)
+def sigmoid(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """σ(a) = 1 / (1 + e^-a), computed as (1 + tanh(a/2)) / 2 to stay finite for large |a|."""
+    half = np.array(0.5, a.dtype)            # a 0-d array of a's dtype: no float64 upcast, no scalar conversion
+    out = np.multiply(a, half, out=out)
+    np.tanh(out, out=out)
+    np.multiply(out, half, out=out)
+    return np.add(out, half, out=out)
 
 
-# --- Elman RNN ---------------------------------------------------------------
-
-def rnn_step(gi, gh, h_prev, nonlinearity="tanh"):
-    """h_t = tanh(Wx·x_t + b_ih + Wh·h_prev + b_hh)."""
-    a = gi + gh
-    h = np.tanh(a) if nonlinearity == "tanh" else relu(a)
-    return h, a, {}
+def relu(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """relu(a) = max(a, 0)."""
+    return np.maximum(a, np.array(0, a.dtype), out=out)
 
 
-def rnn_step_back(dh, a, h, nonlinearity="tanh"):
-    """dL/da = dL/dh · tanh'(a)  (relu: · [a > 0]); same for gi and gh."""
-    da = dh * (1 - h * h) if nonlinearity == "tanh" else dh * (a > 0)
-    return da, da
+# --- forward -------------------------------------------------------------------------------------------------
 
-
-# --- LSTM --------------------------------------------------------------------
-
-def lstm_step(gi, gh, h_prev, c_prev):
-    """i, f, g, o = σ, σ, tanh, σ of (gi + gh);  c_t = f·c_prev + i·g;  h_t = o·tanh(c_t)."""
-    a = gi + gh
-    ai, af, ag, ao = np.split(a, 4, axis=-1)
-    i, f, g, o = sigmoid(ai), sigmoid(af), np.tanh(ag), sigmoid(ao)
-    c = f * c_prev + i * g
-    h = o * np.tanh(c)
-    return h, c, a, {"i": i, "f": f, "g": g, "o": o}
-
-
-def lstm_loop(gi, WhT, b_hh, h, c, order, Wh_h, a, act, cs, hs):
-    """The LSTM over time, written into the trace's own arrays with no temporaries kept (the engine uses it).
-
-    gi (T, B, 4H) = Wx·x_t + b_ih for every t; WhT (H, 4H); h, c (B, H) the initial state; order: the steps in
-    the order they run. Fills Wh_h (T, B, 4H), a = gi + (Wh·h_prev + b_hh), act (T, B, 4H) with i, f, g, o, and
-    cs, hs (T, B, H) with c_t, h_t. The same arithmetic as lstm_step, so the same numbers: σ is applied to all
-    four blocks at once as sigmoid() computes it, (1 + tanh(a/2)) / 2, then g's block is overwritten with tanh.
-    """
-    H = h.shape[-1]
-    gh, ig = np.empty(a.shape[1:], a.dtype), np.empty(h.shape, a.dtype)
-    half, one = np.array(0.5, a.dtype), np.array(1.0, a.dtype)         # 0-d arrays: no scalar conversion per call
-    i, f, g, o = (act[..., k * H:(k + 1) * H] for k in range(4))
-    steps = list(zip(gi, Wh_h, a, act, a[..., 2 * H:3 * H], i, f, g, o, cs, hs))   # every step's views, made at once
-    add, mul, tanh, dot = np.add, np.multiply, np.tanh, np.dot      # outputs passed by position: the cheapest call
+def rnn_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, h: np.ndarray, order: Iterable[int],
+                nonlinearity: str) -> None:
+    """h_t = tanh(Wx·x_t + Wh·h_prev + b) (or relu), for t in order; gi (T, B, H) = Wx·x_t + b_ih + b_hh."""
+    Wh_h, a, hs = lt.Wh_h, lt.a, lt.h
+    activation = np.tanh if nonlinearity == "tanh" else relu
     for t in order:
-        gi_t, whh, at, act_t, a_g, i_t, f_t, g_t, o_t, ct, ht = steps[t]
-        dot(h, WhT, whh)                             # Wh·h_prev
-        add(whh, b_hh, gh)
-        add(gi_t, gh, at)                            # a_t = (Wx·x_t + b_ih) + (Wh·h_prev + b_hh)
-        mul(at, half, act_t)                         # i, f, o = σ(a) = (1 + tanh(a/2)) / 2
-        tanh(act_t, act_t)
-        add(act_t, one, act_t)
-        mul(act_t, half, act_t)
-        tanh(a_g, g_t)                               # g = tanh(a_g)
-        mul(f_t, c, ct)                              # c_t = f·c_prev + i·g
-        mul(i_t, g_t, ig)
-        add(ct, ig, ct)
-        tanh(ct, ht)                                 # h_t = o·tanh(c_t)
-        mul(ht, o_t, ht)
-        h, c = ht, ct
+        np.dot(h, WhT, out=Wh_h[t])                                   # Wh·h_prev
+        np.add(gi[t], Wh_h[t], out=a[t])                              # a_t = (Wx·x_t + b) + Wh·h_prev
+        h = activation(a[t], out=hs[t])                               # h_t = tanh(a_t)
 
 
-def lstm_step_back(dh, dc_next, gates, c_prev, c):
-    """Chain rule through h_t = o·tanh(c_t) and c_t = f·c_prev + i·g; also returns the whole dL/dc_t."""
-    i, f, g, o = gates["i"], gates["f"], gates["g"], gates["o"]
-    tc = np.tanh(c)
-    dc = dc_next + dh * o * (1 - tc * tc)
-    da = np.concatenate([
-        dc * g * i * (1 - i),       # d a_i
-        dc * c_prev * f * (1 - f),  # d a_f
-        dc * i * (1 - g * g),       # d a_g
-        dh * tc * o * (1 - o),      # d a_o
-    ], axis=-1)
-    return da, da, dc * f, dc
+def lstm_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, h: np.ndarray, c: np.ndarray,
+                 order: Iterable[int], act: np.ndarray) -> None:
+    """i, f, g, o = σ, σ, tanh, σ of a_t;  c_t = f·c_prev + i·g;  h_t = o·tanh(c_t), for t in order.
+
+    gi (T, B, 4H) = Wx·x_t + b_ih + b_hh; act (T, B, 4H) is the array the trace's gates i, f, g, o are views of.
+    """
+    Wh_h, a, cs, hs = lt.Wh_h, lt.a, lt.c, lt.h
+    i, f, g, o = lt.gates.values()
+    a_g = a[..., 2 * hs.shape[-1]:3 * hs.shape[-1]]
+    ig = np.empty_like(h)
+    for t in order:
+        np.dot(h, WhT, out=Wh_h[t])                                   # Wh·h_prev
+        np.add(gi[t], Wh_h[t], out=a[t])                              # a_t = (Wx·x_t + b) + Wh·h_prev, 4 gates
+        sigmoid(a[t], out=act[t])                                     # i, f, o = σ(a_i), σ(a_f), σ(a_o)
+        np.tanh(a_g[t], out=g[t])                                     # g = tanh(a_g) (over σ's block of g)
+        np.add(np.multiply(f[t], c, out=cs[t]), np.multiply(i[t], g[t], out=ig), out=cs[t])  # c_t = f·c_prev + i·g
+        np.multiply(o[t], np.tanh(cs[t], out=hs[t]), out=hs[t])       # h_t = o·tanh(c_t)
+        h, c = hs[t], cs[t]
 
 
-# --- GRU ---------------------------------------------------------------------
+def gru_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, b_hh: np.ndarray, h: np.ndarray,
+                order: Iterable[int], act: np.ndarray) -> None:
+    """r, z = σ(a_r, a_z);  n = tanh(gi_n + r·(Wh_n·h_prev + b_hn));  h_t = (1 − z)·n + z·h_prev, for t in order.
 
-def gru_step(gi, gh, h_prev):
-    """r, z = σ(gi + gh);  n = tanh(gi_n + r·gh_n);  h_t = (1 - z)·n + z·h_prev."""
-    gi_r, gi_z, gi_n = np.split(gi, 3, axis=-1)
-    gh_r, gh_z, gh_n = np.split(gh, 3, axis=-1)
-    a_r, a_z = gi_r + gh_r, gi_z + gh_z
-    r, z = sigmoid(a_r), sigmoid(a_z)
-    a_n = gi_n + r * gh_n
-    n = np.tanh(a_n)
-    h = (1 - z) * n + z * h_prev
-    return h, np.concatenate([a_r, a_z, a_n], axis=-1), {"r": r, "z": z, "n": n}
+    gi (T, B, 3H) = Wx·x_t + b_ih; act (T, B, 3H) is the array the trace's gates r, z, n are views of.
+    """
+    Wh_h, a, hs = lt.Wh_h, lt.a, lt.h
+    r, z, n = lt.gates.values()
+    H2 = 2 * hs.shape[-1]                                             # r and z side by side: one call for both
+    gh, h_minus_n = np.empty(a.shape[1:], a.dtype), np.empty_like(h)
+    gi_rz, gi_n, gh_rz, gh_n, a_rz, a_n = gi[..., :H2], gi[..., H2:], gh[:, :H2], gh[:, H2:], a[..., :H2], a[..., H2:]
+    rz = act[..., :H2]
+    for t in order:
+        np.dot(h, WhT, out=Wh_h[t])                                   # Wh·h_prev
+        np.add(Wh_h[t], b_hh, out=gh)                                 # gh = Wh·h_prev + b_hh
+        np.add(gi_rz[t], gh_rz, out=a_rz[t])                          # a_r, a_z = (Wx·x_t + b) + Wh·h_prev
+        sigmoid(a_rz[t], out=rz[t])                                   # r, z = σ(a_r), σ(a_z)
+        np.add(gi_n[t], np.multiply(r[t], gh_n, out=a_n[t]), out=a_n[t])  # a_n = gi_n + r·gh_n
+        np.tanh(a_n[t], out=n[t])                                     # n = tanh(a_n)
+        np.subtract(h, n[t], out=h_minus_n)                           # h_t = (1 − z)·n + z·h_prev, written as
+        h = np.add(n[t], np.multiply(z[t], h_minus_n, out=hs[t]), out=hs[t])   # n + z·(h_prev − n), like PyTorch
 
 
-def gru_step_back(dh, gates, gh, h_prev):
-    """Chain rule through h_t = (1 - z)·n + z·h_prev; gh_n reaches n only through r."""
-    r, z, n = gates["r"], gates["z"], gates["n"]
-    gh_n = np.split(gh, 3, axis=-1)[2]
-    da_n = dh * (1 - z) * (1 - n * n)
-    da_z = dh * (h_prev - n) * z * (1 - z)
-    da_r = da_n * gh_n * r * (1 - r)
-    dgi = np.concatenate([da_r, da_z, da_n], axis=-1)
-    dgh = np.concatenate([da_r, da_z, da_n * r], axis=-1)
-    return dgi, dgh, dh * z
+# --- backward ------------------------------------------------------------------------------------------------
+
+def rnn_backward(lt: LayerTrace, Wh: np.ndarray, d_out: np.ndarray, dh_next: np.ndarray, order: Iterable[int],
+                 da: np.ndarray, dh: np.ndarray) -> np.ndarray:
+    """dL/da_t = dL/dh_t · tanh'(a_t) (relu: · [a_t > 0]);  dL/dh_{t−1} = dL/da_t · Wh.  Returns dL/dh0."""
+    local = 1 - lt.h * lt.h if lt.cell == "rnn_tanh" else (lt.a > 0).astype(lt.a.dtype)   # ∂h_t/∂a_t, every t
+    back = np.empty_like(dh_next)
+    for t in order:
+        np.add(d_out[t], dh_next, out=dh[t])                          # dL/dh_t: from above and from step t+1
+        np.multiply(dh[t], local[t], out=da[t])                       # dL/da_t
+        dh_next = np.dot(da[t], Wh, out=back)                         # dL/dh_{t−1} through Wh
+    return dh_next
+
+
+def lstm_backward(lt: LayerTrace, Wh: np.ndarray, d_out: np.ndarray, dh_next: np.ndarray, dc_next: np.ndarray,
+                  order: Iterable[int], da: np.ndarray, dh: np.ndarray, dc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Chain rule through c_t = f·c_prev + i·g and h_t = o·tanh(c_t), for t in order.  Returns dL/dh0, dL/dc0."""
+    i, f, g, o = lt.gates.values()
+    T, B, H = lt.h.shape
+    tanh_c = np.tanh(lt.c)
+    dc_dh = o * (1 - tanh_c * tanh_c)                                 # ∂h_t/∂c_t, every t
+    dh_da_o = tanh_c * o * (1 - o)                                    # ∂h_t/∂a_o
+    dc_da = np.stack([g * i * (1 - i), lt.c_prev * f * (1 - f), i * (1 - g * g)], axis=2)  # ∂c_t/∂a_i, a_f, a_g
+    da_ifg, da_o = da.reshape(T, B, 4, H)[:, :, :3], da[..., 3 * H:]
+    dc_each = dc[:, :, None]                                          # (T, B, 1, H): dL/dc_t for each of i, f, g
+    back_h, back_c = np.empty_like(dh_next), np.empty_like(dc_next)
+    for t in order:
+        np.add(d_out[t], dh_next, out=dh[t])                          # dL/dh_t: from above and from step t+1
+        np.add(dc_next, np.multiply(dh[t], dc_dh[t], out=dc[t]), out=dc[t])  # dL/dc_t: from t+1 and through h_t
+        np.multiply(dc_da[t], dc_each[t], out=da_ifg[t])              # dL/da_i, dL/da_f, dL/da_g
+        np.multiply(dh[t], dh_da_o[t], out=da_o[t])                   # dL/da_o
+        dh_next = np.dot(da[t], Wh, out=back_h)                       # dL/dh_{t−1} through Wh
+        dc_next = np.multiply(dc[t], f[t], out=back_c)                # dL/dc_{t−1} through f
+    return dh_next, dc_next
+
+
+def gru_backward(lt: LayerTrace, Wh: np.ndarray, b_hh: np.ndarray, d_out: np.ndarray, dh_next: np.ndarray,
+                 order: Iterable[int], dgi: np.ndarray, dgh: np.ndarray, dh: np.ndarray) -> np.ndarray:
+    """Chain rule through h_t = (1 − z)·n + z·h_prev; gh_n reaches n only through r.  Returns dL/dh0."""
+    r, z, n = lt.gates.values()
+    T, B, H = lt.h.shape
+    gh_n = lt.Wh_h[..., 2 * H:] + b_hh[2 * H:]                        # Wh_n·h_prev + b_hn, every t
+    dh_da_zn = np.stack([(lt.h_prev - n) * z * (1 - z), (1 - z) * (1 - n * n)], axis=2)  # ∂h_t/∂a_z, ∂h_t/∂a_n
+    dan_dar = gh_n * r * (1 - r)                                      # ∂a_n/∂a_r
+    da_r, da_zn, da_n = dgi[..., :H], dgi.reshape(T, B, 3, H)[:, :, 1:], dgi[..., 2 * H:]
+    dgi_rz, dgh_rz, dgh_n = dgi[..., :2 * H], dgh[..., :2 * H], dgh[..., 2 * H:]
+    dh_each = dh[:, :, None]                                          # (T, B, 1, H): dL/dh_t for each of z, n
+    back, direct = np.empty_like(dh_next), np.empty_like(dh_next)
+    for t in order:
+        np.add(d_out[t], dh_next, out=dh[t])                          # dL/dh_t: from above and from step t+1
+        np.multiply(dh_da_zn[t], dh_each[t], out=da_zn[t])            # dL/da_z, dL/da_n
+        np.multiply(da_n[t], dan_dar[t], out=da_r[t])                 # dL/da_r
+        np.copyto(dgh_rz[t], dgi_rz[t])                               # r's and z's Wh·h_prev enter a as Wx·x_t does
+        np.multiply(da_n[t], r[t], out=dgh_n[t])                      # n's enters times r
+        dh_next = np.add(np.dot(dgh[t], Wh, out=back), np.multiply(dh[t], z[t], out=direct), out=back)  # Wh, z
+    return dh_next

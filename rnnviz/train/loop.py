@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from ..bridge import from_torch
+from ..engine.registry import ONE_PER_CLASS, CellName, cell_spec
 from .model import Model
 from .tasks import Task, make_task
 
@@ -24,7 +25,7 @@ class Settings:
     """Every choice of a training run. None means the task's (the lesson's) default."""
 
     task: str = "apple"
-    cell: str | None = None          # rnn_tanh | rnn_relu | lstm | gru
+    cell: CellName | None = None     # a name of the cell registry
     hidden: int | None = None
     layers: int = 1
     bidirectional: bool = False      # only for the many-to-one memory task (next-token tasks would peek ahead)
@@ -45,7 +46,7 @@ class Settings:
         return s
 
 
-COMPARE_CELLS = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}     # "compare": one run per cell, side by side
+COMPARE_CELLS = ONE_PER_CLASS     # "compare": one run per torch class (RNN, LSTM, GRU), side by side
 
 LIMITS = {"hidden": (1, 512), "layers": (1, 4), "steps": (1, 100_000), "distance": (1, 200), "grad_every": (1, 10_000)}
 
@@ -56,8 +57,7 @@ def check(s: Settings, task: Task) -> None:
         v = getattr(s, name)
         if not isinstance(v, (int, np.integer)) or not low <= v <= high:
             raise ValueError(f"{name} must be a whole number between {low} and {high}, got {v!r}")
-    if s.cell not in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
-        raise ValueError(f"cell must be rnn_tanh, rnn_relu, lstm or gru, got {s.cell!r}")
+    cell_spec(s.cell)                # a ValueError naming the registry's cells
     if s.optimizer not in ("adam", "sgd"):
         raise ValueError(f"optimizer must be adam or sgd, got {s.optimizer!r}")
     if not (isinstance(s.lr, (int, float)) and math.isfinite(s.lr) and s.lr > 0):

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
+from ..engine import cell_spec
 from ..pipeline import OUTPUT_SEED_OFFSET, Explored, Weights, build, inspect_limits, pca_2d
 from ..plots import heatmaps, marks, output, step
 from ..state import PANEL_LABELS, Config
@@ -23,7 +24,7 @@ MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep ever
 
 
 def size_check(config: Config, T_estimate: int) -> None:
-    G = {"lstm": 4, "gru": 3}.get(config.cell, 1)
+    G = cell_spec(config.cell).G
     n = T_estimate * config.L * (2 if config.bi else 1) * G * config.H * max(1, config.I // 64 + 1)
     if n > MAX_VALUES:
         raise ValueError(f"that is too much to draw at once (about {n:,} numbers to keep): use fewer tokens, a smaller "
