@@ -1,6 +1,8 @@
 """The one place where the engine meets torch: modules and state_dicts in, modules out."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import torch
 
@@ -10,7 +12,7 @@ from .engine.registry import CELL_TABLE, CellName, cell_spec
 _MODES: dict[str, CellName] = {c.torch_mode: name for name, c in CELL_TABLE.items()}   # torch's RNNBase.mode
 
 
-def torch_module(cell: str, input_size: int, hidden_size: int, **kwargs) -> torch.nn.RNNBase:
+def torch_module(cell: str, input_size: int, hidden_size: int, **kwargs: object) -> torch.nn.RNNBase:
     """A new torch.nn.RNN / LSTM / GRU for a cell of the registry (kwargs: num_layers, batch_first, ...)."""
     spec = cell_spec(cell)
     return getattr(torch.nn, spec.torch_class)(input_size, hidden_size, **spec.torch_kwargs, **kwargs)
@@ -35,8 +37,9 @@ def from_torch(module: torch.nn.RNNBase) -> Network:
                            bidirectional=module.bidirectional, batch_first=module.batch_first, bias=module.bias)
 
 
-def from_state_dict(state_dict, cell: str, input_size: int, hidden_size: int, num_layers: int = 1,
-                    bidirectional: bool = False, batch_first: bool = False, bias: bool = True) -> Network:
+def from_state_dict(state_dict: Mapping[str, torch.Tensor | np.ndarray], cell: CellName, input_size: int,
+                    hidden_size: int, num_layers: int = 1, bidirectional: bool = False, batch_first: bool = False,
+                    bias: bool = True) -> Network:
     """An engine Network from a state_dict (tensors or arrays) and the module's settings."""
     params = {k: v.detach().cpu().numpy().copy() if isinstance(v, torch.Tensor) else np.array(v)
               for k, v in state_dict.items()}

@@ -53,17 +53,19 @@ def lstm_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, h: np.ndarray,
     gi (T, B, 4H) = Wx·x_t + b_ih + b_hh; act (T, B, 4H) is the array the trace's gates i, f, g, o are views of.
     """
     Wh_h, a, cs, hs = lt.Wh_h, lt.a, lt.c, lt.h
+    assert cs is not None, "the LSTM's trace keeps c_t"
     i, f, g, o = lt.gates.values()
     a_g = a[..., 2 * hs.shape[-1]:3 * hs.shape[-1]]
     ig = np.empty_like(h)
     for t in order:
-        np.dot(h, WhT, out=Wh_h[t])                                   # Wh·h_prev
-        np.add(gi[t], Wh_h[t], out=a[t])                              # a_t = (Wx·x_t + b) + Wh·h_prev, 4 gates
-        sigmoid(a[t], out=act[t])                                     # i, f, o = σ(a_i), σ(a_f), σ(a_o)
-        np.tanh(a_g[t], out=g[t])                                     # g = tanh(a_g) (over σ's block of g)
-        np.add(np.multiply(f[t], c, out=cs[t]), np.multiply(i[t], g[t], out=ig), out=cs[t])  # c_t = f·c_prev + i·g
-        np.multiply(o[t], np.tanh(cs[t], out=hs[t]), out=hs[t])       # h_t = o·tanh(c_t)
-        h, c = hs[t], cs[t]
+        Wh_h_t, a_t, g_t, c_t, h_t = Wh_h[t], a[t], g[t], cs[t], hs[t]   # this step's slots in the trace
+        np.dot(h, WhT, out=Wh_h_t)                                    # Wh·h_prev
+        np.add(gi[t], Wh_h_t, out=a_t)                                # a_t = (Wx·x_t + b) + Wh·h_prev, 4 gates
+        sigmoid(a_t, out=act[t])                                      # i, f, o = σ(a_i), σ(a_f), σ(a_o)
+        np.tanh(a_g[t], out=g_t)                                      # g = tanh(a_g) (over σ's block of g)
+        np.add(np.multiply(f[t], c, out=c_t), np.multiply(i[t], g_t, out=ig), out=c_t)  # c_t = f·c_prev + i·g
+        np.multiply(o[t], np.tanh(c_t, out=h_t), out=h_t)             # h_t = o·tanh(c_t)
+        h, c = h_t, c_t
 
 
 def gru_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, b_hh: np.ndarray, h: np.ndarray,
@@ -79,14 +81,15 @@ def gru_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, b_hh: np.ndarra
     gi_rz, gi_n, gh_rz, gh_n, a_rz, a_n = gi[..., :H2], gi[..., H2:], gh[:, :H2], gh[:, H2:], a[..., :H2], a[..., H2:]
     rz = act[..., :H2]
     for t in order:
-        np.dot(h, WhT, out=Wh_h[t])                                   # Wh·h_prev
-        np.add(Wh_h[t], b_hh, out=gh)                                 # gh = Wh·h_prev + b_hh
-        np.add(gi_rz[t], gh_rz, out=a_rz[t])                          # a_r, a_z = (Wx·x_t + b) + Wh·h_prev
-        sigmoid(a_rz[t], out=rz[t])                                   # r, z = σ(a_r), σ(a_z)
-        np.add(gi_n[t], np.multiply(r[t], gh_n, out=a_n[t]), out=a_n[t])  # a_n = gi_n + r·gh_n
-        np.tanh(a_n[t], out=n[t])                                     # n = tanh(a_n)
-        np.subtract(h, n[t], out=h_minus_n)                           # h_t = (1 − z)·n + z·h_prev, written as
-        h = np.add(n[t], np.multiply(z[t], h_minus_n, out=hs[t]), out=hs[t])   # n + z·(h_prev − n), like PyTorch
+        Wh_h_t, a_rz_t, a_n_t, n_t, h_t = Wh_h[t], a_rz[t], a_n[t], n[t], hs[t]   # this step's slots in the trace
+        np.dot(h, WhT, out=Wh_h_t)                                    # Wh·h_prev
+        np.add(Wh_h_t, b_hh, out=gh)                                  # gh = Wh·h_prev + b_hh
+        np.add(gi_rz[t], gh_rz, out=a_rz_t)                           # a_r, a_z = (Wx·x_t + b) + Wh·h_prev
+        sigmoid(a_rz_t, out=rz[t])                                    # r, z = σ(a_r), σ(a_z)
+        np.add(gi_n[t], np.multiply(r[t], gh_n, out=a_n_t), out=a_n_t)  # a_n = gi_n + r·gh_n
+        np.tanh(a_n_t, out=n_t)                                       # n = tanh(a_n)
+        np.subtract(h, n_t, out=h_minus_n)                            # h_t = (1 − z)·n + z·h_prev, written as
+        h = np.add(n_t, np.multiply(z[t], h_minus_n, out=h_t), out=h_t)   # n + z·(h_prev − n), like PyTorch
 
 
 # --- backward ------------------------------------------------------------------------------------------------
@@ -108,6 +111,7 @@ def lstm_backward(lt: LayerTrace, Wh: np.ndarray, d_out: np.ndarray, dh_next: np
     """Chain rule through c_t = f·c_prev + i·g and h_t = o·tanh(c_t), for t in order.  Returns dL/dh0, dL/dc0."""
     i, f, g, o = lt.gates.values()
     T, B, H = lt.h.shape
+    assert lt.c is not None and lt.c_prev is not None, "the LSTM's trace keeps c_t"
     tanh_c = np.tanh(lt.c)
     dc_dh = o * (1 - tanh_c * tanh_c)                                 # ∂h_t/∂c_t, every t
     dh_da_o = tanh_c * o * (1 - o)                                    # ∂h_t/∂a_o
@@ -116,12 +120,13 @@ def lstm_backward(lt: LayerTrace, Wh: np.ndarray, d_out: np.ndarray, dh_next: np
     dc_each = dc[:, :, None]                                          # (T, B, 1, H): dL/dc_t for each of i, f, g
     back_h, back_c = np.empty_like(dh_next), np.empty_like(dc_next)
     for t in order:
-        np.add(d_out[t], dh_next, out=dh[t])                          # dL/dh_t: from above and from step t+1
-        np.add(dc_next, np.multiply(dh[t], dc_dh[t], out=dc[t]), out=dc[t])  # dL/dc_t: from t+1 and through h_t
+        dh_t, dc_t = dh[t], dc[t]                                     # this step's slots in the gradients
+        np.add(d_out[t], dh_next, out=dh_t)                           # dL/dh_t: from above and from step t+1
+        np.add(dc_next, np.multiply(dh_t, dc_dh[t], out=dc_t), out=dc_t)  # dL/dc_t: from t+1 and through h_t
         np.multiply(dc_da[t], dc_each[t], out=da_ifg[t])              # dL/da_i, dL/da_f, dL/da_g
-        np.multiply(dh[t], dh_da_o[t], out=da_o[t])                   # dL/da_o
+        np.multiply(dh_t, dh_da_o[t], out=da_o[t])                    # dL/da_o
         dh_next = np.dot(da[t], Wh, out=back_h)                       # dL/dh_{t−1} through Wh
-        dc_next = np.multiply(dc[t], f[t], out=back_c)                # dL/dc_{t−1} through f
+        dc_next = np.multiply(dc_t, f[t], out=back_c)                 # dL/dc_{t−1} through f
     return dh_next, dc_next
 
 
@@ -138,10 +143,11 @@ def gru_backward(lt: LayerTrace, Wh: np.ndarray, b_hh: np.ndarray, d_out: np.nda
     dh_each = dh[:, :, None]                                          # (T, B, 1, H): dL/dh_t for each of z, n
     back, direct = np.empty_like(dh_next), np.empty_like(dh_next)
     for t in order:
-        np.add(d_out[t], dh_next, out=dh[t])                          # dL/dh_t: from above and from step t+1
+        dh_t, da_n_t = dh[t], da_n[t]                                 # this step's slots in the gradients
+        np.add(d_out[t], dh_next, out=dh_t)                           # dL/dh_t: from above and from step t+1
         np.multiply(dh_da_zn[t], dh_each[t], out=da_zn[t])            # dL/da_z, dL/da_n
-        np.multiply(da_n[t], dan_dar[t], out=da_r[t])                 # dL/da_r
+        np.multiply(da_n_t, dan_dar[t], out=da_r[t])                  # dL/da_r
         np.copyto(dgh_rz[t], dgi_rz[t])                               # r's and z's Wh·h_prev enter a as Wx·x_t does
-        np.multiply(da_n[t], r[t], out=dgh_n[t])                      # n's enters times r
-        dh_next = np.add(np.dot(dgh[t], Wh, out=back), np.multiply(dh[t], z[t], out=direct), out=back)  # Wh, z
+        np.multiply(da_n_t, r[t], out=dgh_n[t])                       # n's enters times r
+        dh_next = np.add(np.dot(dgh[t], Wh, out=back), np.multiply(dh_t, z[t], out=direct), out=back)  # Wh, z
     return dh_next

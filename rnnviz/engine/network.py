@@ -115,8 +115,8 @@ class Network:
         k = 1.0 / np.sqrt(_check_size("hidden size", hidden_size))
         shapes = parameter_shapes(cell, _check_size("input size", input_size), hidden_size,
                                   _check_size("number of layers", num_layers, 1, 64), bidirectional, bias)
-        params = {name: (scale * (rng.uniform(-k, k, shape) if init == "pytorch" else rng.random(shape))).astype(dtype)
-                  for name, shape in shapes.items()}
+        draw = (lambda shape: rng.uniform(-k, k, shape)) if init == "pytorch" else rng.random
+        params: dict[str, np.ndarray] = {name: (scale * draw(shape)).astype(dtype) for name, shape in shapes.items()}
         return cls(cell, input_size, hidden_size, num_layers, bidirectional, batch_first, bias, params)
 
     def weights(self, layer: int, reverse: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -163,7 +163,9 @@ class Network:
             raise ValueError("the input sequence is empty: it needs at least one timestep")
         h0 = self._initial_state(h0, "h0", B, batched)
         c0 = self._initial_state(c0, "c0", B, batched) if cell_spec(self.cell).has_c else None
-        layers, h_n, c_n = [], [], []
+        layers: list[list[LayerTrace]] = []
+        last_h: list[np.ndarray] = []
+        last_c: list[np.ndarray] = []
         layer_input = xs
         for layer in range(self.num_layers):
             directions = []
@@ -172,14 +174,14 @@ class Network:
                 lt = self._run_layer(layer_input, layer, reverse, h0[k], None if c0 is None else c0[k])
                 directions.append(lt)
                 last = 0 if reverse else T - 1
-                h_n.append(lt.h[last])
+                last_h.append(lt.h[last])
                 if lt.c is not None:
-                    c_n.append(lt.c[last])
+                    last_c.append(lt.c[last])
             layers.append(directions)
             layer_input = np.concatenate([lt.h for lt in directions], axis=-1) if self.D == 2 else directions[0].h
         output = layer_input
-        h_n = np.stack(h_n)
-        c_n = np.stack(c_n) if c_n else None
+        h_n = np.stack(last_h)
+        c_n = np.stack(last_c) if last_c else None
         if not batched:
             output, h_n = output[:, 0], h_n[:, 0]
             c_n = None if c_n is None else c_n[:, 0]
@@ -194,7 +196,8 @@ class Network:
         T, B = x.shape[:2]
         H, GH = self.hidden_size, self.G * self.hidden_size
         Wx_x = x @ Wx.T                                   # (T, B, G·H): every timestep in one matmul
-        gi = Wx_x + (b_ih if self.cell == "gru" else b_ih + b_hh)   # GRU: b_hn stays inside r·(Wh_n·h + b_hn)
+        gi = Wx_x + (b_ih if spec.name == "gru" else b_ih + b_hh)   # GRU: b_hn stays inside r·(Wh_n·h + b_hn)
+
         def steps(width: int = H) -> np.ndarray:       # (T, B, width), filled by the cell's loop
             return np.empty((T, B, width), self.dtype)
 
@@ -204,22 +207,23 @@ class Network:
                         b_ih=b_ih, b_hh=b_hh, a=steps(GH), h=steps(), gates=gates,
                         c_prev=None if c is None else steps(), c=None if c is None else steps())
         order = range(T - 1, -1, -1) if reverse else range(T)
-        if spec.name == "lstm":
+        if spec.has_c:
+            assert c is not None and lt.c_prev is not None and lt.c is not None     # the LSTM's c0 and c_t
             cells.lstm_forward(lt, gi, Wh.T, h, c, order, act)
+            _shift(lt.c_prev, lt.c, c, reverse)
         elif spec.name == "gru":
             cells.gru_forward(lt, gi, Wh.T, b_hh, h, order, act)
         else:
             cells.rnn_forward(lt, gi, Wh.T, h, order, spec.nonlinearity or "tanh")
         _shift(lt.h_prev, lt.h, h, reverse)               # h_prev[t]: the state the step at t started from
-        if c is not None:
-            _shift(lt.c_prev, lt.c, c, reverse)
         return lt
 
     __call__ = forward
 
     # --- backward ------------------------------------------------------------
 
-    def backward(self, trace: Trace, d_output=None, dh_n=None, dc_n=None) -> Grads:
+    def backward(self, trace: Trace, d_output: np.ndarray | None = None, dh_n: np.ndarray | None = None,
+                 dc_n: np.ndarray | None = None) -> Grads:
         """Backpropagation through time: gradients of every parameter, the input, h0/c0 and each h_t."""
         T, B, H, D = trace.T, trace.B, self.hidden_size, self.D
         state_shape = (self.num_layers * D, B, H)
@@ -230,11 +234,12 @@ class Network:
                 raise ValueError(f"d_output should have the output's shape {want}, got {d_out.shape}")
             d_out = d_out[:, None] if not trace.batched else (d_out.swapaxes(0, 1) if trace.batch_first else d_out)
         dh_n = self._grad_state(dh_n, trace, state_shape, "dh_n")
-        dc_n = self._grad_state(dc_n, trace, state_shape, "dc_n") if self.cell == "lstm" else None
-        params = {}
+        has_c = cell_spec(self.cell).has_c
+        dc_n = self._grad_state(dc_n, trace, state_shape, "dc_n") if has_c else None
+        params: dict[str, np.ndarray] = {}
         dh0, dc0 = np.zeros(state_shape, self.dtype), np.zeros(state_shape, self.dtype)
-        dh_all = [[None] * D for _ in range(self.num_layers)]
-        dc_all = [[None] * D for _ in range(self.num_layers)] if self.cell == "lstm" else None
+        dh_all: list[list[np.ndarray]] = [[] for _ in range(self.num_layers)]     # [layer][direction]
+        dc_all: list[list[np.ndarray]] | None = [[] for _ in range(self.num_layers)] if has_c else None
         for layer in reversed(range(self.num_layers)):
             d_in = np.zeros((T, B, self.layer_input_size(layer)), self.dtype)
             for d in range(D):
@@ -250,9 +255,10 @@ class Network:
                     params[param_name("bias_ih", layer, lt.reverse)] = dgi.sum(axis=(0, 1))
                     params[param_name("bias_hh", layer, lt.reverse)] = dgh.sum(axis=(0, 1))
                 d_in += dgi @ Wx
-                dh_all[layer][d] = dh_steps
-                if dc_all is not None:
-                    dc_all[layer][d], dc0[k] = dc_steps, dc_first
+                dh_all[layer].append(dh_steps)
+                if dc_all is not None and dc_steps is not None:
+                    dc_all[layer].append(dc_steps)
+                    dc0[k] = dc_first
             d_out = d_in
         dx = d_out
         if not trace.batched:
@@ -260,9 +266,9 @@ class Network:
         elif self.batch_first:
             dx = dx.swapaxes(0, 1)
         ordered = {name: params[name] for name in self.expected_shapes()}
-        return Grads(params=ordered, x=dx, h0=dh0, c0=dc0 if self.cell == "lstm" else None, dh=dh_all, dc=dc_all)
+        return Grads(params=ordered, x=dx, h0=dh0, c0=dc0 if has_c else None, dh=dh_all, dc=dc_all)
 
-    def _grad_state(self, g, trace, shape, name):
+    def _grad_state(self, g: np.ndarray | None, trace: Trace, shape: tuple[int, ...], name: str) -> np.ndarray:
         if g is None:
             return np.zeros(shape, self.dtype)
         g = np.asarray(g, self.dtype)
@@ -272,25 +278,25 @@ class Network:
             raise ValueError(f"{name} should have shape {shape}, got {g.shape}")
         return g
 
-    def _back_layer(self, lt: LayerTrace, d_out: np.ndarray, dh_next: np.ndarray, dc_next: np.ndarray | None):
+    def _back_layer(self, lt: LayerTrace, d_out: np.ndarray, dh_next: np.ndarray, dc_next: np.ndarray | None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray | None]:
         """One loop backwards over time; dh[t] is the whole gradient reaching h_t (from above and from t+1)."""
         T, B, H = lt.h.shape
         GH = lt.a.shape[-1]
         _, Wh, _, b_hh = self.weights(lt.layer, lt.reverse)
         dgi = np.empty((T, B, GH), self.dtype)            # dL/da_t: the gradient of Wx·x_t + b_ih
         dh_steps = np.empty((T, B, H), self.dtype)
-        dc_steps = None
         order = range(T) if lt.reverse else range(T - 1, -1, -1)
-        if lt.cell == "lstm":
+        if dc_next is not None:                           # the LSTM: dL/dc_t flows back too
             dc_steps = np.empty((T, B, H), self.dtype)
             dh_next, dc_next = cells.lstm_backward(lt, Wh, d_out, dh_next, dc_next, order, dgi, dh_steps, dc_steps)
             return dgi, dgi, dh_steps, dc_steps, dh_next, dc_next
         if lt.cell == "gru":
             dgh = np.empty((T, B, GH), self.dtype)         # the GRU's Wh·h_prev + b_hh has its own gradient
             dh_next = cells.gru_backward(lt, Wh, b_hh, d_out, dh_next, order, dgi, dgh, dh_steps)
-            return dgi, dgh, dh_steps, dc_steps, dh_next, dc_next
+            return dgi, dgh, dh_steps, None, dh_next, None
         dh_next = cells.rnn_backward(lt, Wh, d_out, dh_next, order, dgi, dh_steps)
-        return dgi, dgi, dh_steps, dc_steps, dh_next, dc_next
+        return dgi, dgi, dh_steps, None, dh_next, None
 
 
 def _shift(prev: np.ndarray, steps: np.ndarray, first: np.ndarray, reverse: bool) -> None:
