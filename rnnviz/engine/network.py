@@ -195,7 +195,7 @@ class Network:
         Wx, Wh, b_ih, b_hh = self.weights(layer, reverse)
         T, B = x.shape[:2]
         H, GH = self.hidden_size, self.G * self.hidden_size
-        Wx_x = x @ Wx.T                                   # (T, B, G·H): every timestep in one matmul
+        Wx_x = (x.reshape(T * B, -1) @ Wx.T).reshape(T, B, GH)   # every timestep in one matmul (one, not T)
         gi = Wx_x + (b_ih if spec.name == "gru" else b_ih + b_hh)   # GRU: b_hn stays inside r·(Wh_n·h + b_hn)
 
         def steps(width: int = H) -> np.ndarray:       # (T, B, width), filled by the cell's loop
@@ -206,15 +206,14 @@ class Network:
         lt = LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=steps(), Wx_x=Wx_x, Wh_h=steps(GH),
                         b_ih=b_ih, b_hh=b_hh, a=steps(GH), h=steps(), gates=gates,
                         c_prev=None if c is None else steps(), c=None if c is None else steps())
-        order = range(T - 1, -1, -1) if reverse else range(T)
         if spec.has_c:
             assert c is not None and lt.c_prev is not None and lt.c is not None     # the LSTM's c0 and c_t
-            cells.lstm_forward(lt, gi, Wh.T, h, c, order, act)
+            cells.lstm_forward(lt, gi, Wh.T, h, c, act)
             _shift(lt.c_prev, lt.c, c, reverse)
         elif spec.name == "gru":
-            cells.gru_forward(lt, gi, Wh.T, b_hh, h, order, act)
+            cells.gru_forward(lt, gi, Wh.T, b_hh, h, act)
         else:
-            cells.rnn_forward(lt, gi, Wh.T, h, order, spec.nonlinearity or "tanh")
+            cells.rnn_forward(lt, gi, Wh.T, h, spec.nonlinearity or "tanh")
         _shift(lt.h_prev, lt.h, h, reverse)               # h_prev[t]: the state the step at t started from
         return lt
 
@@ -254,7 +253,7 @@ class Network:
                 if self.bias:
                     params[param_name("bias_ih", layer, lt.reverse)] = dgi.sum(axis=(0, 1))
                     params[param_name("bias_hh", layer, lt.reverse)] = dgh.sum(axis=(0, 1))
-                d_in += dgi @ Wx
+                d_in += (dgi.reshape(T * B, GH) @ Wx).reshape(d_in.shape)   # one matmul for every t
                 dh_all[layer].append(dh_steps)
                 if dc_all is not None and dc_steps is not None:
                     dc_all[layer].append(dc_steps)
@@ -286,16 +285,15 @@ class Network:
         _, Wh, _, b_hh = self.weights(lt.layer, lt.reverse)
         dgi = np.empty((T, B, GH), self.dtype)            # dL/da_t: the gradient of Wx·x_t + b_ih
         dh_steps = np.empty((T, B, H), self.dtype)
-        order = range(T) if lt.reverse else range(T - 1, -1, -1)
         if dc_next is not None:                           # the LSTM: dL/dc_t flows back too
             dc_steps = np.empty((T, B, H), self.dtype)
-            dh_next, dc_next = cells.lstm_backward(lt, Wh, d_out, dh_next, dc_next, order, dgi, dh_steps, dc_steps)
+            dh_next, dc_next = cells.lstm_backward(lt, Wh, d_out, dh_next, dc_next, dgi, dh_steps, dc_steps)
             return dgi, dgi, dh_steps, dc_steps, dh_next, dc_next
         if lt.cell == "gru":
             dgh = np.empty((T, B, GH), self.dtype)         # the GRU's Wh·h_prev + b_hh has its own gradient
-            dh_next = cells.gru_backward(lt, Wh, b_hh, d_out, dh_next, order, dgi, dgh, dh_steps)
+            dh_next = cells.gru_backward(lt, Wh, b_hh, d_out, dh_next, dgi, dgh, dh_steps)
             return dgi, dgh, dh_steps, None, dh_next, None
-        dh_next = cells.rnn_backward(lt, Wh, d_out, dh_next, order, dgi, dh_steps)
+        dh_next = cells.rnn_backward(lt, Wh, d_out, dh_next, dgi, dh_steps)
         return dgi, dgi, dh_steps, None, dh_next, None
 
 
