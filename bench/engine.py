@@ -54,7 +54,7 @@ def measure(cell: str, T: int, H: int, B: int = 1) -> dict:
     for n in sorted({1, TORCH_DEFAULT_THREADS}):
         fns[f"torch{n} fwd"] = threads(n, torch_forward)
         fns[f"torch{n} fwd+bwd"] = threads(n, torch_forward_backward)
-    t = interleaved(fns, rounds=3, min_seconds=0.1)
+    t = interleaved(fns, rounds=5, min_seconds=0.05)
     torch.set_num_threads(TORCH_DEFAULT_THREADS)
     n = TORCH_DEFAULT_THREADS
     return {"cell": cell, "T": T, "H": H,

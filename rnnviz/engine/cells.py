@@ -41,6 +41,12 @@ def relu(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     return np.maximum(a, constant(0, a.dtype), out=out)
 
 
+# The loops call NumPy with the output as the last argument: each result lands in its slot of the trace and a
+# step allocates nothing (positional outputs are also NumPy's cheapest calls, which matters at one call per
+# equation per step).
+add, mul, sub, tanh, dot = np.add, np.multiply, np.subtract, np.tanh, np.dot
+
+
 def each_step(backwards: bool, *arrays: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
     """Every step's slices of the (T, ...) arrays, t = 0 … T − 1 or back from T − 1: views, written in place."""
     return zip(*(v[::-1] if backwards else v for v in arrays))
@@ -52,9 +58,9 @@ def rnn_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, h: np.ndarray, 
     """h_t = tanh(Wx·x_t + Wh·h_prev + b) (or relu) for every t; gi (T, B, H) = Wx·x_t + b_ih + b_hh."""
     activation = np.tanh if nonlinearity == "tanh" else relu
     for gi_t, Wh_h_t, a_t, h_t in each_step(lt.reverse, gi, lt.Wh_h, lt.a, lt.h):
-        np.dot(h, WhT, out=Wh_h_t)                                    # Wh·h_prev
-        np.add(gi_t, Wh_h_t, out=a_t)                                 # a_t = (Wx·x_t + b) + Wh·h_prev
-        h = activation(a_t, out=h_t)                                  # h_t = tanh(a_t)
+        dot(h, WhT, Wh_h_t)                                     # Wh·h_prev
+        add(gi_t, Wh_h_t, a_t)                                  # a_t = (Wx·x_t + b) + Wh·h_prev
+        h = activation(a_t, h_t)                                # h_t = tanh(a_t)
 
 
 def lstm_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, h: np.ndarray, c: np.ndarray,
@@ -68,13 +74,13 @@ def lstm_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, h: np.ndarray,
     half, ig = constant(0.5, act.dtype), np.empty_like(h)
     steps = each_step(lt.reverse, gi, lt.Wh_h, lt.a, act, lt.a[..., 2 * H:3 * H], *lt.gates.values(), lt.c, lt.h)
     for gi_t, Wh_h_t, a_t, act_t, a_g_t, i_t, f_t, g_t, o_t, c_t, h_t in steps:
-        np.dot(h, WhT, out=Wh_h_t)                                    # Wh·h_prev
-        np.add(gi_t, Wh_h_t, out=a_t)                                 # a_t = (Wx·x_t + b) + Wh·h_prev, 4 gates
-        np.tanh(np.multiply(a_t, half, out=act_t), out=act_t)         # i, f, o = σ(a) = ½ + ½·tanh(a/2),
-        np.add(np.multiply(act_t, half, out=act_t), half, out=act_t)  # the four blocks in one go ...
-        np.tanh(a_g_t, out=g_t)                                       # ... then g = tanh(a_g) over σ's block of g
-        np.add(np.multiply(f_t, c, out=c_t), np.multiply(i_t, g_t, out=ig), out=c_t)  # c_t = f·c_prev + i·g
-        np.multiply(o_t, np.tanh(c_t, out=h_t), out=h_t)              # h_t = o·tanh(c_t)
+        dot(h, WhT, Wh_h_t)                                     # Wh·h_prev
+        add(gi_t, Wh_h_t, a_t)                                  # a_t = (Wx·x_t + b) + Wh·h_prev, 4 gates
+        tanh(mul(a_t, half, act_t), act_t)                      # i, f, o = σ(a) = ½ + ½·tanh(a/2),
+        add(mul(act_t, half, act_t), half, act_t)               # the four blocks in one go ...
+        tanh(a_g_t, g_t)                                        # ... then g = tanh(a_g) over σ's block of g
+        add(mul(f_t, c, c_t), mul(i_t, g_t, ig), c_t)           # c_t = f·c_prev + i·g
+        mul(o_t, tanh(c_t, h_t), h_t)                           # h_t = o·tanh(c_t)
         h, c = h_t, c_t
 
 
@@ -91,15 +97,15 @@ def gru_forward(lt: LayerTrace, gi: np.ndarray, WhT: np.ndarray, b_hh: np.ndarra
     steps = each_step(lt.reverse, gi[..., :H2], gi[..., H2:], lt.Wh_h, lt.a[..., :H2], lt.a[..., H2:],
                       act[..., :H2], r, z, n, lt.h)
     for gi_rz_t, gi_n_t, Wh_h_t, a_rz_t, a_n_t, rz_t, r_t, z_t, n_t, h_t in steps:
-        np.dot(h, WhT, out=Wh_h_t)                                    # Wh·h_prev
-        np.add(Wh_h_t, b_hh, out=gh)                                  # gh = Wh·h_prev + b_hh
-        np.add(gi_rz_t, gh_rz, out=a_rz_t)                            # a_r, a_z = (Wx·x_t + b) + Wh·h_prev
-        np.tanh(np.multiply(a_rz_t, half, out=rz_t), out=rz_t)        # r, z = σ(a) = ½ + ½·tanh(a/2)
-        np.add(np.multiply(rz_t, half, out=rz_t), half, out=rz_t)
-        np.add(gi_n_t, np.multiply(r_t, gh_n, out=a_n_t), out=a_n_t)  # a_n = gi_n + r·gh_n
-        np.tanh(a_n_t, out=n_t)                                       # n = tanh(a_n)
-        np.subtract(h, n_t, out=h_minus_n)                            # h_t = (1 − z)·n + z·h_prev, written as
-        h = np.add(n_t, np.multiply(z_t, h_minus_n, out=h_t), out=h_t)   # n + z·(h_prev − n), like PyTorch
+        dot(h, WhT, Wh_h_t)                                     # Wh·h_prev
+        add(Wh_h_t, b_hh, gh)                                   # gh = Wh·h_prev + b_hh
+        add(gi_rz_t, gh_rz, a_rz_t)                             # a_r, a_z = (Wx·x_t + b) + Wh·h_prev
+        tanh(mul(a_rz_t, half, rz_t), rz_t)                     # r, z = σ(a) = ½ + ½·tanh(a/2)
+        add(mul(rz_t, half, rz_t), half, rz_t)
+        add(gi_n_t, mul(r_t, gh_n, a_n_t), a_n_t)               # a_n = gi_n + r·gh_n
+        tanh(a_n_t, n_t)                                        # n = tanh(a_n)
+        sub(h, n_t, h_minus_n)                                  # h_t = (1 − z)·n + z·h_prev, written as
+        h = add(n_t, mul(z_t, h_minus_n, h_t), h_t)             # n + z·(h_prev − n), like PyTorch
 
 
 # --- backward ------------------------------------------------------------------------------------------------
@@ -110,9 +116,9 @@ def rnn_backward(lt: LayerTrace, Wh: np.ndarray, d_out: np.ndarray, dh_next: np.
     local = 1 - lt.h * lt.h if lt.cell == "rnn_tanh" else (lt.a > 0).astype(lt.a.dtype)   # ∂h_t/∂a_t, every t
     back = np.empty_like(dh_next)
     for d_out_t, local_t, dh_t, da_t in each_step(not lt.reverse, d_out, local, dh, da):
-        np.add(d_out_t, dh_next, out=dh_t)                            # dL/dh_t: from above and from step t+1
-        np.multiply(dh_t, local_t, out=da_t)                          # dL/da_t
-        dh_next = np.dot(da_t, Wh, out=back)                          # dL/dh_{t−1} through Wh
+        add(d_out_t, dh_next, dh_t)                             # dL/dh_t: from above and from step t+1
+        mul(dh_t, local_t, da_t)                                # dL/da_t
+        dh_next = dot(da_t, Wh, back)                           # dL/dh_{t−1} through Wh
     return dh_next
 
 
@@ -122,7 +128,7 @@ def lstm_backward(lt: LayerTrace, Wh: np.ndarray, d_out: np.ndarray, dh_next: np
     i, f, g, o = lt.gates.values()
     T, B, H = lt.h.shape
     assert lt.c is not None and lt.c_prev is not None, "the LSTM's trace keeps c_t"
-    tanh_c = np.tanh(lt.c)
+    tanh_c = tanh(lt.c)
     dc_dh = o * (1 - tanh_c * tanh_c)                                 # ∂h_t/∂c_t, every t
     dh_da_o = tanh_c * o * (1 - o)                                    # ∂h_t/∂a_o
     dc_da = np.stack([g * i * (1 - i), lt.c_prev * f * (1 - f), i * (1 - g * g)], axis=2)  # ∂c_t/∂a_i, a_f, a_g
@@ -130,12 +136,12 @@ def lstm_backward(lt: LayerTrace, Wh: np.ndarray, d_out: np.ndarray, dh_next: np
     back_h, back_c = np.empty_like(dh_next), np.empty_like(dc_next)
     steps = each_step(not lt.reverse, d_out, dc_dh, dh_da_o, dc_da, f, dh, dc, dc[:, :, None], da, da_ifg, da_o)
     for d_out_t, dc_dh_t, dh_da_o_t, dc_da_t, f_t, dh_t, dc_t, dc_each_t, da_t, da_ifg_t, da_o_t in steps:
-        np.add(d_out_t, dh_next, out=dh_t)                            # dL/dh_t: from above and from step t+1
-        np.add(dc_next, np.multiply(dh_t, dc_dh_t, out=dc_t), out=dc_t)  # dL/dc_t: from t+1 and through h_t
-        np.multiply(dc_da_t, dc_each_t, out=da_ifg_t)                 # dL/da_i, dL/da_f, dL/da_g
-        np.multiply(dh_t, dh_da_o_t, out=da_o_t)                      # dL/da_o
-        dh_next = np.dot(da_t, Wh, out=back_h)                        # dL/dh_{t−1} through Wh
-        dc_next = np.multiply(dc_t, f_t, out=back_c)                  # dL/dc_{t−1} through f
+        add(d_out_t, dh_next, dh_t)                             # dL/dh_t: from above and from step t+1
+        add(dc_next, mul(dh_t, dc_dh_t, dc_t), dc_t)            # dL/dc_t: from t+1 and through h_t
+        mul(dc_da_t, dc_each_t, da_ifg_t)                       # dL/da_i, dL/da_f, dL/da_g
+        mul(dh_t, dh_da_o_t, da_o_t)                            # dL/da_o
+        dh_next = dot(da_t, Wh, back_h)                         # dL/dh_{t−1} through Wh
+        dc_next = mul(dc_t, f_t, back_c)                        # dL/dc_{t−1} through f
     return dh_next, dc_next
 
 
@@ -154,10 +160,10 @@ def gru_backward(lt: LayerTrace, Wh: np.ndarray, b_hh: np.ndarray, d_out: np.nda
                       dgi_rz, dgh, dgh_rz, dgh_n)
     for (d_out_t, dh_da_zn_t, dan_dar_t, r_t, z_t, dh_t, dh_each_t, da_r_t, da_zn_t, da_n_t,
          dgi_rz_t, dgh_t, dgh_rz_t, dgh_n_t) in steps:
-        np.add(d_out_t, dh_next, out=dh_t)                            # dL/dh_t: from above and from step t+1
-        np.multiply(dh_da_zn_t, dh_each_t, out=da_zn_t)               # dL/da_z, dL/da_n
-        np.multiply(da_n_t, dan_dar_t, out=da_r_t)                    # dL/da_r
-        np.copyto(dgh_rz_t, dgi_rz_t)                                 # r's and z's Wh·h_prev enter a as Wx·x_t does
-        np.multiply(da_n_t, r_t, out=dgh_n_t)                         # n's enters times r
-        dh_next = np.add(np.dot(dgh_t, Wh, out=back), np.multiply(dh_t, z_t, out=direct), out=back)  # Wh, z
+        add(d_out_t, dh_next, dh_t)                             # dL/dh_t: from above and from step t+1
+        mul(dh_da_zn_t, dh_each_t, da_zn_t)                     # dL/da_z, dL/da_n
+        mul(da_n_t, dan_dar_t, da_r_t)                          # dL/da_r
+        np.copyto(dgh_rz_t, dgi_rz_t)                           # r's and z's Wh·h_prev enter a as Wx·x_t does
+        mul(da_n_t, r_t, dgh_n_t)                               # n's enters times r
+        dh_next = add(dot(dgh_t, Wh, back), mul(dh_t, z_t, direct), back)  # Wh, z
     return dh_next
