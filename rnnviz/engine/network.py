@@ -198,14 +198,14 @@ class Network:
         Wx_x = (x.reshape(T * B, -1) @ Wx.T).reshape(T, B, GH)   # every timestep in one matmul (one, not T)
         gi = Wx_x + (b_ih if spec.name == "gru" else b_ih + b_hh)   # GRU: b_hn stays inside r·(Wh_n·h + b_hn)
 
-        def steps(width: int = H) -> np.ndarray:       # (T, B, width), filled by the cell's loop
+        def per_step(width: int = H) -> np.ndarray:    # (T, B, width), filled by the cell's loop
             return np.empty((T, B, width), self.dtype)
 
-        act = steps(GH)                                   # the gates, side by side as they are stacked in Wx
+        act = per_step(GH)                                # the gates, side by side as they are stacked in Wx
         gates = {name: act[..., k * H:(k + 1) * H] for k, name in enumerate(spec.gates)}
-        lt = LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=steps(), Wx_x=Wx_x, Wh_h=steps(GH),
-                        b_ih=b_ih, b_hh=b_hh, a=steps(GH), h=steps(), gates=gates,
-                        c_prev=None if c is None else steps(), c=None if c is None else steps())
+        lt = LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=per_step(), Wx_x=Wx_x,
+                        Wh_h=per_step(GH), b_ih=b_ih, b_hh=b_hh, a=per_step(GH), h=per_step(), gates=gates,
+                        c_prev=None if c is None else per_step(), c=None if c is None else per_step())
         if spec.has_c:
             assert c is not None and lt.c_prev is not None and lt.c is not None     # the LSTM's c0 and c_t
             cells.lstm_forward(lt, gi, Wh.T, h, c, act)
