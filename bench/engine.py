@@ -13,7 +13,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # NumPy's BLAS single-threa
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from common import emit, interleaved, parser, table  # noqa: E402
+from common import best_time, emit, parser, table  # noqa: E402
 
 from rnnviz.bridge import from_torch, torch_module  # noqa: E402
 from rnnviz.engine.registry import CELLS  # noqa: E402
@@ -44,23 +44,23 @@ def measure(cell: str, T: int, H: int, B: int = 1) -> dict:
         module.zero_grad(set_to_none=True)
         module(xg)[0].backward(d_out_t)
 
-    def threads(n: int, fn):
-        def run():
-            torch.set_num_threads(n)
-            fn()
-        return run
-
-    fns = {"engine fwd": lambda: net.forward(x), "engine fwd+bwd": engine_forward_backward}
+    fns = {"engine fwd": (1, lambda: net.forward(x)), "engine fwd+bwd": (1, engine_forward_backward)}
     for n in sorted({1, TORCH_DEFAULT_THREADS}):
-        fns[f"torch{n} fwd"] = threads(n, torch_forward)
-        fns[f"torch{n} fwd+bwd"] = threads(n, torch_forward_backward)
-    t = interleaved(fns, rounds=5, min_seconds=0.05)
+        fns[f"torch{n} fwd"] = (n, torch_forward)
+        fns[f"torch{n} fwd+bwd"] = (n, torch_forward_backward)
+    t = {name: float("inf") for name in fns}
+    for _ in range(5):                       # alternating rounds: drift of the machine hits every figure alike
+        for name, (n, fn) in fns.items():
+            torch.set_num_threads(n)         # outside the timed calls
+            t[name] = min(t[name], best_time(fn, repeat=1, min_seconds=0.05))
     torch.set_num_threads(TORCH_DEFAULT_THREADS)
     n = TORCH_DEFAULT_THREADS
     return {"cell": cell, "T": T, "H": H,
             "engine fwd ms": t["engine fwd"] * 1e3, "torch1 fwd ms": t["torch1 fwd"] * 1e3,
+            f"torch{n} fwd ms": t[f"torch{n} fwd"] * 1e3,
             "fwd ratio (1)": t["engine fwd"] / t["torch1 fwd"], f"fwd ratio ({n})": t["engine fwd"] / t[f"torch{n} fwd"],
             "engine fwd+bwd ms": t["engine fwd+bwd"] * 1e3, "torch1 fwd+bwd ms": t["torch1 fwd+bwd"] * 1e3,
+            f"torch{n} fwd+bwd ms": t[f"torch{n} fwd+bwd"] * 1e3,
             "fwd+bwd ratio (1)": t["engine fwd+bwd"] / t["torch1 fwd+bwd"],
             f"fwd+bwd ratio ({n})": t["engine fwd+bwd"] / t[f"torch{n} fwd+bwd"]}
 
