@@ -1,7 +1,7 @@
 """The PyTorch code equivalent to an Explore view, and the shapes PyTorch reports for it."""
 from __future__ import annotations
 
-from .engine.registry import CELL_TABLE
+from .engine.registry import CELL_TABLE, cell_spec
 from .pipeline import INPUT_SEED_OFFSET, OUTPUT_SEED_OFFSET, Explored, number_rows
 
 
@@ -22,7 +22,7 @@ def shapes(ex: Explored) -> list[tuple[str, tuple[int, ...], str]]:
 
 
 def _param_meaning(name: str, cell: str) -> str:
-    letters = CELL_TABLE[cell].gates
+    letters = cell_spec(cell).gates
     gates = f" (gates {', '.join(letters)} stacked)" if letters else ""
     if name.startswith("weight_ih"):
         return "Wx" + gates

@@ -8,7 +8,7 @@ from ..bridge import torch_module
 from ..engine.registry import cell_spec
 
 
-def chrono_init(lstm: nn.LSTM, hidden: int, T_max: int) -> None:
+def chrono_init(lstm: nn.RNNBase, hidden: int, T_max: int) -> None:
     """Chrono initialisation (Tallec & Ollivier, 2018): b_f ~ log U(1, T_max - 1), b_i = -b_f.
 
     The forget gates start open for spans of up to T_max steps, so the gradient of a memory task
