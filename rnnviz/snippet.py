@@ -1,11 +1,10 @@
 """The PyTorch code equivalent to an Explore view, and the shapes PyTorch reports for it."""
 from __future__ import annotations
 
+from .engine.registry import CELL_TABLE, cell_spec
 from .explored import Explored
 from .pipeline import INPUT_SEED_OFFSET, OUTPUT_SEED_OFFSET
 from .rows import number_rows
-
-MODULE = {"rnn_tanh": "RNN", "rnn_relu": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 def shapes(ex: Explored) -> list[tuple[str, tuple[int, ...], str]]:
@@ -25,7 +24,8 @@ def shapes(ex: Explored) -> list[tuple[str, tuple[int, ...], str]]:
 
 
 def _param_meaning(name: str, cell: str) -> str:
-    gates = {"lstm": " (gates i, f, g, o stacked)", "gru": " (gates r, z, n stacked)"}.get(cell, "")
+    letters = cell_spec(cell).gates
+    gates = f" (gates {', '.join(letters)} stacked)" if letters else ""
     if name.startswith("weight_ih"):
         return "Wx" + gates
     if name.startswith("weight_hh"):
@@ -40,7 +40,7 @@ def layout_warning(ex: Explored) -> str | None:
     B, T, I = ex.X.shape
     H, D = ex.network.hidden_size, ex.network.D
     return (f"Your batch has B={B} sequences of T={T} tokens. Built as one array it is ({B}, {T}, {I}). "
-            f"With batch_first=False, nn.{MODULE[ex.network.cell]} reads dimension 0 as time: passing that array "
+            f"With batch_first=False, nn.{CELL_TABLE[ex.network.cell].torch_class} reads dimension 0 as time: passing that array "
             f"unchanged (as lesson 004 does with hello / eolll / lleel) means T={B} timesteps of B={T} "
             f"sequences, and the output is ({B}, {T}, {D * H}). rnnviz transposes it to ({T}, {B}, {I}) so that "
             f"each row of the batch is one sequence; the output is then ({T}, {B}, {D * H}). "
@@ -94,9 +94,11 @@ def torch_code(ex: Explored) -> str:
     lines = ["import numpy as np", "import torch", "", *_input_lines(ex)]
     if not c.bf:
         lines.append("x = x.transpose(0, 1)  # batch_first=False wants (T, B, I)")
-    extra = f", nonlinearity={net.cell[4:]!r}" if net.cell.startswith("rnn") and net.cell != "rnn_tanh" else ""
-    lines += ["", f"rnn = torch.nn.{MODULE[net.cell]}(input_size={I}, hidden_size={H}, num_layers={net.num_layers}, "
-                  f"bidirectional={net.bidirectional}, batch_first={c.bf}{extra})"]
+    spec = CELL_TABLE[net.cell]
+    extra = f", nonlinearity={spec.nonlinearity!r}" if spec.nonlinearity not in (None, "tanh") else ""  # tanh: default
+    lines += ["", *(f"# {line}" for line in spec.equations),   # what the module computes at every step
+              f"rnn = torch.nn.{spec.torch_class}(input_size={I}, hidden_size={H}, num_layers={net.num_layers}, "
+              f"bidirectional={net.bidirectional}, batch_first={c.bf}{extra})"]
     if ex.trained:
         lines.append("# load the trained weights: rnn.load_state_dict(safetensors.torch.load_file('rnnviz-weights.safetensors'))")
     else:
@@ -108,7 +110,7 @@ def torch_code(ex: Explored) -> str:
                   "with torch.no_grad():",
                   "    for name, p in rnn.named_parameters():",
                   f"        p.copy_(torch.from_numpy({c.scale:g} * {dist}).float())"]
-    outs = "output, (h_n, c_n)" if net.cell == "lstm" else "output, h_n"
+    outs = "output, (h_n, c_n)" if spec.has_c else "output, h_n"
     lines += ["", f"{outs} = rnn(x)", "print(output.shape, h_n.shape)"
               + (f"  # {tuple(ex.trace.output.shape)} {tuple(ex.trace.h_n.shape)}" if not ex.trained else "")]
     if c.out and not ex.trained:

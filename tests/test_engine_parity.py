@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 from torch_oracle import assert_close, make_module, run
 
 from rnnviz import from_torch
+from rnnviz.engine import CELLS
 
 TOL = {np.float32: 1e-5, np.float64: 1e-10}
 GRID = list(itertools.product(
-    ["rnn_tanh", "rnn_relu", "lstm", "gru"],  # cell
+    CELLS,                                    # cell
     [1, 2, 3],                                # layers
     [False, True],                            # bidirectional
     [False, True],                            # batch_first
@@ -67,14 +68,14 @@ def test_parity_grid(cell, L, bi, bf, bias, B, T, dtype):
     check_parity(cell, L, bi, bf, bias, B, T, dtype)
 
 
-@pytest.mark.parametrize("cell", ["rnn_tanh", "rnn_relu", "lstm", "gru"])
+@pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("batched", [True, False], ids=["batched", "unbatched"])
 def test_parity_with_initial_state(cell, batched):
     check_parity(cell, 2, True, True, True, 3, 9, np.float64, with_state=True, batched=batched)
 
 
 @settings(max_examples=40, deadline=None)
-@given(cell=st.sampled_from(["rnn_tanh", "rnn_relu", "lstm", "gru"]), I=st.integers(1, 9), H=st.integers(1, 12),
+@given(cell=st.sampled_from(CELLS), I=st.integers(1, 9), H=st.integers(1, 12),
        L=st.integers(1, 3), bi=st.booleans(), bf=st.booleans(), B=st.integers(1, 4), T=st.integers(1, 12),
        seed=st.integers(0, 10_000))
 def test_parity_random_sizes(cell, I, H, L, bi, bf, B, T, seed):

@@ -3,14 +3,15 @@ import numpy as np
 import pytest
 
 from rnnviz import Network
+from rnnviz.engine import CELL_TABLE, CELLS
 from rnnviz.engine.cells import sigmoid
 
 
-@pytest.mark.parametrize("cell", ["rnn_tanh", "rnn_relu", "lstm", "gru"])
+@pytest.mark.parametrize("cell", CELLS)
 def test_trace_shapes(cell):
     net = Network.init(cell, 3, 5, num_layers=2, bidirectional=True, batch_first=True, seed=0)
     trace = net.forward(np.ones((2, 7, 3), np.float32))
-    G = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}[cell]
+    G = CELL_TABLE[cell].G
     assert len(trace.layers) == 2 and all(len(d) == 2 for d in trace.layers)
     top = trace.layers[1][1]
     assert top.x.shape == (7, 2, 10)  # layer 1 reads both directions of layer 0

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 from apptest_helpers import decode
 
+from rnnviz.engine import CELLS
 from rnnviz.engine.readout import pca_2d
+from rnnviz.engine.registry import ONE_PER_CLASS
 from rnnviz.pipeline import build
 from rnnviz.plots import heatmaps, output, step
 from rnnviz.state import Config
@@ -13,7 +15,7 @@ def z(trace_json):
     return decode(trace_json["z"]).astype(float)
 
 
-@pytest.mark.parametrize("cell", ["rnn_tanh", "rnn_relu", "lstm", "gru"])
+@pytest.mark.parametrize("cell", CELLS)
 def test_step_figure_columns_and_frames_are_the_trace(cell):
     ex = build(Config(text="hello world", cell=cell, H=5))
     lt = ex.trace.layers[0][0]
@@ -173,7 +175,7 @@ def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
     assert top_px / rows >= look(present).cell_text_size + 4    # ... in rows tall enough to hold them
 
 
-@pytest.mark.parametrize("cell", ["rnn_tanh", "lstm", "gru"])
+@pytest.mark.parametrize("cell", ONE_PER_CLASS.values())
 def test_step_columns_have_no_tick_marks_and_room_for_the_unit_numbers(cell):
     """Between the columns of the equation a tick mark reads as a minus sign; the unit numbers beside h_{t-1}
     stand in a wider gap after x_t, clear of its cells."""

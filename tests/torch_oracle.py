@@ -2,15 +2,12 @@
 import numpy as np
 import torch
 
-MODULES = {"rnn_tanh": torch.nn.RNN, "rnn_relu": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+from rnnviz.bridge import torch_module
 
 
 def make_module(cell, I, H, L=1, bi=False, bf=False, bias=True, dtype=torch.float32, seed=0):
     torch.manual_seed(seed)
-    kwargs = dict(num_layers=L, bidirectional=bi, batch_first=bf, bias=bias)
-    if cell.startswith("rnn"):
-        kwargs["nonlinearity"] = cell[4:]
-    return MODULES[cell](I, H, **kwargs).to(dtype)
+    return torch_module(cell, I, H, num_layers=L, bidirectional=bi, batch_first=bf, bias=bias).to(dtype)
 
 
 def run(module, x, d_output, dh_n, dc_n=None, h0=None, c0=None):

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import cells
+from .registry import CellName, cell_spec
 from .trace import Grads, LayerTrace, Trace
 
-CELLS = ("rnn_tanh", "rnn_relu", "lstm", "gru")
-GATE_COUNT = {"rnn_tanh": 1, "rnn_relu": 1, "lstm": 4, "gru": 3}
 MAX_SIZE = 4096  # a guard against typos, not a tuning limit
 
 
@@ -25,11 +24,11 @@ def param_name(kind: str, layer: int, reverse: bool) -> str:
     return f"{kind}_l{layer}{'_reverse' if reverse else ''}"
 
 
-def parameter_shapes(cell: str, input_size: int, hidden_size: int, num_layers: int,
+def parameter_shapes(cell: CellName, input_size: int, hidden_size: int, num_layers: int,
                      bidirectional: bool, bias: bool) -> dict[str, tuple[int, ...]]:
     """Every parameter's name and shape, in PyTorch's named_parameters() order."""
-    H, GH, D = hidden_size, GATE_COUNT[cell] * hidden_size, 2 if bidirectional else 1
-    shapes = {}
+    H, GH, D = hidden_size, cell_spec(cell).G * hidden_size, 2 if bidirectional else 1
+    shapes: dict[str, tuple[int, ...]] = {}
     for layer in range(num_layers):
         for reverse in (False, True)[:D]:
             shapes[param_name("weight_ih", layer, reverse)] = (GH, input_size if layer == 0 else D * H)
@@ -40,7 +39,7 @@ def parameter_shapes(cell: str, input_size: int, hidden_size: int, num_layers: i
     return shapes
 
 
-def _check_size(name: str, value, low: int = 1, high: int = MAX_SIZE) -> int:
+def _check_size(name: str, value: object, low: int = 1, high: int = MAX_SIZE) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
         raise ValueError(f"{name} must be a whole number between {low} and {high}, got {value!r}")
     return int(value)
@@ -50,7 +49,7 @@ def _check_size(name: str, value, low: int = 1, high: int = MAX_SIZE) -> int:
 class Network:
     """Settings plus parameters of a recurrent network; `forward` and `backward` do the work."""
 
-    cell: str
+    cell: CellName
     input_size: int
     hidden_size: int
     num_layers: int
@@ -59,9 +58,8 @@ class Network:
     bias: bool
     params: dict[str, np.ndarray]
 
-    def __post_init__(self):
-        if self.cell not in CELLS:
-            raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {self.cell!r}")
+    def __post_init__(self) -> None:
+        cell_spec(self.cell)
         _check_size("input size", self.input_size)
         _check_size("hidden size", self.hidden_size)
         _check_size("number of layers", self.num_layers, 1, 64)
@@ -89,10 +87,10 @@ class Network:
 
     @property
     def G(self) -> int:
-        return GATE_COUNT[self.cell]
+        return cell_spec(self.cell).G
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         return next(iter(self.params.values())).dtype
 
     def layer_input_size(self, layer: int) -> int:
@@ -104,25 +102,24 @@ class Network:
                                 self.bidirectional, self.bias)
 
     @classmethod
-    def init(cls, cell: str = "rnn_tanh", input_size: int = 4, hidden_size: int = 8, num_layers: int = 1,
+    def init(cls, cell: CellName = "rnn_tanh", input_size: int = 4, hidden_size: int = 8, num_layers: int = 1,
              bidirectional: bool = False, batch_first: bool = False, bias: bool = True, seed: int = 0,
-             scale: float = 1.0, init: str = "pytorch", dtype=np.float32) -> Network:
+             scale: float = 1.0, init: str = "pytorch", dtype: type = np.float32) -> Network:
         """Fresh weights: PyTorch's U(-1/√H, 1/√H) ('pytorch') or the lesson's U[0, 1) ('uniform'), times scale."""
         if init not in ("pytorch", "uniform"):
             raise ValueError(f"init must be 'pytorch' or 'uniform', got {init!r}")
         if not np.isfinite(scale):
             raise ValueError(f"weight scale must be a finite number, got {scale!r}")
-        if cell not in CELLS:
-            raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {cell!r}")
+        cell_spec(cell)
         rng = np.random.default_rng(seed)
         k = 1.0 / np.sqrt(_check_size("hidden size", hidden_size))
         shapes = parameter_shapes(cell, _check_size("input size", input_size), hidden_size,
                                   _check_size("number of layers", num_layers, 1, 64), bidirectional, bias)
-        params = {name: (scale * (rng.uniform(-k, k, shape) if init == "pytorch" else rng.random(shape))).astype(dtype)
-                  for name, shape in shapes.items()}
+        draw = (lambda shape: rng.uniform(-k, k, shape)) if init == "pytorch" else rng.random
+        params: dict[str, np.ndarray] = {name: (scale * draw(shape)).astype(dtype) for name, shape in shapes.items()}
         return cls(cell, input_size, hidden_size, num_layers, bidirectional, batch_first, bias, params)
 
-    def weights(self, layer: int, reverse: bool):
+    def weights(self, layer: int, reverse: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(Wx, Wh, b_ih, b_hh) of one layer and direction; zero biases when bias=False."""
         Wx = self.params[param_name("weight_ih", layer, reverse)]
         Wh = self.params[param_name("weight_hh", layer, reverse)]
@@ -147,7 +144,7 @@ class Network:
             x = x.swapaxes(0, 1)
         return np.asarray(x, dtype=self.dtype), batched
 
-    def _initial_state(self, s, name: str, B: int, batched: bool) -> np.ndarray:
+    def _initial_state(self, s: object, name: str, B: int, batched: bool) -> np.ndarray:
         shape = (self.num_layers * self.D, B, self.hidden_size)
         if s is None:
             return np.zeros(shape, dtype=self.dtype)
@@ -158,15 +155,17 @@ class Network:
             raise ValueError(f"{name} should have shape {shape if batched else (shape[0], shape[2])}, got {np.shape(s)}")
         return s
 
-    def forward(self, x, h0=None, c0=None) -> Trace:
+    def forward(self, x: np.ndarray, h0: np.ndarray | None = None, c0: np.ndarray | None = None) -> Trace:
         """Run the whole sequence; return PyTorch's (output, h_n, c_n) and every intermediate."""
         xs, batched = self._time_major(x, "input", self.input_size)
         T, B = xs.shape[:2]
         if T == 0:
             raise ValueError("the input sequence is empty: it needs at least one timestep")
         h0 = self._initial_state(h0, "h0", B, batched)
-        c0 = self._initial_state(c0, "c0", B, batched) if self.cell == "lstm" else None
-        layers, h_n, c_n = [], [], []
+        c0 = self._initial_state(c0, "c0", B, batched) if cell_spec(self.cell).has_c else None
+        layers: list[list[LayerTrace]] = []
+        last_h: list[np.ndarray] = []
+        last_c: list[np.ndarray] = []
         layer_input = xs
         for layer in range(self.num_layers):
             directions = []
@@ -175,14 +174,14 @@ class Network:
                 lt = self._run_layer(layer_input, layer, reverse, h0[k], None if c0 is None else c0[k])
                 directions.append(lt)
                 last = 0 if reverse else T - 1
-                h_n.append(lt.h[last])
+                last_h.append(lt.h[last])
                 if lt.c is not None:
-                    c_n.append(lt.c[last])
+                    last_c.append(lt.c[last])
             layers.append(directions)
             layer_input = np.concatenate([lt.h for lt in directions], axis=-1) if self.D == 2 else directions[0].h
         output = layer_input
-        h_n = np.stack(h_n)
-        c_n = np.stack(c_n) if c_n else None
+        h_n = np.stack(last_h)
+        c_n = np.stack(last_c) if last_c else None
         if not batched:
             output, h_n = output[:, 0], h_n[:, 0]
             c_n = None if c_n is None else c_n[:, 0]
@@ -190,53 +189,40 @@ class Network:
             output = output.swapaxes(0, 1)
         return Trace(output=output, h_n=h_n, c_n=c_n, layers=layers, batch_first=self.batch_first, batched=batched)
 
-    def _run_layer(self, x, layer, reverse, h, c) -> LayerTrace:
-        """One loop over time, one line per equation; keeps every intermediate."""
+    def _run_layer(self, x: np.ndarray, layer: int, reverse: bool, h: np.ndarray, c: np.ndarray | None) -> LayerTrace:
+        """One layer in one direction over the whole sequence; the cell's loop fills the trace."""
+        spec = cell_spec(self.cell)
         Wx, Wh, b_ih, b_hh = self.weights(layer, reverse)
         T, B = x.shape[:2]
         H, GH = self.hidden_size, self.G * self.hidden_size
-        Wx_x = x @ Wx.T                                   # (T, B, G·H): all timesteps at once
-        gi = Wx_x + b_ih
-        Wh_h = np.empty((T, B, GH), self.dtype)
-        a = np.empty((T, B, GH), self.dtype)
-        hs = np.empty((T, B, H), self.dtype)
-        h_prev = np.empty((T, B, H), self.dtype)
-        gate_names = {"lstm": "ifgo", "gru": "rzn"}.get(self.cell, "")
-        gates = {g: np.empty((T, B, H), self.dtype) for g in gate_names}
-        cs = np.empty((T, B, H), self.dtype) if c is not None else None
-        c_prev = np.empty((T, B, H), self.dtype) if c is not None else None
-        WhT = Wh.T
-        nonlinearity = self.cell[4:]
-        order = reversed(range(T)) if reverse else range(T)
-        if self.cell == "lstm":                           # the same equations, written into the trace in place
-            acts = np.empty((T, B, GH), self.dtype)
-            gates = {g: acts[..., k * H:(k + 1) * H] for k, g in enumerate("ifgo")}
-            cells.lstm_loop(gi, WhT, b_hh, h, c, order, Wh_h, a, acts, cs, hs)
-            if reverse:                                   # h_prev[t]: the state the step at t started from
-                h_prev[-1], c_prev[-1], h_prev[:-1], c_prev[:-1] = h, c, hs[1:], cs[1:]
-            else:
-                h_prev[0], c_prev[0], h_prev[1:], c_prev[1:] = h, c, hs[:-1], cs[:-1]
-            return LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=h_prev, Wx_x=Wx_x,
-                              Wh_h=Wh_h, b_ih=b_ih, b_hh=b_hh, a=a, h=hs, gates=gates, c_prev=c_prev, c=cs)
-        for t in order:
-            h_prev[t] = h
-            Wh_h[t] = h @ WhT
-            gh = Wh_h[t] + b_hh
-            if self.cell == "gru":
-                h, a[t], g = cells.gru_step(gi[t], gh, h)
-            else:
-                h, a[t], g = cells.rnn_step(gi[t], gh, h, nonlinearity)
-            for name, value in g.items():
-                gates[name][t] = value
-            hs[t] = h
-        return LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=h_prev, Wx_x=Wx_x, Wh_h=Wh_h,
-                          b_ih=b_ih, b_hh=b_hh, a=a, h=hs, gates=gates, c_prev=c_prev, c=cs)
+        Wx_x = (x.reshape(T * B, -1) @ Wx.T).reshape(T, B, GH)   # every timestep in one matmul (one, not T)
+        gi = Wx_x + (b_ih if spec.name == "gru" else b_ih + b_hh)   # GRU: b_hn stays inside r·(Wh_n·h + b_hn)
+
+        def per_step(width: int = H) -> np.ndarray:    # (T, B, width), filled by the cell's loop
+            return np.empty((T, B, width), self.dtype)
+
+        act = per_step(GH)                                # the gates, side by side as they are stacked in Wx
+        gates = {name: act[..., k * H:(k + 1) * H] for k, name in enumerate(spec.gates)}
+        lt = LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=per_step(), Wx_x=Wx_x,
+                        Wh_h=per_step(GH), b_ih=b_ih, b_hh=b_hh, a=per_step(GH), h=per_step(), gates=gates,
+                        c_prev=None if c is None else per_step(), c=None if c is None else per_step())
+        if spec.has_c:
+            assert c is not None and lt.c_prev is not None and lt.c is not None     # the LSTM's c0 and c_t
+            cells.lstm_forward(lt, gi, Wh.T, h, c, act)
+            _shift(lt.c_prev, lt.c, c, reverse)
+        elif spec.name == "gru":
+            cells.gru_forward(lt, gi, Wh.T, b_hh, h, act)
+        else:
+            cells.rnn_forward(lt, gi, Wh.T, h, spec.nonlinearity or "tanh")
+        _shift(lt.h_prev, lt.h, h, reverse)               # h_prev[t]: the state the step at t started from
+        return lt
 
     __call__ = forward
 
     # --- backward ------------------------------------------------------------
 
-    def backward(self, trace: Trace, d_output=None, dh_n=None, dc_n=None) -> Grads:
+    def backward(self, trace: Trace, d_output: np.ndarray | None = None, dh_n: np.ndarray | None = None,
+                 dc_n: np.ndarray | None = None) -> Grads:
         """Backpropagation through time: gradients of every parameter, the input, h0/c0 and each h_t."""
         T, B, H, D = trace.T, trace.B, self.hidden_size, self.D
         state_shape = (self.num_layers * D, B, H)
@@ -247,11 +233,12 @@ class Network:
                 raise ValueError(f"d_output should have the output's shape {want}, got {d_out.shape}")
             d_out = d_out[:, None] if not trace.batched else (d_out.swapaxes(0, 1) if trace.batch_first else d_out)
         dh_n = self._grad_state(dh_n, trace, state_shape, "dh_n")
-        dc_n = self._grad_state(dc_n, trace, state_shape, "dc_n") if self.cell == "lstm" else None
-        params = {}
+        has_c = cell_spec(self.cell).has_c
+        dc_n = self._grad_state(dc_n, trace, state_shape, "dc_n") if has_c else None
+        params: dict[str, np.ndarray] = {}
         dh0, dc0 = np.zeros(state_shape, self.dtype), np.zeros(state_shape, self.dtype)
-        dh_all = [[None] * D for _ in range(self.num_layers)]
-        dc_all = [[None] * D for _ in range(self.num_layers)] if self.cell == "lstm" else None
+        dh_all: list[list[np.ndarray]] = [[] for _ in range(self.num_layers)]     # [layer][direction]
+        dc_all: list[list[np.ndarray]] | None = [[] for _ in range(self.num_layers)] if has_c else None
         for layer in reversed(range(self.num_layers)):
             d_in = np.zeros((T, B, self.layer_input_size(layer)), self.dtype)
             for d in range(D):
@@ -266,10 +253,11 @@ class Network:
                 if self.bias:
                     params[param_name("bias_ih", layer, lt.reverse)] = dgi.sum(axis=(0, 1))
                     params[param_name("bias_hh", layer, lt.reverse)] = dgh.sum(axis=(0, 1))
-                d_in += dgi @ Wx
-                dh_all[layer][d] = dh_steps
-                if dc_all is not None:
-                    dc_all[layer][d], dc0[k] = dc_steps, dc_first
+                d_in += (dgi.reshape(T * B, GH) @ Wx).reshape(d_in.shape)   # one matmul for every t
+                dh_all[layer].append(dh_steps)
+                if dc_all is not None and dc_steps is not None:
+                    dc_all[layer].append(dc_steps)
+                    dc0[k] = dc_first
             d_out = d_in
         dx = d_out
         if not trace.batched:
@@ -277,9 +265,9 @@ class Network:
         elif self.batch_first:
             dx = dx.swapaxes(0, 1)
         ordered = {name: params[name] for name in self.expected_shapes()}
-        return Grads(params=ordered, x=dx, h0=dh0, c0=dc0 if self.cell == "lstm" else None, dh=dh_all, dc=dc_all)
+        return Grads(params=ordered, x=dx, h0=dh0, c0=dc0 if has_c else None, dh=dh_all, dc=dc_all)
 
-    def _grad_state(self, g, trace, shape, name):
+    def _grad_state(self, g: np.ndarray | None, trace: Trace, shape: tuple[int, ...], name: str) -> np.ndarray:
         if g is None:
             return np.zeros(shape, self.dtype)
         g = np.asarray(g, self.dtype)
@@ -289,28 +277,29 @@ class Network:
             raise ValueError(f"{name} should have shape {shape}, got {g.shape}")
         return g
 
-    def _back_layer(self, lt: LayerTrace, d_out, dh_next, dc_next):
+    def _back_layer(self, lt: LayerTrace, d_out: np.ndarray, dh_next: np.ndarray, dc_next: np.ndarray | None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray | None]:
         """One loop backwards over time; dh[t] is the whole gradient reaching h_t (from above and from t+1)."""
         T, B, H = lt.h.shape
         GH = lt.a.shape[-1]
         _, Wh, _, b_hh = self.weights(lt.layer, lt.reverse)
-        dgi = np.empty((T, B, GH), self.dtype)
-        dgh = np.empty((T, B, GH), self.dtype) if self.cell == "gru" else dgi
+        dgi = np.empty((T, B, GH), self.dtype)            # dL/da_t: the gradient of Wx·x_t + b_ih
         dh_steps = np.empty((T, B, H), self.dtype)
-        dc_steps = np.empty((T, B, H), self.dtype) if self.cell == "lstm" else None
-        nonlinearity = self.cell[4:]
-        for t in (range(T) if lt.reverse else reversed(range(T))):
-            dh = d_out[t] + dh_next
-            dh_steps[t] = dh
-            if self.cell == "lstm":
-                g = {name: v[t] for name, v in lt.gates.items()}
-                dgi[t], _, dc_next, dc_steps[t] = cells.lstm_step_back(dh, dc_next, g, lt.c_prev[t], lt.c[t])
-                dh_next = dgi[t] @ Wh
-            elif self.cell == "gru":
-                g = {name: v[t] for name, v in lt.gates.items()}
-                dgi[t], dgh[t], dh_direct = cells.gru_step_back(dh, g, lt.Wh_h[t] + b_hh, lt.h_prev[t])
-                dh_next = dgh[t] @ Wh + dh_direct
-            else:
-                dgi[t], _ = cells.rnn_step_back(dh, lt.a[t], lt.h[t], nonlinearity)
-                dh_next = dgi[t] @ Wh
-        return dgi, dgh, dh_steps, dc_steps, dh_next, dc_next
+        if dc_next is not None:                           # the LSTM: dL/dc_t flows back too
+            dc_steps = np.empty((T, B, H), self.dtype)
+            dh_next, dc_next = cells.lstm_backward(lt, Wh, d_out, dh_next, dc_next, dgi, dh_steps, dc_steps)
+            return dgi, dgi, dh_steps, dc_steps, dh_next, dc_next
+        if lt.cell == "gru":
+            dgh = np.empty((T, B, GH), self.dtype)         # the GRU's Wh·h_prev + b_hh has its own gradient
+            dh_next = cells.gru_backward(lt, Wh, b_hh, d_out, dh_next, dgi, dgh, dh_steps)
+            return dgi, dgh, dh_steps, None, dh_next, None
+        dh_next = cells.rnn_backward(lt, Wh, d_out, dh_next, dgi, dh_steps)
+        return dgi, dgi, dh_steps, None, dh_next, None
+
+
+def _shift(prev: np.ndarray, steps: np.ndarray, first: np.ndarray, reverse: bool) -> None:
+    """prev[t] = the state before step t: steps[t − 1] (steps[t + 1] when reverse), and `first` at the start."""
+    if reverse:
+        prev[-1], prev[:-1] = first, steps[1:]
+    else:
+        prev[0], prev[1:] = first, steps[:-1]

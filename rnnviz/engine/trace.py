@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .registry import GATES, CellName
+
 
 @dataclass(frozen=True)
 class LayerTrace:
     """What one layer in one direction computed at every timestep, for every batch row."""
 
-    cell: str                  # "rnn_tanh" | "rnn_relu" | "lstm" | "gru"
+    cell: CellName             # a name of the cell registry
     layer: int                 # 0-based layer index
     reverse: bool              # True for the backward direction of a bidirectional net
     x: np.ndarray              # (T, B, I)   x_t, the layer's input
@@ -35,13 +37,9 @@ class LayerTrace:
 
     def pre(self, gate: str) -> np.ndarray:
         """Pre-activation of one gate, (T, B, H)."""
-        names = GATES[self.cell]
-        k = names.index(gate)
+        k = GATES[self.cell].index(gate)
         H = self.h.shape[-1]
         return self.a[..., k * H:(k + 1) * H]
-
-
-GATES = {"rnn_tanh": ("a",), "rnn_relu": ("a",), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine import LayerTrace, Network
+from ..engine.registry import CELL_TABLE
 from ..words import say
 from .literal import shown
 from .marks import step_box
@@ -77,7 +78,7 @@ def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, 
     """Wx, Wh and b = b_ih + b_hh of one layer and direction; gate blocks named in the row labels."""
     Wx, Wh, b_ih, b_hh = net.weights(layer, reverse)
     H = net.hidden_size
-    gates = {"lstm": "ifgo", "gru": "rzn"}.get(net.cell, "")
+    gates = CELL_TABLE[net.cell].gates
     row_labels = [f"{gates[k // H]}{k % H}" if gates else f"{k}" for k in range(Wx.shape[0])]
     suffix = f"_l{layer}{'_reverse' if reverse else ''}"
     in_labels = [shown(v) for v in vocab_labels] if vocab_labels and layer == 0 and len(vocab_labels) == Wx.shape[1] \

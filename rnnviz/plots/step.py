@@ -7,7 +7,7 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
-from ..engine import LayerTrace, Network
+from ..engine import CELL_TABLE, LayerTrace, Network
 from ..words import say
 from .heatmaps import symmetric_range, time_labels
 from .literal import quoted, shown
@@ -75,7 +75,7 @@ TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as su
 SLIDER_ROW = 45         # px from the top of the Play / Pause buttons down to the animation slider
 # The column names' font: more columns and longer formulas, smaller names (so they fit side by side at 1024 px
 # with the sidebar open; presentation mode adds 4).
-HEAD_SIZE = {"rnn": 16, "gru": 14, "lstm": 12}
+HEAD_SIZE = {"RNN": 16, "GRU": 14, "LSTM": 12}    # by torch class
 UNIT_GAP = 0.05         # after x_t: room for the unit numbers (up to 255) beside h_{t-1}, clear of x_t's cells
 
 
@@ -164,7 +164,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                                  title=dict(text=say("axis.time_token")), tickangle=0 if T <= 20 else -60)
     layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text=unit),
                                  dtick=max(1, H // 8))          # whole unit numbers, however few
-    head = HEAD_SIZE[lt.cell.split("_")[0]] + 4 * present
+    head = HEAD_SIZE[CELL_TABLE[lt.cell].torch_class] + 4 * present
     layout["annotations"] = [dict(text=subscripted(name), x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
                                   font=dict(size=head)) for c, (name, _) in enumerate(cols)]

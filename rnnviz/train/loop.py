@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from ..bridge import from_torch
+from ..engine.registry import ONE_PER_CLASS, CellName, cell_spec
 from ..settings import TRAIN
 from ..words import Problem, Said
 from .model import Model
@@ -26,7 +27,7 @@ class Settings:
     """Every choice of a training run. None means the task's (the lesson's) default."""
 
     task: str = "apple"
-    cell: str | None = None          # rnn_tanh | rnn_relu | lstm | gru
+    cell: CellName | None = None     # a name of the cell registry
     hidden: int | None = None
     layers: int = 1
     bidirectional: bool = False      # only for the many-to-one memory task (next-token tasks would peek ahead)
@@ -47,7 +48,7 @@ class Settings:
         return s
 
 
-COMPARE_CELLS = {"RNN": "rnn_tanh", "LSTM": "lstm", "GRU": "gru"}     # "compare": one run per cell, side by side
+COMPARE_CELLS = ONE_PER_CLASS     # "compare": one run per torch class (RNN, LSTM, GRU), side by side
 
 # One bound per setting for every door (the page, its links, uploaded weights' metadata, the notebook): the
 # registry's Train rows (rnnviz/settings.py); grad_every is the trainer's own.
@@ -61,8 +62,7 @@ def check(s: Settings, task: Task) -> None:
         v = getattr(s, name)
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not low <= v <= high:
             raise Problem("train.range", what=name, low=f"{low:,}", high=f"{high:,}", got=shown(v))
-    if s.cell not in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
-        raise ValueError(f"cell must be rnn_tanh, rnn_relu, lstm or gru, got {s.cell!r}")
+    cell_spec(s.cell)                # a ValueError naming the registry's cells
     if s.optimizer not in ("adam", "sgd"):
         raise Problem("train.optimizer", got=repr(s.optimizer))
     for name, what in (("lr", "train.what.lr"), ("clip", "train.what.clip")):

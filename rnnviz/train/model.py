@@ -4,10 +4,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-CELL_MODULES = {"rnn_tanh": nn.RNN, "rnn_relu": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+from ..bridge import torch_module
+from ..engine.registry import cell_spec
 
 
-def chrono_init(lstm: nn.LSTM, hidden: int, T_max: int) -> None:
+def chrono_init(lstm: nn.RNNBase, hidden: int, T_max: int) -> None:
     """Chrono initialisation (Tallec & Ollivier, 2018): b_f ~ log U(1, T_max - 1), b_i = -b_f.
 
     The forget gates start open for spans of up to T_max steps, so the gradient of a memory task
@@ -29,16 +30,14 @@ class Model(nn.Module):
     def __init__(self, vocab_size: int, cell: str, hidden: int, layers: int = 1, bidirectional: bool = False,
                  encoding: str = "onehot", embedding_size: int = 5, chrono: int = 0):
         super().__init__()
-        if cell not in CELL_MODULES:
-            raise ValueError(f"cell must be one of {', '.join(CELL_MODULES)}, got {cell!r}")
+        spec = cell_spec(cell)
         self.vocab_size, self.cell, self.encoding = vocab_size, cell, encoding
         input_size = vocab_size if encoding == "onehot" else embedding_size
         self.embedding = nn.Embedding(vocab_size, embedding_size) if encoding == "embedding" else None
-        extra = {"nonlinearity": cell[4:]} if cell.startswith("rnn") else {}
-        self.rnn = CELL_MODULES[cell](input_size, hidden, num_layers=layers, bidirectional=bidirectional,
-                                      batch_first=True, **extra)
+        self.rnn = torch_module(cell, input_size, hidden, num_layers=layers, bidirectional=bidirectional,
+                                batch_first=True)
         self.fc = nn.Linear(hidden * (2 if bidirectional else 1), vocab_size)
-        if cell == "lstm" and chrono:
+        if spec.has_c and chrono:
             chrono_init(self.rnn, hidden, chrono)
 
     def embed(self, ids: torch.Tensor) -> torch.Tensor:

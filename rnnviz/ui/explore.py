@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
+from ..engine import cell_spec
 from ..engine.readout import pca_2d
 from ..explored import Explored, TrainedWeights
 from ..pipeline import OUTPUT_SEED_OFFSET, build
@@ -34,7 +35,7 @@ def size_check(config: Config, T_estimate: int, weights: TrainedWeights | None =
     cell, L, H, I = ((net.cell, net.num_layers, net.hidden_size, net.input_size) if net is not None
                      else (config.cell, config.L, config.H, config.I))
     D = (2 if net.bidirectional else 1) if net is not None else (2 if config.bi else 1)
-    G = {"lstm": 4, "gru": 3}.get(cell, 1)
+    G = cell_spec(cell).G
     n = T_estimate * L * D * G * H * max(1, I // 64 + 1)
     if n > MAX_VALUES:
         raise Problem("size.too_big", n=n)
