@@ -5,6 +5,7 @@ from .engine.registry import CELL_TABLE, cell_spec
 from .explored import Explored
 from .pipeline import INPUT_SEED_OFFSET, OUTPUT_SEED_OFFSET
 from .rows import number_rows
+from .words import say
 
 
 def shapes(ex: Explored) -> list[tuple[str, tuple[int, ...], str]]:
@@ -12,12 +13,12 @@ def shapes(ex: Explored) -> list[tuple[str, tuple[int, ...], str]]:
     c, B, T, H = ex.config, ex.B, ex.T, ex.network.hidden_size
     D, L, I = ex.network.D, ex.network.num_layers, ex.network.input_size
     layout = "(B, T, I)" if c.bf else "(T, B, I)"
-    out = [("input", tuple(ex.x_module.shape), f"{layout} with B={B}, T={T}, I={I}"),
-           ("output", (B, T, D * H) if c.bf else (T, B, D * H), f"{'(B, T, D·H)' if c.bf else '(T, B, D·H)'}, "
-                                                                 f"D={D} direction{'s' if D > 1 else ''}"),
-           ("h_n", (L * D, B, H), f"(L·D, B, H) with L={L}: the last h_t of every layer and direction")]
-    if ex.network.cell == "lstm":
-        out.append(("c_n", (L * D, B, H), "(L·D, B, H): the last cell state of every layer and direction"))
+    out = [("input", tuple(ex.x_module.shape), say("shape.input", layout=layout, B=B, T=T, I=I)),
+           ("output", (B, T, D * H) if c.bf else (T, B, D * H),
+            say("shape.output", layout="(B, T, D·H)" if c.bf else "(T, B, D·H)", D=D)),
+           ("h_n", (L * D, B, H), say("shape.h_n", L=L))]
+    if cell_spec(ex.network.cell).has_c:
+        out.append(("c_n", (L * D, B, H), say("shape.c_n")))
     for name, w in ex.network.params.items():
         out.append((name, tuple(w.shape), _param_meaning(name, ex.network.cell)))
     return out
@@ -25,7 +26,7 @@ def shapes(ex: Explored) -> list[tuple[str, tuple[int, ...], str]]:
 
 def _param_meaning(name: str, cell: str) -> str:
     letters = cell_spec(cell).gates
-    gates = f" (gates {', '.join(letters)} stacked)" if letters else ""
+    gates = " " + say("shape.gates", gates=", ".join(letters)) if letters else ""
     if name.startswith("weight_ih"):
         return "Wx" + gates
     if name.startswith("weight_hh"):
@@ -39,12 +40,7 @@ def layout_warning(ex: Explored) -> str | None:
         return None
     B, T, I = ex.X.shape
     H, D = ex.network.hidden_size, ex.network.D
-    return (f"Your batch has B={B} sequences of T={T} tokens. Built as one array it is ({B}, {T}, {I}). "
-            f"With batch_first=False, nn.{CELL_TABLE[ex.network.cell].torch_class} reads dimension 0 as time: passing that array "
-            f"unchanged (as lesson 004 does with hello / eolll / lleel) means T={B} timesteps of B={T} "
-            f"sequences, and the output is ({B}, {T}, {D * H}). rnnviz transposes it to ({T}, {B}, {I}) so that "
-            f"each row of the batch is one sequence; the output is then ({T}, {B}, {D * H}). "
-            f"Use x.transpose(0, 1) or batch_first=True to get the reading you mean.")
+    return say("layout.warning", B=B, T=T, I=I, module=CELL_TABLE[ex.network.cell].torch_class, DH=D * H)
 
 
 def _tokens_expr(rows: list[list[str]], level: str, text_rows: list[str]) -> str:
@@ -60,60 +56,65 @@ def _input_lines(ex: Explored) -> list[str]:
     """The snippet's lines that build x, (B, T, I), from the text as the page does."""
     c, I = ex.config, ex.network.input_size
     if c.enc == "numbers":
-        return [f"x = torch.tensor({number_rows(c)!r})  # the numbers typed, one timestep per line: (B, T, I={I})"]
+        return [f"x = torch.tensor({number_rows(c)!r})  # {say('code.numbers', I=I)}"]
     texts = [" ".join(r) if c.tok == "word" else "".join(r) for r in ex.rows]
     V = len(ex.vocab)
-    lines = [f"texts = {texts!r}" + ("  # one sequence per line: a batch" if len(texts) > 1 else ""),
-             f"rows = {_tokens_expr(ex.rows, c.tok, texts)}  # {'characters' if c.tok == 'char' else 'words'}"]
+    lines = [f"texts = {texts!r}" + (f"  # {say('code.batch')}" if len(texts) > 1 else ""),
+             f"rows = {_tokens_expr(ex.rows, c.tok, texts)}  # {say(f'choice.tok.{c.tok}')}"]
     if ex.trained:
-        lines.append(f"vocab = {list(ex.vocab.tokens)!r}  # the trained model's vocabulary")
+        lines.append(f"vocab = {list(ex.vocab.tokens)!r}  # {say('code.trained_vocab')}")
         lines.append("ids = torch.tensor([[vocab.index(t) if t in vocab else 0 for t in row] for row in rows])")
     else:
-        lines.append("vocab = list(dict.fromkeys(t for row in rows for t in row))  # ids by first appearance")
+        lines.append(f"vocab = list(dict.fromkeys(t for row in rows for t in row))  # {say('code.vocab')}")
         lines.append("ids = torch.tensor([[vocab.index(t) for t in row] for row in rows])  # (B, T)")
     seed_in = c.seed + INPUT_SEED_OFFSET
     if c.enc == "onehot":
-        lines.append(f"x = torch.eye({V})[ids]  # one-hot: (B, T, I={V})")
+        lines.append(f"x = torch.eye({V})[ids]  # {say('code.onehot', V=V)}")
     elif c.enc == "embedding":
         if ex.trained:
-            lines.append("table = ...  # the trained embedding table, (V, I): download the weights to get it")
+            lines.append(f"table = state['embedding.weight']  # {say('code.trained_table')}")
         else:
             lines.append(f"table = torch.from_numpy(np.random.default_rng({seed_in}).standard_normal(({V}, {I}))"
-                         ".astype(np.float32))  # like nn.Embedding: N(0, 1)")
+                         f".astype(np.float32))  # {say('code.embedding')}")
         lines.append(f"x = table[ids]  # (B, T, I={I})")
     else:
         lines.append(f"x = torch.from_numpy(np.stack([np.random.default_rng({seed_in} + b).random((ids.shape[1], {I}))"
-                     f" for b in range(len(rows))]).astype(np.float32))  # random vectors, (B, T, I={I})")
+                     f" for b in range(len(rows))]).astype(np.float32))  # {say('code.random', I=I)}")
     return lines
 
 
 def torch_code(ex: Explored) -> str:
-    """A self-contained snippet: the same tokens, input, module and weights, so its numbers equal the page's."""
+    """A self-contained snippet: the same tokens, input, module and weights, so it prints the page's numbers."""
     c, net = ex.config, ex.network
     I, H = net.input_size, net.hidden_size
-    lines = ["import numpy as np", "import torch", "", *_input_lines(ex)]
+    lines = ["import numpy as np", "import torch", "", "torch.set_printoptions(precision=4, sci_mode=False)"]
+    if ex.trained:                  # the file the Train view downloads: the whole model under PyTorch's names
+        lines += ["from safetensors.torch import load_file",
+                  f"state = load_file('rnnviz-weights.safetensors')  # {say('code.trained_file')}"]
+    lines += ["", *_input_lines(ex)]
     if not c.bf:
-        lines.append("x = x.transpose(0, 1)  # batch_first=False wants (T, B, I)")
+        lines.append(f"x = x.transpose(0, 1)  # {say('code.transpose')}")
     spec = CELL_TABLE[net.cell]
     extra = f", nonlinearity={spec.nonlinearity!r}" if spec.nonlinearity not in (None, "tanh") else ""  # tanh: default
     lines += ["", *(f"# {line}" for line in spec.equations),   # what the module computes at every step
               f"rnn = torch.nn.{spec.torch_class}(input_size={I}, hidden_size={H}, num_layers={net.num_layers}, "
               f"bidirectional={net.bidirectional}, batch_first={c.bf}{extra})"]
     if ex.trained:
-        lines.append("# load the trained weights: rnn.load_state_dict(safetensors.torch.load_file('rnnviz-weights.safetensors'))")
+        lines.append("rnn.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith('rnn.')})"
+                     f"  # {say('code.trained_load')}")
     else:
         dist = ("rng.uniform(-k, k, tuple(p.shape))" if c.init == "pytorch" else "rng.random(tuple(p.shape))")
-        lines += [f"# rnnviz's weights: NumPy's generator with seed {c.seed}, "
-                  + ("U(-1/sqrt(H), 1/sqrt(H))" if c.init == "pytorch" else "U[0, 1) as in lesson 000")
-                  + f", times scale {c.scale:g}",
+        lines += ["# " + say("code.weights", seed=c.seed, scale=f"{c.scale:g}",
+                             dist="U(-1/sqrt(H), 1/sqrt(H))" if c.init == "pytorch" else say("code.uniform")),
                   f"rng, k = np.random.default_rng({c.seed}), 1 / np.sqrt({H})",
                   "with torch.no_grad():",
                   "    for name, p in rnn.named_parameters():",
                   f"        p.copy_(torch.from_numpy({c.scale:g} * {dist}).float())"]
     outs = "output, (h_n, c_n)" if spec.has_c else "output, h_n"
-    lines += ["", f"{outs} = rnn(x)", "print(output.shape, h_n.shape)"
-              + (f"  # {tuple(ex.trace.output.shape)} {tuple(ex.trace.h_n.shape)}" if not ex.trained else "")]
-    if c.out and not ex.trained:
+    lines += ["", "with torch.no_grad():", f"    {outs} = rnn(x)",
+              f"print(output.shape, h_n.shape)  # {tuple(ex.trace.output.shape)} {tuple(ex.trace.h_n.shape)}",
+              f"print(output)  # {say('code.print_output')}", f"print(h_n)  # {say('code.print_h_n')}"]
+    if c.out:
         lines += ["", *_output_lines(ex)]
     return "\n".join(lines)
 
@@ -124,11 +125,17 @@ def _output_lines(ex: Explored) -> list[str]:
     c = ex.config
     n_out, width = ex.W_out.shape
     layout, last = ("(B, T, ", "y[:, -1]") if c.bf else ("(T, B, ", "y[-1]")
-    lines = [f"rng, k = np.random.default_rng({c.seed + OUTPUT_SEED_OFFSET}), 1 / np.sqrt({width})  # the output layer",
-             f"W_out = torch.from_numpy(rng.uniform(-k, k, ({n_out}, {width})).astype(np.float32))  # (out, D·H)"]
+    if ex.trained:                  # the trained output layer, from the same file
+        lines = ["W_out, b_out = state['fc.weight'], state['fc.bias']"
+                 f"  # {say('code.trained_out', n=n_out, width=width)}"]
+    else:
+        lines = [f"rng, k = np.random.default_rng({c.seed + OUTPUT_SEED_OFFSET}), 1 / np.sqrt({width})"
+                 f"  # {say('code.output_layer')}",
+                 f"W_out = torch.from_numpy(rng.uniform(-k, k, ({n_out}, {width})).astype(np.float32))  # (out, D·H)"]
     if c.enc == "numbers":
-        return lines + [f"y = torch.sigmoid(output @ W_out.T)  # {layout}O={n_out}): y_t = σ(W_y·h_t), no bias; "
-                        f"{last} is the many-to-one output"]
-    return lines + [f"b_out = torch.from_numpy(rng.uniform(-k, k, {n_out}).astype(np.float32))",
-                    f"probs = torch.softmax(output @ W_out.T + b_out, dim=-1)  # {layout}V={n_out}): the next token's "
-                    "probabilities at every step"]
+        return lines + [f"y = torch.sigmoid(output @ W_out.T)  # {layout}O={n_out}): "
+                        + say("code.sigmoid", last=last), "print(y)"]
+    if not ex.trained:
+        lines.append(f"b_out = torch.from_numpy(rng.uniform(-k, k, {n_out}).astype(np.float32))")
+    return lines + [f"probs = torch.softmax(output @ W_out.T + b_out, dim=-1)  # {layout}V={n_out}): "
+                    + say("code.softmax"), "print(probs)"]

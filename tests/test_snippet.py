@@ -68,3 +68,32 @@ def test_csv_names_each_batch_rows_own_token():
     lines = export.to_csv(ex.trace, ex.rows).decode("utf-8-sig").splitlines()[1:]
     first_token = {int(r.split(",")[4]): r.split(",")[3] for r in lines if r.split(",")[2] == "0"}
     assert first_token == {0: "h", 1: "e", 2: "l"}
+
+
+@pytest.mark.parametrize("task", ["apple", "avengers"])
+def test_snippet_of_trained_weights_loads_them_and_prints_the_page_s_numbers(task, tmp_path, monkeypatch, capsys):
+    from rnnviz import weights
+    from rnnviz.train.loop import Settings, Trainer
+    trainer = Trainer(Settings(task=task, steps=5))
+    list(trainer.events())
+    (tmp_path / "rnnviz-weights.safetensors").write_bytes(weights.to_bytes(trainer))   # the Train view's download
+    text, batch = weights.explore_text(trainer)
+    ex = build(Config(text=text, batch=batch, out=True), weights.for_explore(trainer, task))
+    monkeypatch.chdir(tmp_path)
+    scope = {}
+    exec(torch_code(ex), scope)
+    np.testing.assert_allclose(scope["output"].numpy(), ex.trace.output, atol=1e-5)
+    np.testing.assert_allclose(scope["probs"].numpy(), ex.probs, atol=1e-5)
+    printed = capsys.readouterr().out
+    assert f"{ex.trace.output[0, 0, 0]:.4f}" in printed          # the numbers themselves, as the page shows them
+
+
+def test_snippet_comments_follow_the_language():
+    from rnnviz.words import language
+    ex = build(Config(text="hello\neolll\nlleel", batch=True, bf=False, H=2))
+    with language("ko"):
+        code = torch_code(ex)
+    assert "# 한 줄이 시퀀스 하나: 배치" in code and "batch_first=False는 (T, B, I)를 받습니다" in code
+    scope = {}
+    exec(code, scope)                                          # still runs as it is
+    np.testing.assert_allclose(scope["output"].numpy(), ex.trace.output, atol=1e-5)
