@@ -120,3 +120,36 @@ LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)
 BY_FIELD: dict[str, Setting] = {s.field: s for s in TRAIN.values()}      # trainer field -> its row
+
+
+def link_doc() -> str:
+    """docs/links.md: the link vocabulary, written from the rows (tests/test_registry_settings.py keeps them equal)."""
+    from .words import language, say
+
+    def values(s: Setting) -> str:
+        if s.choices:
+            return " · ".join(f"`{c}`" for c in s.choices)
+        if s.kind is bool:
+            return "`1` · `0`"
+        if s.kind is str:
+            return f"text, up to {int(s.high or 0):,} characters"
+        return f"{s.kind(s.low):,} – {s.kind(s.high):,}".replace(",", " ") if s.kind is int else f"{s.low:g} – {s.high:g}"
+
+    def default(s: Setting) -> str:
+        return "the task's" if s.default is TASK else f"`{int(s.default) if s.kind is bool else s.default}`"
+
+    lines = ["# Links: every key a link can hold", "",
+             "Written from `rnnviz/settings.py` by `python -m rnnviz.settings > docs/links.md`; a test keeps the two "
+             "equal. A link holds only what differs from the default; a value outside its range is clamped, an "
+             "unknown one ignored, each with a note on the page. With no `lang`, the browser's language decides.", "",
+             "| key | view | what | values | default | role |", "| --- | --- | --- | --- | --- | --- |"]
+    with language("en"):
+        for s in ROWS:
+            role = "changes the numbers" if s.role == "computes" else "what is on show"
+            only = f" ({s.only_for} task)" if s.only_for else ""
+            lines.append(f"| `{s.key}` | {s.view} | {say(s.name)}{only} | {values(s)} | {default(s)} | {role} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(link_doc(), end="")

@@ -10,19 +10,30 @@ import torch
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README, flags=re.S)
+def block(marker: str) -> str:
+    """The README's python block that contains `marker` (another block added anywhere changes nothing here)."""
+    found = [b for b in re.findall(r"```python\n(.*?)```", README, flags=re.S) if marker in b]
+    assert len(found) == 1, f"one python block with {marker!r}, found {len(found)}"
+    return found[0]
 
 
-def test_the_readme_has_its_two_notebook_examples():
-    blocks = python_blocks()
-    assert len(blocks) == 4 and "from_torch" in blocks[0] and "rnnviz.notebook" in blocks[1]
-    assert "from rnnviz.notebook import train" in blocks[2] and "from rnnviz.train import run" in blocks[3]
+ENGINE, FIGURES, TRAINING, EVENTS = ("from rnnviz import from_torch", "from rnnviz.notebook import explore",
+                                     "from rnnviz.notebook import train", "from rnnviz.train import run")
+
+
+def test_the_readme_has_its_notebook_examples():
+    for marker in (ENGINE, FIGURES, TRAINING, EVENTS):
+        assert block(marker)
+
+
+def test_the_readme_fits_a_newcomer():
+    assert len(README.splitlines()) < 150
+    assert "make run" in README and "make test" in README
 
 
 def test_engine_example_runs_and_matches_torch():
     scope: dict = {}
-    exec(python_blocks()[0], scope)                     # noqa: S102  our own README, as a reader would paste it
+    exec(block(ENGINE), scope)                     # noqa: S102  our own README, as a reader would paste it
     lstm, x, trace, grads = scope["lstm"], scope["x"], scope["trace"], scope["grads"]
     out, (h_n, c_n) = lstm(torch.from_numpy(x))
     np.testing.assert_allclose(trace.output, out.detach().numpy(), atol=1e-5)
@@ -37,7 +48,7 @@ def test_engine_example_runs_and_matches_torch():
 def test_training_example_prints_the_lesson_coming_true():
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(python_blocks()[3], {})                    # noqa: S102
+        exec(block(EVENTS), {})                    # noqa: S102
     lines = printed.getvalue().splitlines()
     assert len(lines) == 100 and lines[-1].split()[0] == "100"
     assert lines[-1].split()[-1] == "pple!"             # step, loss, accuracy, prediction
@@ -45,7 +56,7 @@ def test_training_example_prints_the_lesson_coming_true():
 
 def test_figures_example_runs_and_draws_the_apps_figures():
     scope: dict = {}
-    exec(python_blocks()[1], scope)                     # noqa: S102
+    exec(block(FIGURES), scope)                     # noqa: S102
     lab = scope["lab"]
     assert lab.step(2).layout.title.text.startswith("the step at t = 2 ")
     assert len(scope["maps"]) == 7                      # X, h_t, c_t and the four gates of an LSTM
@@ -57,7 +68,7 @@ def test_figures_example_runs_and_draws_the_apps_figures():
 def test_notebook_training_example_shows_the_gradient_fading_in_the_rnn_only():
     printed, scope = io.StringIO(), {}
     with contextlib.redirect_stdout(printed):
-        exec(python_blocks()[2], scope)                 # noqa: S102
+        exec(block(TRAINING), scope)                 # noqa: S102
     lines = printed.getvalue().splitlines()
     assert lines[0].startswith("RNN [01/60] loss") and lines[-1].startswith("GRU [60/60] loss")
     runs = scope["runs"]

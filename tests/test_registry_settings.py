@@ -86,3 +86,9 @@ def test_the_config_the_trainer_and_the_links_read_the_registry():
             assert LIMITS[s.field] == (s.low, s.high)
         if s.kind is float:
             assert RATE_LIMITS[s.field] == (s.low, s.high)
+
+
+def test_the_link_document_is_the_registry():
+    doc = (ROOT / "docs" / "links.md").read_text(encoding="utf-8")
+    assert doc == settings.link_doc(), "run: python -m rnnviz.settings > docs/links.md"
+    assert all(f"| `{s.key}` |" in doc for s in ROWS)
