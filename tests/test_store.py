@@ -113,3 +113,73 @@ def test_the_store_folder_and_backend_come_from_the_environment(tmp_path, monkey
     run_id = store.save(trainer, info_of(trainer))
     assert (tmp_path / "shared" / f"{run_id}.json").exists()
     assert store.load(run_id)[0].step == 3
+
+
+# The page's side: a saved run's link opens it; a bad or lost one gets a note and a working page.
+
+def saved_run(tmp_path, monkeypatch, steps=3) -> tuple[str, Trainer]:
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path))
+    trainer = trained(steps)
+    return store.save(trainer, info_of(trainer)), trainer
+
+
+def query(at) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+
+
+def test_a_saved_runs_link_opens_it_as_a_finished_run_in_the_train_view(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception
+    run_id, trainer = saved_run(tmp_path, monkeypatch)
+    at = new_app(view="train", run=run_id)
+    no_exception(at)
+    assert [p.proto.text for p in at.get("progress")] == ["weights loaded: step 3/3"]
+    run = at.session_state["runs"]["this run"]
+    assert run.settings == trainer.settings and run.losses == [2.0, 1.5, 1.0]
+    for k, v in trainer.snapshot().items():
+        np.testing.assert_array_equal(run.trainer.snapshot()[k].numpy(), v.numpy())
+    assert query(at)["run"] == run_id                       # the address bar keeps the id: a reload opens it again
+    at.button(key="tr_explore").click().run()
+    no_exception(at)
+    assert "view" not in query(at) and query(at)["run"] == run_id      # Explore: the default view
+
+
+def test_an_explore_link_with_a_saved_run_opens_its_weights(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception
+    run_id, _ = saved_run(tmp_path, monkeypatch)
+    at = new_app(run=run_id, text="apple")
+    no_exception(at)
+    assert at.session_state["explore_weights"] is not None
+    assert f"saved run {run_id}" in at.session_state["explore_weights"].name
+
+
+def test_saving_puts_the_run_in_the_store_and_its_id_in_the_link(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception, texts
+    first, _ = saved_run(tmp_path, monkeypatch)
+    at = new_app(view="train", run=first)
+    at.button(key="tr_share").click().run()
+    no_exception(at)
+    new = query(at)["run"]
+    assert new != first and store.load(new)[0].step == 3
+    assert "Saved for the class" in texts(at)
+    assert any(f"run={new}" in c.value for c in at.get("code"))
+
+
+@pytest.mark.parametrize("bad, says", [("../../../etc/passwd", "not the id of a saved run"),
+                                       ("A" * 16, "no saved run has this id")])
+def test_a_bad_or_missing_run_id_gets_a_note_and_a_working_page(tmp_path, monkeypatch, bad, says):
+    from apptest_helpers import new_app, no_exception, texts
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path))
+    at = new_app(view="train", run=bad)
+    no_exception(at)
+    assert says in texts(at) and "could not be opened" in texts(at)
+    assert at.button(key="tr_start").disabled is False and "runs" not in at.session_state
+    assert "run" not in query(at)
+
+
+def test_a_link_from_a_page_with_an_unsaved_run_says_it_cannot_come_back(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception, texts
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path))
+    at = new_app(view="train", tr_cell="gru", unsaved="1")
+    no_exception(at)
+    assert "was not saved for the class" in texts(at) and at.selectbox(key="tr_cell").value == "gru"
+    assert "unsaved" not in query(at)                       # this page holds no run: the link says so no more

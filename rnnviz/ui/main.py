@@ -5,7 +5,7 @@ import gc
 
 import streamlit as st
 
-from . import controls, explore, session
+from . import controls, explore, session, shared_runs
 from . import train as train_view
 
 # Imported once per server process, after torch, numpy and plotly: move everything alive now out of the
@@ -27,7 +27,7 @@ def page_config() -> dict:
 
 
 def main() -> None:
-    link_notes = session.start(more=train_view.LINK)
+    link_notes = shared_runs.open_from_link(session.start(more=train_view.LINK | shared_runs.LINK))
     st.sidebar.toggle("Presentation mode (projector)", key="present",
                       help="larger fonts and charts for a classroom projector; the sidebar folds away (» at the "
                            "top left brings it back)")
@@ -44,7 +44,7 @@ def main() -> None:
              format_func={"explore": "🔍 Explore: step through a network", "train": "📉 Train: watch it learn"}.get)
     if session.get("view") == "train":
         train_view.view()
-        session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view
+        session.sync_url(session.widget_config()[0], train_view.link() | shared_runs.link())   # a copied link opens this Train view
     else:
         explore_tab()
 
@@ -62,7 +62,7 @@ def explore_tab() -> None:
         st.warning(session.literal(note))
     try:
         ex = explore.run(config)
-        session.sync_url(ex.config)
+        session.sync_url(ex.config, shared_runs.link())
         session.put("_last_good", ex)
         session.put("t", ex.config.t)
         for key in ("row", "layer", "dir"):

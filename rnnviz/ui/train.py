@@ -12,7 +12,7 @@ from ..state import CELL_LABELS, Spec, format_value
 from ..train.loop import COMPARE_CELLS, LIMITS, Settings
 from ..train.runner import Run, pool
 from ..train.tasks import TEXT_CAP, make_task
-from . import session
+from . import session, shared_runs
 from .charts import chart
 
 # Short enough for the sidebar's closed select box, in projector type too; TASK_HELP tells the rest.
@@ -310,6 +310,7 @@ def weights_panel() -> None:
         row.download_button("Download weights (safetensors)", weights.to_bytes(run.trainer),
                             f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
                             mime="application/octet-stream", key="tr_download")
+        shared_runs.share_button(row)
     else:
         st.caption("When a run stops or finishes, its weights can go to the Explore view or be downloaded.")
     # A row of its own: in a third of the width its "Drag and drop" and size limit were cut at 1024 px.
