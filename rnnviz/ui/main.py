@@ -28,6 +28,7 @@ def page_config() -> dict:
 
 def main() -> None:
     link_notes = shared_runs.open_from_link(session.start(more=train_view.LINK | shared_runs.LINK))
+    shared_runs.rerun_on_reconnect()
     st.sidebar.toggle("Presentation mode (projector)", key="present",
                       help="larger fonts and charts for a classroom projector; the sidebar folds away (» at the "
                            "top left brings it back)")

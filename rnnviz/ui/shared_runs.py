@@ -109,3 +109,17 @@ def share_button(row) -> None:
         query = {k: v for k, v in st.query_params.to_dict().items() if k != "unsaved"} | {"run": msg[1]}
         st.success("Saved for the class. Everyone who opens this link gets this trained model:")
         st.code(f"{(st.context.url or '').split('?')[0]}?{urlencode(query)}", language=None)
+
+
+RECONNECT_SECONDS = 30      # the heartbeat's period: one empty fragment run per session per half minute
+
+
+def rerun_on_reconnect() -> None:
+    """Keep a timed fragment on every page. Streamlit's page reruns as soon as its websocket reconnects only while
+    some fragment has a run_every; with one, a page the proxy moved to another server (its own died) comes back
+    on its view from its link at once, instead of at the student's next action, which the link would override."""
+    @st.fragment(run_every=RECONNECT_SECONDS)
+    def heartbeat() -> None:
+        pass
+
+    heartbeat()
