@@ -267,6 +267,13 @@ def rss_mb(pid: int) -> float:
         return float("nan")                     # a server that was killed
 
 
+def cpu_s(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class ServersWatch:
     """Each server's peak RSS, sampled in the background."""
 
@@ -376,11 +383,11 @@ def run_proxy(ns: list[int], browsers: int, settle: float, think: float, replica
         baseline = [rss_mb(p) for p in servers]
         rows = []
         for n in ns:
-            watch = ServersWatch(servers)
+            watch, cpu = ServersWatch(servers), sum(cpu_s(p) for p in servers)
             started = time.perf_counter()
             results = asyncio.run(phase(cluster.url, n, min(browsers, n - 1), timeout, think))
             wall = time.perf_counter() - started
-            peak = watch.stop()
+            peak, cpu = watch.stop(), sum(cpu_s(p) for p in servers) - cpu
             time.sleep(settle)
             moves = [x for r in results for x in r["t_move"]]
             texts = [x for r in results for x in r["text"]]
@@ -390,7 +397,7 @@ def run_proxy(ns: list[int], browsers: int, settle: float, think: float, replica
                          "t-move p50 ms": pct(moves, 0.5) * 1e3, "t-move p95 ms": pct(moves, 0.95) * 1e3,
                          "text p50 ms": pct(texts, 0.5) * 1e3, "text p95 ms": pct(texts, 0.95) * 1e3,
                          "train steps/s/session": statistics.median(rates) if rates else float("nan"),
-                         "failed": len(failed), "wall s": wall,
+                         "failed": len(failed), "wall s": wall, "server CPU s per session": cpu / n,
                          "peak RSS MB per server": " / ".join(f"{m:.0f}" for m in peak),
                          "RSS after MB per server": " / ".join(f"{rss_mb(p):.0f}" for p in servers),
                          "errors": failed[:3]})

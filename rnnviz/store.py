@@ -116,11 +116,16 @@ def check_id(run_id: str) -> str:
 
 
 def save(trainer: Trainer, info: Stored, blobs: Blobs | None = None) -> str:
-    """Store a trained model and its curve under a new id; the oldest runs go when the store is full."""
+    """Store a trained model and its curve under a new id; the oldest runs go when the store is full. ValueError
+    for a model too large to open again."""
+    data = weights.to_bytes(trainer)
+    if len(data) > weights.MAX_BYTES:        # it could be saved, but weights.from_bytes would refuse to open it
+        raise ValueError(f"this model's weights take {len(data) / 2**20:.1f} MB; a saved run can take at most "
+                         f"{weights.MAX_BYTES / 2**20:.0f} MB (a smaller hidden size or fewer layers fit)")
     blobs = blobs or default_blobs()
     run_id = new_id()
     info = Stored(**{**asdict(info), "saved": time.time()})
-    blobs.put(f"{run_id}.safetensors", weights.to_bytes(trainer))
+    blobs.put(f"{run_id}.safetensors", data)
     blobs.put(f"{run_id}.json", json.dumps(asdict(info)).encode())      # last: the run is whole once this exists
     prune(blobs)
     return run_id

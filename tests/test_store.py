@@ -183,3 +183,11 @@ def test_a_link_from_a_page_with_an_unsaved_run_says_it_cannot_come_back(tmp_pat
     no_exception(at)
     assert "was not saved for the class" in texts(at) and at.selectbox(key="tr_cell").value == "gru"
     assert "unsaved" not in query(at)                       # this page holds no run: the link says so no more
+
+
+def test_a_model_too_large_to_open_again_is_refused_with_its_size(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = Trainer(Settings(task="apple", cell="lstm", hidden=512, layers=2, steps=1))
+    with pytest.raises(ValueError, match=r"weights take \d+\.\d MB; a saved run can take at most 2 MB"):
+        store.save(trainer, info_of(trainer), blobs)
+    assert blobs.list() == []

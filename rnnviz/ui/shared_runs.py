@@ -90,6 +90,9 @@ def save() -> None:
     except OSError as e:
         session.put("share_msg", ("error", f"Not saved: the run store cannot be written ({e.strerror})."))
         return
+    except ValueError as e:
+        session.put("share_msg", ("error", f"Not saved: {e}."))
+        return
     session.put("_saves", saves + 1)
     session.put(_SHARED, {"id": run_id, "run": run, "step": run.trainer.step})
     session.put("share_msg", ("success", run_id))
