@@ -382,10 +382,12 @@ def run_proxy(ns: list[int], browsers: int, settle: float, think: float, replica
         servers = [p.pid for p in cluster.servers]
         baseline = [rss_mb(p) for p in servers]
         rows = []
-        for n in ns:
+        # The baseline, in the same run: the N = 30 lesson straight to one server, then every N through the proxy.
+        for via, url, n in [("1 server, direct", cluster.server_url(0), ns[0])] + [
+                (f"proxy, {replicas} servers", cluster.url, n) for n in ns]:
             watch, cpu = ServersWatch(servers), sum(cpu_s(p) for p in servers)
             started = time.perf_counter()
-            results = asyncio.run(phase(cluster.url, n, min(browsers, n - 1), timeout, think))
+            results = asyncio.run(phase(url, n, min(browsers, n - 1), timeout, think))
             wall = time.perf_counter() - started
             peak, cpu = watch.stop(), sum(cpu_s(p) for p in servers) - cpu
             time.sleep(settle)
@@ -393,7 +395,7 @@ def run_proxy(ns: list[int], browsers: int, settle: float, think: float, replica
             texts = [x for r in results for x in r["text"]]
             rates = [r["steps_per_s"] for r in results if r["steps_per_s"]]
             failed = [r["failed"] for r in results if r["failed"]]
-            rows.append({"N": n, "browsers": sum(r["kind"] == "browser" for r in results),
+            rows.append({"via": via, "N": n, "browsers": sum(r["kind"] == "browser" for r in results),
                          "t-move p50 ms": pct(moves, 0.5) * 1e3, "t-move p95 ms": pct(moves, 0.95) * 1e3,
                          "text p50 ms": pct(texts, 0.5) * 1e3, "text p95 ms": pct(texts, 0.95) * 1e3,
                          "train steps/s/session": statistics.median(rates) if rates else float("nan"),
@@ -415,13 +417,18 @@ def run_proxy(ns: list[int], browsers: int, settle: float, think: float, replica
 def main_proxy(args, ns: list[int]) -> None:
     out = run_proxy(ns, args.browsers, args.settle, args.think, args.replicas)
     rows, fo = out["rows"], out["failover"]
+    direct, proxied = rows[0], rows[1]
     figures = {"replicas": args.replicas, "failed_sessions": sum(r["failed"] for r in rows),
+               "t_move_p95_ratio_proxy_vs_direct": proxied["t-move p95 ms"] / direct["t-move p95 ms"],
+               "text_p95_ratio_proxy_vs_direct": proxied["text p95 ms"] / direct["text p95 ms"],
                "failover_back_within_10s": fo["back within 10 s"], "failover_dropped": fo["on the killed server"],
                "baseline_rss_mb": out["baseline_rss_mb"], "rows": rows, "failover": fo}
     shown = [{k: v for k, v in r.items() if k != "errors"} for r in rows]
     text = table(shown, f"a class through HAProxy in front of {args.replicas} servers: students pause {args.think:g} s "
                         "on average; baseline RSS per server "
                         f"{' / '.join(f'{m:.0f}' for m in out['baseline_rss_mb'])} MB after a warm-up session each")
+    text += (f"\nthrough the proxy / straight to one server at N = {direct['N']}: t-move p95 "
+             f"{figures['t_move_p95_ratio_proxy_vs_direct']:.2f}x, text p95 {figures['text_p95_ratio_proxy_vs_direct']:.2f}x")
     text += "\n\n" + table([{k: v for k, v in fo.items() if k != "errors"}],
                             "failover: server 1 killed (SIGKILL) mid-lesson; its students reconnect through the proxy "
                             "with their link; seconds from the kill until their text and t are back")
