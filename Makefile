@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
+REPLICAS ?= 2
 
-.PHONY: run test lint unit e2e bench chromium clean
+.PHONY: run class test lint unit e2e bench chromium haproxy clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,6 +17,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
+
+# A class beyond one process: REPLICAS Streamlit servers behind HAProxy on ADDRESS:PORT (docs/deploy.md).
+class: $(STAMP) haproxy
+	$(PY) -m deploy.supervise --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS)
+
+# Debian's HAProxy for `make class` and the proxy tests.
+haproxy:
+	@if [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing haproxy for make class and the proxy tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	else echo "make class and the proxy tests need HAProxy: run 'sudo apt-get install -y haproxy' once."; exit 1; fi
 
 # Debian's chromium for the browser tests, and Noto fonts so Hangul and emoji render (and show in screenshots).
 chromium:
@@ -33,21 +46,22 @@ chromium:
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium haproxy lint
 	$(PY) -m pytest
 
 unit: $(STAMP)
 	$(PY) -m pytest --ignore=tests/e2e
 
-e2e: $(STAMP) chromium
+e2e: $(STAMP) chromium haproxy
 	$(PY) -m pytest tests/e2e
 
-bench: $(STAMP) chromium
+bench: $(STAMP) chromium haproxy
 	$(PY) bench/engine.py
 	$(PY) bench/latency.py
 	$(PY) bench/train.py
 	$(PY) bench/load.py
 	$(PY) bench/abuse.py
+	$(PY) bench/load.py --proxy --replicas 2
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts

@@ -15,7 +15,7 @@ from .words import LANGS
 
 Widget = Literal["text", "select", "radio", "slider", "number", "toggle", "tabs", "stepper", "none"]
 Role = Literal["computes", "looks"]
-View = Literal["explore", "train", "page"]
+View = Literal["explore", "train", "page", "shared"]
 
 
 class _TaskDefault:
@@ -110,12 +110,16 @@ ROWS: tuple[Setting, ...] = (
     S("tr_steps", int, TASK, 1, 100_000, widget="number", view="train", field="steps"),
     S("tr_clip", float, 0.0, 0.0, 1e6, widget="number", view="train", field="clip"),
     S("tr_seed", int, TASK, 0, SEED_MAX, widget="number", view="train", field="seed"),
+    # A trained run saved for the class (rnnviz/store.py), and a page that held one only its own server had
+    S("run", str, "", high=32, role="looks", view="shared"),
+    S("unsaved", bool, False, role="looks", view="shared"),
 )
 del S
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in ROWS}
-EXPLORE: dict[str, Setting] = {s.key: s for s in ROWS if s.view != "train"}       # the Config's fields
+EXPLORE: dict[str, Setting] = {s.key: s for s in ROWS if s.view in ("explore", "page")}    # the Config's fields
 TRAIN: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "train"}
+SHARED: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "shared"}
 LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.role == "looks"}
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..state import Config
 from ..words import say
-from . import controls, explore, session
+from . import controls, explore, session, shared_runs
 from . import train as train_view
 from .widgets import draw
 
@@ -31,8 +31,9 @@ def page_config() -> dict:
 
 
 def main() -> None:
-    link_notes = session.start(more=train_view.LINK)
+    link_notes = shared_runs.open_from_link(session.start(more=train_view.LINK | shared_runs.LINK))
     session.use_language()
+    shared_runs.rerun_on_reconnect()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
     if session.present():
@@ -47,7 +48,7 @@ def main() -> None:
     draw("view", st, horizontal=True, label_visibility="collapsed")
     if session.get("view") == "train":
         train_view.view()
-        session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view
+        session.sync_url(session.widget_config()[0], train_view.link() | shared_runs.link())   # a copied link opens this Train view
     else:
         explore_tab()
 
@@ -66,7 +67,7 @@ def explore_tab() -> None:
     source = config
     try:
         ex = explore.run(config)
-        session.sync_url(ex.config)
+        session.sync_url(ex.config, shared_runs.link())
         # Only the settings: the run itself lives in the shared, byte-bounded cache (and is rebuilt if it left it),
         # so a class of sessions never holds a run each.
         session.put("_last_good", config)

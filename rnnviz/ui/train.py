@@ -16,7 +16,7 @@ from ..train.runner import Pool, Refused, Run
 from ..train.runner import pool as shared_pool
 from ..train.tasks import TEXT_CAP, make_task
 from ..words import Said, say
-from . import session
+from . import session, shared_runs
 from .charts import chart
 from .widgets import draw
 
@@ -304,6 +304,7 @@ def weights_panel() -> None:
         row.download_button(say("button.download_weights"), weights.to_bytes(run.trainer),
                             f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
                             mime="application/octet-stream", key="tr_download")
+        shared_runs.share_button(row)
     else:
         st.caption(say("weights.later"))
     # A row of its own: in a third of the width its "Drag and drop" and size limit were cut at 1024 px.

@@ -1,0 +1,193 @@
+"""The run store: a trained model saved under an unguessable id comes back whole, on any server, bounded."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from rnnviz import store
+from rnnviz.train.loop import Settings, Trainer
+
+
+def trained(steps=3, cell="gru") -> Trainer:
+    trainer = Trainer(Settings(task="apple", cell=cell, steps=steps))
+    for _ in trainer.events():
+        pass
+    return trainer
+
+
+def info_of(trainer: Trainer) -> store.Stored:
+    return store.Stored(step=trainer.step, label="this run", steps=[1, 2, 3], losses=[2.0, 1.5, 1.0],
+                        accuracies=[0.0, 0.2, 0.4])
+
+
+def test_a_saved_run_comes_back_with_its_weights_settings_step_and_curve(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    run_id = store.save(trainer, info_of(trainer), blobs)
+    again, info = store.load(run_id, store.Folder(tmp_path))         # another server: its own Folder object
+    assert again.settings == trainer.settings
+    assert again.step == trainer.step == 3
+    for k, v in trainer.snapshot().items():
+        np.testing.assert_array_equal(again.snapshot()[k].numpy(), v.numpy())
+    assert (info.steps, info.losses, info.accuracies) == ([1, 2, 3], [2.0, 1.5, 1.0], [0.0, 0.2, 0.4])
+    assert info.saved > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{run_id}.json", f"{run_id}.safetensors"])
+
+
+def test_ids_are_long_random_and_url_safe(tmp_path):
+    ids = {store.new_id() for _ in range(200)}
+    assert len(ids) == 200
+    assert all(store.ID_PATTERN.fullmatch(i) for i in ids)
+
+
+@pytest.mark.parametrize("bad", ["", "short", "../../etc/passwd", "a" * 17, "abc/defghijklmnop", "é" * 16, None])
+def test_a_malformed_id_is_refused_before_the_store_is_read(tmp_path, bad):
+    with pytest.raises(ValueError, match="not the id of a saved run"):
+        store.load(bad, store.Folder(tmp_path))
+
+
+def test_a_missing_run_says_so(tmp_path):
+    with pytest.raises(ValueError, match="no saved run has this id"):
+        store.load(store.new_id(), store.Folder(tmp_path))
+
+
+def test_a_damaged_description_or_weights_file_says_so(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    run_id = store.save(trainer, info_of(trainer), blobs)
+    blobs.put(f"{run_id}.json", b"{not json")
+    with pytest.raises(ValueError, match="description is damaged"):
+        store.load(run_id, blobs)
+    run_id = store.save(trainer, info_of(trainer), blobs)
+    blobs.put(f"{run_id}.safetensors", b"\x00" * 64)
+    with pytest.raises(ValueError, match="not a safetensors"):
+        store.load(run_id, blobs)
+
+
+def test_the_store_keeps_at_most_so_many_runs_oldest_first(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    ids = []
+    for i in range(5):
+        ids.append(store.save(trainer, info_of(trainer), blobs))
+        os.utime(tmp_path / f"{ids[-1]}.json", (1000 + i, 1000 + i))      # a clear order of writing
+    removed = store.prune(blobs, max_runs=3)
+    assert removed == ids[:2]
+    assert {k.split(".")[0] for k, _, _ in blobs.list()} == set(ids[2:])
+
+
+def test_the_store_keeps_at_most_so_many_bytes_oldest_first(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    ids = []
+    for i in range(4):
+        ids.append(store.save(trainer, info_of(trainer), blobs))
+        os.utime(tmp_path / f"{ids[-1]}.json", (1000 + i, 1000 + i))
+    one_run = sum(n for k, _, n in blobs.list() if k.startswith(ids[0] + "."))
+    removed = store.prune(blobs, max_bytes=2 * one_run + 10)
+    assert removed == ids[:2]
+    assert sum(n for _, _, n in blobs.list()) <= 2 * one_run + 10
+
+
+def test_writes_are_atomic_and_leave_no_temporary_file(tmp_path):
+    blobs = store.Folder(tmp_path)
+    blobs.put("k.json", b"one")
+    blobs.put("k.json", b"two")
+    assert blobs.get("k.json") == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["k.json"]
+
+
+def test_the_stored_description_is_plain_json_never_pickle(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    run_id = store.save(trainer, info_of(trainer), blobs)
+    assert json.loads(blobs.get(f"{run_id}.json"))["step"] == 3
+    assert blobs.get(f"{run_id}.safetensors")[8:9] == b"{"            # a safetensors header follows its length
+
+
+def test_the_store_folder_and_backend_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path / "shared"))
+    monkeypatch.setenv("RNNVIZ_STORE_BACKEND", "rnnviz.store:Folder")
+    trainer = trained()
+    run_id = store.save(trainer, info_of(trainer))
+    assert (tmp_path / "shared" / f"{run_id}.json").exists()
+    assert store.load(run_id)[0].step == 3
+
+
+# The page's side: a saved run's link opens it; a bad or lost one gets a note and a working page.
+
+def saved_run(tmp_path, monkeypatch, steps=3) -> tuple[str, Trainer]:
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path))
+    trainer = trained(steps)
+    return store.save(trainer, info_of(trainer)), trainer
+
+
+def query(at) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+
+
+def test_a_saved_runs_link_opens_it_as_a_finished_run_in_the_train_view(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception
+    run_id, trainer = saved_run(tmp_path, monkeypatch)
+    at = new_app(view="train", run=run_id)
+    no_exception(at)
+    assert [p.proto.text for p in at.get("progress")] == ["weights loaded: step 3/3"]
+    run = at.session_state["runs"]["this run"]
+    assert run.settings == trainer.settings and run.losses == [2.0, 1.5, 1.0]
+    for k, v in trainer.snapshot().items():
+        np.testing.assert_array_equal(run.trainer.snapshot()[k].numpy(), v.numpy())
+    assert query(at)["run"] == run_id                       # the address bar keeps the id: a reload opens it again
+    at.button(key="tr_explore").click().run()
+    no_exception(at)
+    assert "view" not in query(at) and query(at)["run"] == run_id      # Explore: the default view
+
+
+def test_an_explore_link_with_a_saved_run_opens_its_weights(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception
+    run_id, _ = saved_run(tmp_path, monkeypatch)
+    at = new_app(run=run_id, text="apple")
+    no_exception(at)
+    assert at.session_state["explore_weights"] is not None
+    assert at.session_state["explore_weights"].name.startswith(f"{run_id}: ")
+
+
+def test_saving_puts_the_run_in_the_store_and_its_id_in_the_link(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception, texts
+    first, _ = saved_run(tmp_path, monkeypatch)
+    at = new_app(view="train", run=first)
+    at.button(key="tr_share").click().run()
+    no_exception(at)
+    new = query(at)["run"]
+    assert new != first and store.load(new)[0].step == 3
+    assert "Saved for the class" in texts(at)
+    assert any(f"run={new}" in c.value for c in at.get("code"))
+
+
+@pytest.mark.parametrize("bad, says", [("../../../etc/passwd", "not the id of a saved run"),
+                                       ("A" * 16, "no saved run has this id")])
+def test_a_bad_or_missing_run_id_gets_a_note_and_a_working_page(tmp_path, monkeypatch, bad, says):
+    from apptest_helpers import new_app, no_exception, texts
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path))
+    at = new_app(view="train", run=bad)
+    no_exception(at)
+    assert says in texts(at) and "could not be opened" in texts(at)
+    assert at.button(key="tr_start").disabled is False and "runs" not in at.session_state
+    assert "run" not in query(at)
+
+
+def test_a_link_from_a_page_with_an_unsaved_run_says_it_cannot_come_back(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception, texts
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path))
+    at = new_app(view="train", tr_cell="gru", unsaved="1")
+    no_exception(at)
+    assert "was not saved for the class" in texts(at) and at.selectbox(key="tr_cell").value == "gru"
+    assert "unsaved" not in query(at)                       # this page holds no run: the link says so no more
+
+
+def test_a_model_too_large_to_open_again_is_refused_with_its_size(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = Trainer(Settings(task="apple", cell="lstm", hidden=512, layers=2, steps=1))
+    with pytest.raises(ValueError, match=r"weights take \d+\.\d MB; a saved run can take at most 2 MB"):
+        store.save(trainer, info_of(trainer), blobs)
+    assert blobs.list() == []
