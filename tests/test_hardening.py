@@ -170,3 +170,11 @@ def test_notes_shorten_absurd_values():
     _, notes = Config.from_query({"H": "1e308", "seed": "-1e300"})
     assert len(notes) == 2 and all(len(n) < 120 for n in notes), notes
     assert "1e+308 was changed to 256" in notes[0] and "-1e+300 was changed to 0" in notes[1], notes
+
+
+def test_the_largest_model_the_train_view_makes_can_be_uploaded_again():
+    text = "".join(chr(0xAC00 + i) for i in range(4990))        # 4,990 distinct syllables, one-hot
+    trainer = Trainer(Settings(task="text", text=text, cell="lstm", hidden=256, layers=4, steps=1))
+    data = weights.to_bytes(trainer)
+    assert len(data) <= weights.MAX_BYTES
+    assert weights.from_bytes(data).settings == trainer.settings

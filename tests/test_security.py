@@ -12,7 +12,8 @@ def test_server_config_is_safe_by_default():
     server = config["server"]
     assert server["enableXsrfProtection"] is True
     assert server["address"] in ("127.0.0.1", "localhost")      # a classroom is opened on purpose (README)
-    assert 0 < server["maxUploadSize"] <= 2
+    from rnnviz.weights import MAX_BYTES
+    assert server["maxUploadSize"] * 2**20 == MAX_BYTES <= 32 * 2**20     # the server refuses what weights.py would
     assert config["client"]["showErrorDetails"] == "none"       # never a traceback in the page
 
 

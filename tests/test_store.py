@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from rnnviz import store
+from rnnviz import store, weights
 from rnnviz.train.loop import Settings, Trainer
 
 
@@ -187,7 +187,13 @@ def test_a_link_from_a_page_with_an_unsaved_run_says_it_cannot_come_back(tmp_pat
 
 def test_a_model_too_large_to_open_again_is_refused_with_its_size(tmp_path):
     blobs = store.Folder(tmp_path)
-    trainer = Trainer(Settings(task="apple", cell="lstm", hidden=512, layers=2, steps=1))
-    with pytest.raises(ValueError, match=r"weights take \d+\.\d MB; a saved run can take at most 2 MB"):
-        store.save(trainer, info_of(trainer), blobs)
+    trainer = Trainer(Settings(task="text", text="".join(chr(0xAC00 + i) for i in range(4990)), cell="lstm",
+                               hidden=256, layers=4, steps=1))
+    blobs_limit = weights.MAX_BYTES
+    weights.MAX_BYTES = 8 * 2**20                     # a deployment with a smaller cap than this model
+    try:
+        with pytest.raises(ValueError, match=r"weights take \d+\.\d MB; a saved run can take at most 8 MB"):
+            store.save(trainer, info_of(trainer), blobs)
+    finally:
+        weights.MAX_BYTES = blobs_limit
     assert blobs.list() == []

@@ -235,7 +235,7 @@ def pickle_bytes():
     (np.random.default_rng(0).bytes(4096), "not a safetensors weights file"),
     (pickle.dumps({"a": 1}), "not a safetensors weights file"),
     (pickle_bytes(), "not a safetensors weights file"),
-    (b"x" * (3 * 1024 * 1024), "weights files from rnnviz are under 2 MB"),
+    (b"x" * (33 * 1024 * 1024), "weights files from rnnviz are under 32 MB"),
 ])
 def test_bad_uploads_are_refused(data, message):
     with pytest.raises(ValueError, match=message):
