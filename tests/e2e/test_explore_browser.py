@@ -4,6 +4,8 @@ import re
 import pytest
 from conftest import cut_labels, no_exception, settle, shot
 
+from rnnviz.text import graphemes
+
 STEP_TITLE = "[data-testid=stPlotlyChart] .gtitle"
 SIDEBAR_WIDTH = "(() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width)()"
 
@@ -158,7 +160,8 @@ def test_long_mixed_script_text_is_capped_and_drawn(server, page):
     settle(page)
     no_exception(page)
     body = page.locator("body").inner_text()
-    assert "The text was 10,000 characters long; only the first 2,000 are used." in body
+    n = len(graphemes(text))                          # characters as a reader counts them, not code points
+    assert f"The text was {n:,} characters long; only the first 2,000 are used." in body
     assert page.locator("[data-testid=stPlotlyChart]").count() > 0
     page.get_by_role("button", name="next ▶").click()
     settle(page)
