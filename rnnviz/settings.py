@@ -96,6 +96,9 @@ ROWS: tuple[Setting, ...] = (
     S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
     S("present", bool, False, widget="toggle", role="looks", view="page"),
     S("lang", str, "en", choices=LANGS, widget="select", role="looks", view="page"),   # no lang: the browser's
+    # A teacher's lesson link: the controls students do not see, and those they see but cannot change (comma lists)
+    S("hide", str, "", high=1000, role="looks", view="page"),
+    S("lock", str, "", high=1000, role="looks", view="page"),
     # Train
     S("tr_task", str, "apple", choices=TASKS, widget="select", view="train", field="task"),
     S("tr_text", str, "hello world, 안녕하세요! " * 4, high=TEXT_CAP, widget="text", view="train", field="text",
@@ -124,6 +127,15 @@ LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)
 BY_FIELD: dict[str, Setting] = {s.field: s for s in TRAIN.values()}      # trainer field -> its row
+# The controls a lesson link can hide or lock: every setting drawn as a widget of its own in a view's controls.
+CONTROLS: tuple[str, ...] = tuple(s.key for s in ROWS if s.view in ("explore", "train") and s.role == "computes"
+                                  and s.widget in ("text", "select", "radio", "slider", "number", "toggle"))
+
+
+def control_list(text: str) -> tuple[list[str], list[str]]:
+    """A link's comma list of controls -> (the known ones, in the registry's order; the unknown ones)."""
+    asked = [k.strip() for k in str(text).split(",") if k.strip()]
+    return [k for k in CONTROLS if k in asked], [k for k in dict.fromkeys(asked) if k not in CONTROLS]
 
 
 def link_doc() -> str:

@@ -42,6 +42,8 @@ class Config:
     panel: str = _default("panel")  # the Explore tab on show (settings.PANELS)
     present: bool = _default("present")  # presentation mode (projector)
     lang: str = _default("lang")  # the page's language (words.LANGS)
+    hide: str = _default("hide")  # a lesson link: controls students do not see (settings.CONTROLS, comma list)
+    lock: str = _default("lock")  # ... and those they see but cannot change
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, as strings for the URL."""
