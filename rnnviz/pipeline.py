@@ -5,6 +5,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from .edits import apply as apply_edits
+from .edits import parse as parse_edits
 from .engine import Network
 from .engine.readout import softmax
 from .explored import Explored, TrainedWeights
@@ -59,6 +61,12 @@ def build(config: Config, weights: TrainedWeights | None = None) -> Explored:
                           for b, i in enumerate(ids)])
         net = Network.init(config.cell, config.I, config.H, config.L, config.bi, config.bf, seed=config.seed,
                            scale=config.scale, init=config.init)
+    if config.edits:                                    # weights set by hand; one that does not fit gets a note
+        try:
+            net, skipped = apply_edits(net, parse_edits(config.edits))
+            notes += skipped
+        except Problem as e:
+            notes.append(e.said)
 
     B, T = ids.shape
     for key, top in inspect_limits(config, T, B).items():

@@ -86,6 +86,7 @@ ROWS: tuple[Setting, ...] = (
     S("init", str, "pytorch", choices=INITS, widget="select"),
     S("batch", bool, False, widget="toggle"),
     S("O", int, 1, 1, 16, widget="slider"),
+    S("edits", str, "", high=1500),                             # weights set by hand (rnnviz/edits.py)
     # Explore: what is looked at (one engine run serves every value)
     S("row", int, 0, 0, 63, widget="select", role="looks"),
     S("t", int, 0, 0, MAX_CHARS - 1, widget="stepper", role="looks"),

@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
+from ..edits import changed as weight_edits_of
+from ..edits import parse as parse_edits
 from ..engine import cell_spec
 from ..engine.readout import pca_2d
 from ..explored import Explored, TrainedWeights
@@ -19,7 +21,7 @@ from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
 from ..words import Problem, current, say
-from . import session
+from . import session, weight_edits
 from .cache import Shared
 from .charts import chart
 from .follow import follow_t
@@ -103,7 +105,8 @@ def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict,
         figs = [heatmaps.input_figure(ex.X[c.row], tokens, None, labels, present),
                 *heatmaps.layer_figures(lt, tokens, c.row, None, present)]
     elif kind == "weights":
-        figs = heatmaps.weights_figures(ex.network, c.layer, lt.reverse, labels, present)
+        figs = heatmaps.weights_figures(ex.network, c.layer, lt.reverse, labels, present,
+                                        edited=edited_cells(c.edits, c.layer, lt.reverse))
     elif kind == "output":
         figs = output.output_figures(ex.probs[c.row], tokens, list(ex.vocab.tokens), None, present, c.enc == "numbers")
     else:
@@ -169,10 +172,20 @@ def draw(ex: Explored, present: bool, source: Config) -> None:
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     inspect_selectors(ex)
+    weight_edits.panel(ex)
     source = replace(source, **{key: getattr(ex.config, key) for key in LOOK_ONLY})
     moving_t(source)
     panels(ex, present)
     downloads(ex, source)
+
+
+def edited_cells(text: str, layer: int, reverse: bool) -> dict[str, list]:
+    """The cells of Wx, Wh and b that edits changed, for the weights heatmaps' outlines."""
+    try:
+        edits = parse_edits(text)
+    except ValueError:
+        return {}
+    return {m: weight_edits_of(edits, m, layer, reverse) for m in ("Wx", "Wh", "b")}
 
 
 def window_of(ex: Explored) -> int:
@@ -318,3 +331,6 @@ def downloads(ex: Explored, source: Config) -> None:
                         (lambda: too_large) if too_big
                         else (lambda: export.to_csv(shared().trace, shared().rows)),
                         "rnnviz-trace.csv", mime="text/csv")
+    if source.edits:                                    # many edits travel as a weights file, not in a link
+        row.download_button(say("download.weights"), lambda: export.to_safetensors(shared().network),
+                            "rnnviz-edited-weights.safetensors", mime="application/octet-stream")
