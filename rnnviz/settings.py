@@ -33,6 +33,7 @@ PANELS = ("step", "maps", "output", "path", "code")             # the Explore vi
 OPTIMIZERS = ("adam", "sgd")
 INITS = ("pytorch", "uniform")
 SEED_MAX = 2**31 - 1
+PACES = ("real", "20", "5", "key")          # steps a second (real: as fast as it goes; key: one per key press)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ ROWS: tuple[Setting, ...] = (
     S("tr_steps", int, TASK, 1, 100_000, widget="number", view="train", field="steps"),
     S("tr_clip", float, 0.0, 0.0, 1e6, widget="number", view="train", field="clip"),
     S("tr_seed", int, TASK, 0, SEED_MAX, widget="number", view="train", field="seed"),
+    # the pace a class watches a run at: the same steps, slower (role looks: not a number changes)
+    S("tr_pace", str, "real", choices=PACES, widget="select", role="looks", view="train", field="pace"),
     # A trained run saved for the class (rnnviz/store.py), and a page that held one only its own server had
     S("run", str, "", high=32, role="looks", view="shared"),
     S("unsaved", bool, False, role="looks", view="shared"),
