@@ -153,22 +153,13 @@ def test_the_interpreter_exits_cleanly_while_runs_train():
 
 # --- the pace a class watches at (issue 15, item 6) --------------------------------------------------------------
 
-def wait_for(condition, what: str, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"waited {seconds} s for {what}")
-
-
 def test_a_paced_run_takes_the_same_steps_to_the_same_numbers():
     pool = Pool(workers=1)
     try:
         fast, slow = Run(Settings(task="apple", steps=12)), Run(Settings(task="apple", steps=12))
         slow.pace = 20.0
         pool.start([fast, slow], owner=None)
-        wait_for(lambda: fast.status == "done" and slow.status == "done", "both apple runs to finish")
+        wait_for("both apple runs to finish", lambda: fast.status == "done" and slow.status == "done", 30)
         assert list(slow.losses) == list(fast.losses) and slow.last.prediction == fast.last.prediction
     finally:
         pool.shutdown()
@@ -182,10 +173,10 @@ def test_by_key_takes_exactly_one_step_per_press():
         pool.start([run], owner=None)
         for presses in (1, 2, 3):
             pool.step_once(run)
-            wait_for(lambda n=presses: run.trainer.step == n, f"step {presses} after {presses} press(es)")
+            wait_for(f"step {presses} after {presses} press(es)", lambda n=presses: run.trainer.step == n, 30)
         other = Run(Settings(task="apple", steps=5))           # a paced run never holds the pool from the others
         pool.start([other], owner=None)
-        wait_for(lambda: other.status == "done", "a classmate's run to finish while this one waits for a key")
+        wait_for("a classmate's run to finish while this one waits for a key", lambda: other.status == "done", 30)
         assert run.trainer.step == 3 and run.status == "queued"
     finally:
         pool.shutdown()
