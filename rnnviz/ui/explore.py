@@ -10,13 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
-from ..edits import changed as weight_edits_of
-from ..edits import parse as parse_edits
+from .. import panels as panels_catalogue
 from ..engine import cell_spec
-from ..engine.readout import pca_2d
 from ..explored import Explored, TrainedWeights
 from ..pipeline import OUTPUT_SEED_OFFSET, build
-from ..plots import heatmaps, marks, output, step
+from ..plots import marks, step
 from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
@@ -96,22 +94,8 @@ def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored) -> t
 
 
 def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
-    lt = ex.trace.layers[c.layer][c.dir]
-    tokens = ex.rows[c.row]
-    labels = list(ex.vocab.tokens) if c.enc == "onehot" else None
-    if kind == "step":
-        return (step.step_spec(lt, ex.network, tokens, c.row, c.t, present, labels),)
-    if kind == "maps":
-        figs = [heatmaps.input_figure(ex.X[c.row], tokens, None, labels, present),
-                *heatmaps.layer_figures(lt, tokens, c.row, None, present)]
-    elif kind == "weights":
-        figs = heatmaps.weights_figures(ex.network, c.layer, lt.reverse, labels, present,
-                                        edited=edited_cells(c.edits, c.layer, lt.reverse))
-    elif kind == "output":
-        figs = output.output_figures(ex.probs[c.row], tokens, list(ex.vocab.tokens), None, present, c.enc == "numbers")
-    else:
-        figs = [output.path_figure(*pca_2d(lt.h[:, c.row]), tokens, None, present)]
-    return tuple(f.to_plotly_json() for f in figs)
+    """A panel's figures from the catalogue (rnnviz/panels.py), without marks: t is marked when drawn."""
+    return panels_catalogue.specs(kind, ex, c.layer, c.dir, c.row, c.t if kind == "step" else None, present)
 
 
 def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
@@ -177,15 +161,6 @@ def draw(ex: Explored, present: bool, source: Config) -> None:
     moving_t(source)
     panels(ex, present)
     downloads(ex, source)
-
-
-def edited_cells(text: str, layer: int, reverse: bool) -> dict[str, list]:
-    """The cells of Wx, Wh and b that edits changed, for the weights heatmaps' outlines."""
-    try:
-        edits = parse_edits(text)
-    except ValueError:
-        return {}
-    return {m: weight_edits_of(edits, m, layer, reverse) for m in ("Wx", "Wh", "b")}
 
 
 def window_of(ex: Explored) -> int:
