@@ -23,10 +23,11 @@ from functools import wraps
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import panels, snippet, weights
+from . import panels, snippet
+from . import weight_files as weights
 from .explored import Explored
 from .pipeline import build
-from .plots import train as train_plots
+from .plots import training as train_plots
 from .settings import NOTEBOOK
 from .state import Config
 from .train.loop import COMPARE_CELLS, Settings

@@ -1,5 +1,5 @@
 """The catalogue of the Explore view's panels: which figures each draws from an engine run. The app
-(ui/explore.py) and the notebook (rnnviz.notebook.Lab) both draw from it, so a panel is written once."""
+(ui/explore_view.py) and the notebook (rnnviz.notebook.Lab) both draw from it, so a panel is written once."""
 from __future__ import annotations
 
 from typing import Literal

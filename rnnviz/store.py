@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
-from . import weights
+from . import weight_files as weights
 from .train.loop import Trainer
 from .words import Problem
 

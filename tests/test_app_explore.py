@@ -304,7 +304,7 @@ def test_trace_downloads_are_offered():
 
 @pytest.mark.parametrize("cell", ["rnn_tanh", "lstm"])
 def test_every_tab_opens_and_follows_t(cell):
-    from rnnviz.ui.explore import PANELS
+    from rnnviz.ui.explore_view import PANELS
     at = new_app(text="hello world", cell=cell, out="1", bi="1", L="2")
     at.slider(key="t").set_value(4).run()
     ex = build(Config(text="hello world", cell=cell, out=True, bi=True, L=2, t=4))

@@ -4,7 +4,7 @@ from apptest_helpers import figure_titled, new_app, no_exception, texts
 
 from rnnviz.state import SPECS
 from rnnviz.text import MAX_CHARS
-from rnnviz.ui.train import LINK
+from rnnviz.ui.train_view import LINK
 
 
 def wrong_values(key: str, specs=SPECS) -> dict[str, object]:

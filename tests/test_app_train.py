@@ -97,7 +97,7 @@ def test_live_charts_poll_less_often_while_runs_queue():
     """Fast redraws while nothing waits; when a class fills the training pool, a calmer pace for everyone."""
     from rnnviz.train.loop import Settings
     from rnnviz.train.runner import WORKERS, Run, pool
-    from rnnviz.ui.train import BUSY_SECONDS, LIVE_SECONDS, live_seconds
+    from rnnviz.ui.train_view import BUSY_SECONDS, LIVE_SECONDS, live_seconds
     assert pool().waiting() == 0 and live_seconds() == LIVE_SECONDS
     runs = [Run(Settings(task="memory", steps=100_000, seed=i)) for i in range(WORKERS + 2)]
     try:

@@ -47,7 +47,8 @@ def test_one_engine_run_serves_every_t_row_layer_direction_and_output_switch():
     from dataclasses import replace
 
     from rnnviz.state import Config
-    from rnnviz.ui import cache, explore
+    from rnnviz.ui import cache
+    from rnnviz.ui import explore_view as explore
 
     base = Config(text="hello\neolll\nlleel", batch=True, L=2, bi=True, H=3)
     first = explore.run(base)

@@ -8,11 +8,12 @@ import plotly.io as pio
 import pytest
 from safetensors.numpy import save
 
-from rnnviz import export, weights
+from rnnviz import export
+from rnnviz import weight_files as weights
 from rnnviz.notebook import explore
 from rnnviz.pipeline import build
 from rnnviz.pipeline import check_size as size_check
-from rnnviz.plots import train as train_plots
+from rnnviz.plots import training as train_plots
 from rnnviz.state import Config
 from rnnviz.text import MAX_CHARS, graphemes, tokenize
 from rnnviz.train.loop import Settings, Trainer

@@ -101,7 +101,7 @@ def test_hand_written_specs_are_valid_plotly():
     import plotly.graph_objects as go
 
     from rnnviz.plots import marks
-    from rnnviz.plots import train as train_plots
+    from rnnviz.plots import training as train_plots
     ex = build(Config(text="hello world", cell="lstm", out=True))
     lt = ex.trace.layers[0][0]
     spec = step.step_spec(lt, ex.network, ex.rows[0], 0, 3)
@@ -119,7 +119,7 @@ def test_hand_written_specs_are_valid_plotly():
 
 
 def test_training_curves_show_a_run_of_one_step():
-    from rnnviz.plots import train as train_plots
+    from rnnviz.plots import training as train_plots
     short = train_plots.curves_spec({"a": ([1], [1.6], [0.2])})
     assert all("markers" in trace["mode"] for trace in short["data"])      # one point is drawn as a dot
     long = train_plots.curves_spec({"a": (list(range(500)), [1.0] * 500, [0.5] * 500)})
@@ -132,7 +132,7 @@ def test_training_curves_show_a_run_of_one_step():
 def test_gradient_maps_of_several_runs_share_one_colour_scale():
     """RNN, LSTM and GRU side by side: one colour means one ‖dL/dh_t‖ in every panel (each had its own scale, so
     a faded RNN and a healthy LSTM could look alike), one colour bar, panels apart, the engine's norms on hover."""
-    from rnnviz.plots import train as train_plots
+    from rnnviz.plots import training as train_plots
     rnn = np.geomspace(1e-9, 1e-2, 5)[None].repeat(3, 0)            # fades towards t = 0
     lstm = np.full((3, 5), 1e-1)
     spec = train_plots.grad_heatmap_spec({"RNN": ([1, 2, 3], rnn, list("apple")), "LSTM": ([1, 2, 3], lstm, None)})
@@ -153,7 +153,7 @@ def test_gradient_maps_of_several_runs_share_one_colour_scale():
 
 def test_gradient_profile_ticks_whole_timesteps_and_powers_of_ten():
     """"apple" has 5 timesteps: ticks at 0…4, not 0.5; norms read 10⁻⁴, not plotly's "100μ"."""
-    from rnnviz.plots import train as train_plots
+    from rnnviz.plots import training as train_plots
     short = train_plots.grad_profile_spec({"RNN": np.geomspace(1e-5, 1e-2, 5), "LSTM": np.full(5, 1e-3)})
     assert (short["layout"]["xaxis"]["tick0"], short["layout"]["xaxis"]["dtick"]) == (0, 1)
     assert short["layout"]["yaxis"]["type"] == "log" and short["layout"]["yaxis"]["exponentformat"] == "power"

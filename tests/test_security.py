@@ -12,8 +12,8 @@ def test_server_config_is_safe_by_default():
     server = config["server"]
     assert server["enableXsrfProtection"] is True
     assert server["address"] in ("127.0.0.1", "localhost")      # a classroom is opened on purpose (README)
-    from rnnviz.weights import MAX_BYTES
-    assert server["maxUploadSize"] * 2**20 == MAX_BYTES <= 32 * 2**20     # the server refuses what weights.py would
+    from rnnviz.weight_files import MAX_BYTES
+    assert server["maxUploadSize"] * 2**20 == MAX_BYTES <= 32 * 2**20     # the server refuses what weight_files.py would
     assert config["client"]["showErrorDetails"] == "none"       # never a traceback in the page
 
 
@@ -50,7 +50,7 @@ def test_weights_never_go_through_pickle():
 
 
 def test_uploads_accept_only_safetensors():
-    tree = ast.parse((ROOT / "rnnviz" / "ui" / "train.py").read_text())
+    tree = ast.parse((ROOT / "rnnviz" / "ui" / "train_view.py").read_text())
     uploaders = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                  and n.func.attr == "file_uploader"]
     assert uploaders

@@ -72,7 +72,7 @@ def test_csv_names_each_batch_rows_own_token():
 
 @pytest.mark.parametrize("task", ["apple", "avengers"])
 def test_snippet_of_trained_weights_loads_them_and_prints_the_page_s_numbers(task, tmp_path, monkeypatch, capsys):
-    from rnnviz import weights
+    from rnnviz import weight_files as weights
     from rnnviz.train.loop import Settings, Trainer
     trainer = Trainer(Settings(task=task, steps=5))
     list(trainer.events())

@@ -5,7 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from rnnviz import store, weights
+from rnnviz import store
+from rnnviz import weight_files as weights
 from rnnviz.train.loop import Settings, Trainer
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnviz import weights
+from rnnviz import weight_files as weights
 from rnnviz.train import run
 from rnnviz.train.loop import Settings, Trainer
 from rnnviz.train.runner import Pool, Run

@@ -7,8 +7,8 @@ import streamlit as st
 
 from ..state import Config
 from ..words import say
-from . import class_link, controls, explore, session, shared_runs
-from . import train as train_view
+from . import class_link, controls, session, shared_runs, train_view
+from . import explore_view as explore
 from .widgets import draw
 
 # Imported once per server process, after torch, numpy and plotly: move everything alive now out of the

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from .. import store, weights
+from .. import store
+from .. import weight_files as weights
 from ..settings import SHARED
 from ..state import _short
 from ..train.runner import Run

@@ -70,7 +70,7 @@ def step_title(page) -> str:
 
 
 def saved_weights(tmp_path):
-    from rnnviz import weights
+    from rnnviz import weight_files as weights
     from rnnviz.train.loop import Settings, Trainer
     trainer = Trainer(Settings(task="apple", cell="gru", steps=2))
     for _ in trainer.events():

@@ -95,7 +95,7 @@ SIDEBAR_OPEN = "() => document.querySelector('[data-testid=stSidebar]').getBound
 def test_every_task_name_fits_the_sidebar(server, page):
     """The closed Task box shows its whole name at a laptop's width, and in projector type with the sidebar
     brought back (longer names were cut mid-word)."""
-    from rnnviz.ui.train import TASKS
+    from rnnviz.ui.train_view import TASKS
     page.set_viewport_size({"width": 1280, "height": 768})
     for present, (task, name) in [(p, item) for p in (False, True) for item in TASKS.items()]:
         page.goto(server + f"/?view=train&tr_task={task}" + "&present=1" * present)

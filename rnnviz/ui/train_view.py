@@ -6,9 +6,9 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from .. import weights
-from ..plots import train as train_plots
-from ..plots.train import run_name
+from .. import weight_files as weights
+from ..plots import training as train_plots
+from ..plots.training import run_name
 from ..settings import TASK, TRAIN
 from ..state import format_value
 from ..train.loop import COMPARE_CELLS, Settings
