@@ -48,6 +48,7 @@ bench: $(STAMP) chromium
 	$(PY) bench/train.py
 	$(PY) bench/load.py
 	$(PY) bench/abuse.py
+	$(PY) bench/lab.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts

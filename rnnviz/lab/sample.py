@@ -15,10 +15,12 @@ from ..words import Problem, Said
 
 
 def frozen(model: Model) -> Model:
-    """A copy that training cannot change while it writes; no autograd graph is built through it."""
+    """A copy that training cannot change while it writes; no autograd graph is built through it, and <unk>'s
+    logit is -inf (its bias), so it is never written and has no bar."""
     model = copy.deepcopy(model).eval()
     for p in model.parameters():
         p.requires_grad_(False)
+    model.fc.bias[0] = -math.inf
     return model
 
 
@@ -59,15 +61,17 @@ def stream(model: Model, vocab: Vocab, prompt: str = "", length: int = 200, temp
     generator = torch.Generator().manual_seed(int(seed))
     logits, state = start(model, vocab, prompt)
     tokens = vocab.tokens
+    top_k = int(top_k) if 0 < top_k < len(tokens) else 0
     for _ in range(int(length)):
-        logits[0] = -math.inf                              # never write <unk>
         if temperature == 0:
             nxt = int(logits.argmax())
         else:
-            if 0 < top_k < len(tokens):
-                kth = torch.topk(logits, int(top_k)).values[-1]
+            if top_k:
+                kth = torch.topk(logits, top_k).values[-1]
                 logits = logits.masked_fill(logits < kth, -math.inf)
-            nxt = int(torch.multinomial(torch.softmax(logits / temperature, -1), 1, generator=generator))
+            if temperature != 1:
+                logits = logits / temperature
+            nxt = int(torch.multinomial(torch.softmax(logits, -1), 1, generator=generator))
         yield tokens[nxt]
         logits, state = step(model, torch.tensor([[nxt]]), state)
 
