@@ -35,6 +35,7 @@ INITS = ("pytorch", "uniform")
 SEED_MAX = 2**31 - 1
 LAB_SOURCES = ("corpus", "paste", "upload", "stdlib", "help")   # the text lab's texts (rnnviz/lab/texts.py)
 LAB_MODULES = ("json", "textwrap", "argparse", "dataclasses", "fractions", "heapq", "string", "calendar")
+LAB_PROPERTIES = ("quote", "depth", "column", "after_space", "hangul", "latin")   # what the neuron finder ranks by
 LAB_KINDS = ("h", "c", "i", "f", "g", "o", "r", "z", "n")      # what colours the passage: h_t, c_t or a gate
 
 
@@ -127,7 +128,10 @@ ROWS: tuple[Setting, ...] = (
     S("lab_length", int, 200, 1, 2000, widget="slider", view="lab", role="looks"),
     S("lab_temp", float, 0.8, 0.0, 5.0, widget="slider", view="lab", role="looks", step=0.05),
     S("lab_topk", int, 0, 0, 100, widget="number", view="lab", role="looks", step=1),
+    S("lab_wseed", int, 0, 0, SEED_MAX, widget="number", view="lab", role="looks", step=1),
     S("lab_kind", str, "h", choices=LAB_KINDS, widget="select", view="lab", role="looks"),
+    S("lab_prop", str, "quote", choices=LAB_PROPERTIES, widget="radio", view="lab", role="looks"),
+    S("lab_th", float, 0.3, -1.0, 1.0, widget="slider", view="lab", role="looks", step=0.05),
 )
 del S
 

@@ -103,6 +103,8 @@ class CharTrainer:
         self._good = [torch.empty_like(p) for p in self.params]
         self.trained_seconds, self.held_seconds, self.since_sample = 0.0, 0.0, SAMPLE_SECONDS
         self.held_bpc = float("nan")
+        self.held_history: list[tuple[int, float]] = []       # (step, held-out bits per character), for the curves
+        self.last_sample: tuple[int, str] | None = None        # (step, text) of the latest fixed-prompt sample
 
     def _new_optimizer(self) -> torch.optim.Optimizer:
         s = self.settings
@@ -159,8 +161,11 @@ class CharTrainer:
         held = self.score_held() if last or self.step == 1 or self.held_seconds <= HELD_SHARE * self.trained_seconds \
             else None
         sample = None
+        if held is not None:
+            self.held_history.append((self.step, held))
         if last or self.since_sample >= SAMPLE_SECONDS:
             sample, self.since_sample = self.sample(self.prompt, SAMPLE_LENGTH, temperature=0.8, seed=0), 0.0
+            self.last_sample = (self.step, sample)
         pred, want = logits[0].argmax(-1).numpy(), targets[0].numpy()
         correct = float((logits.argmax(-1) == targets).float().mean())
         return LabEvent(self.step, self.settings.steps, loss, correct, self.vocab.decode(pred), self.vocab.decode(want),

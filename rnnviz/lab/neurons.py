@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PROPERTIES = ("quote", "depth", "column", "after_space", "hangul", "latin")
+from ..settings import LAB_PROPERTIES as PROPERTIES  # one list of properties: the registry's
+
 OPEN, CLOSE = "([{", ")]}"
 
 
@@ -31,7 +32,7 @@ def properties(chars: list[str]) -> dict[str, np.ndarray]:
     after = np.array([0.0] + [float(c in (" ", "\n")) for c in chars[:-1]])[:T]
     hangul = np.array([float("HANGUL" in unicodedata.name(c[0], "")) for c in chars])
     latin = np.array([float(c.isascii() and c.isalpha()) for c in chars])
-    return {"quote": quote, "depth": depth, "column": column, "after_space": after, "hangul": hangul, "latin": latin}
+    return dict(zip(PROPERTIES, (quote, depth, column, after, hangul, latin), strict=True))
 
 
 def correlations(X: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import streamlit as st
 from ..state import Config
 from ..words import say
 from . import controls, explore, session
+from . import lab as lab_view
 from . import train as train_view
 from .widgets import draw
 
@@ -45,7 +46,9 @@ def main() -> None:
                 st.warning(session.literal(note))
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     draw("view", st, horizontal=True, label_visibility="collapsed")
-    if session.get("view") == "train":
+    if session.get("view") == "lab":
+        lab_view.view()
+    elif session.get("view") == "train":
         train_view.view()
         session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view
     else:

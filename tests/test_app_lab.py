@@ -1,0 +1,63 @@
+"""The text lab in AppTest: train on the corpus, see samples and the neuron view; bad uploads keep the text."""
+import time
+
+from apptest_helpers import decode, figure_titled, new_app, no_exception, texts
+from streamlit.testing.v1 import AppTest
+
+
+def wait_until(at: AppTest, what: str, predicate, seconds: float = 90) -> AppTest:
+    deadline = time.monotonic() + seconds
+    while True:
+        at.run()
+        if predicate(at):
+            return at
+        assert time.monotonic() < deadline, f"timed out after {seconds} s waiting for {what}"
+        time.sleep(0.2)
+
+
+def progress(at: AppTest) -> str:
+    return " ".join(p.proto.text for p in at.get("progress"))
+
+
+def test_the_lab_trains_on_the_corpus_writes_and_colours_the_passage():
+    at = new_app(view="lab")
+    no_exception(at)
+    assert at.radio(key="lab_source").value == "corpus"
+    at.slider(key="lab_hidden").set_value(24)
+    at.number_input(key="lab_steps").set_value(40)
+    at.button(key="lab_start").click().run()
+    no_exception(at)
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    no_exception(at)
+    curves = figure_titled(at, "loss in bits per character")
+    assert len(decode(curves["data"][0]["x"])) == 40                 # a point per step
+    assert at.get("code"), "no sample under the curves"
+    at.button(key="lab_write").click().run()
+    no_exception(at)
+    written = [c.value for c in at.get("code")]
+    assert any(len(w) > 100 for w in written)
+    assert figure_titled(at, "the most likely next characters")
+    assert figure_titled(at, "the passage coloured by unit")
+    assert "units are on through the selection" in texts(at)
+
+
+def test_bad_uploads_say_why_and_keep_the_text_in_use():
+    at = new_app(view="lab")
+    at.radio(key="lab_source").set_value("paste").run()
+    good = "Recurrent networks carry a hidden state from one step to the next. " * 3
+    at.text_area(key="lab_paste").input(good)
+    at.button(key="lab_use").click().run()
+    no_exception(at)
+    assert at.session_state["lab_user_text"] == good and "The text is ready" in texts(at)
+    at.text_area(key="lab_paste").input("   ")
+    at.button(key="lab_use").click().run()
+    no_exception(at)
+    assert at.session_state["lab_user_text"] == good                 # the bad text did not replace it
+    assert "The text is empty" in " ".join(str(e.value) for e in at.error)
+
+
+def test_the_lab_speaks_korean():
+    at = new_app(view="lab", lang="ko")
+    no_exception(at)
+    assert at.button(key="lab_start").label == "▶ 시작"
+    assert "텍스트 실험실" in " ".join(str(h.value) for h in at.subheader)
