@@ -162,6 +162,7 @@ def view() -> None:
 def live(active: bool) -> None:
     @st.fragment(run_every=LIVE_SECONDS if active else None)
     def progress() -> None:
+        session.use_language()      # a fragment's own run: say it in the session's language too
         run = lab()
         if run is None or run.trainer is None:
             st.info(say("lab.press_start"))
