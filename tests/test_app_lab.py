@@ -1,7 +1,7 @@
 """The text lab in AppTest: train on the corpus, see samples and the neuron view; bad uploads keep the text."""
 import time
 
-from apptest_helpers import decode, figure_titled, new_app, no_exception, texts
+from apptest_helpers import decode, figure_titled, figures, new_app, no_exception, texts
 from streamlit.testing.v1 import AppTest
 
 
@@ -61,3 +61,19 @@ def test_the_lab_speaks_korean():
     no_exception(at)
     assert at.button(key="lab_start").label == "▶ 시작"
     assert "텍스트 실험실" in " ".join(str(h.value) for h in at.subheader)
+
+
+def test_trained_lab_weights_open_in_explore():
+    at = new_app(view="lab")
+    at.slider(key="lab_hidden").set_value(16)
+    at.number_input(key="lab_steps").set_value(10)
+    at.button(key="lab_start").click().run()
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    assert at.get("download_button"), "no download button for the trained weights"
+    at.button(key="lab_explore").click().run()
+    no_exception(at)
+    assert at.radio(key="view").value == "explore"
+    assert at.session_state["explore_weights"].network.hidden_size == 16
+    from rnnviz.lab.texts import corpus_text
+    assert at.text_area(key="text").value == corpus_text()[:200]          # the start of the training text
+    assert figures(at), "Explore drew no figure with the lab's weights"

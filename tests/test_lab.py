@@ -152,3 +152,25 @@ def test_a_lab_run_trains_in_the_shared_pool_within_the_session_budget():
         assert huge.status == "new"
     finally:
         pool.shutdown()
+
+
+def test_lab_weights_download_and_upload_as_safetensors(trained):
+    from rnnviz import weights
+    trainer, _ = trained
+    data = weights.to_bytes(trainer)
+    again = weights.from_bytes(data, make=CharTrainer)
+    assert isinstance(again, CharTrainer) and again.vocab == trainer.vocab
+    for (k, v), (k2, v2) in zip(trainer.snapshot().items(), again.snapshot().items()):
+        assert k == k2 and torch.equal(v, v2)
+    assert again.sample("alpha", length=40, seed=3) == trainer.sample("alpha", length=40, seed=3)
+    with pytest.raises(ValueError):
+        weights.from_bytes(data[:-10], make=CharTrainer)
+
+
+def test_the_trained_lab_model_opens_in_the_explore_engine(trained):
+    from rnnviz import weights
+    trainer, _ = trained
+    handed = weights.for_explore(trainer, "lab")
+    text, batch = weights.explore_text(trainer)
+    assert not batch and text == CORPUS[:500]
+    assert handed.network.hidden_size == 32 and handed.vocab == trainer.vocab and handed.W_out.shape == (len(trainer.vocab), 32)

@@ -47,12 +47,15 @@ class LabEvent(Event):
 
 @dataclass(frozen=True)
 class CharTask:
-    """What the shared pool reads of a task: one step's batch, for its size."""
+    """What the shared pool, the Explore hand-over and the weights file read of a task."""
 
     vocab: object
     window: int
     batch_size: int
     text: str
+    name: str = "text"
+    level: str = "char"
+    encoding: str = "onehot"
 
     def batch(self, rng=None) -> tuple[np.ndarray, np.ndarray]:
         shape = (self.batch_size, self.window)
@@ -204,6 +207,12 @@ class CharTrainer:
     def snapshot(self) -> dict[str, torch.Tensor]:
         with self.lock:
             return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def load(self, state: dict[str, torch.Tensor]) -> None:
+        """Put saved weights in (an uploaded file's), the state of the windows started afresh."""
+        with self.lock:
+            self.model.load_state_dict(state, strict=True)
+            self.state = None
 
     def sample(self, prompt: str = "", length: int = 200, temperature: float = 1.0, top_k: int = 0,
                seed: int = 0) -> str:

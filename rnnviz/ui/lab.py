@@ -6,10 +6,12 @@ import math
 import pandas as pd
 import streamlit as st
 
+from .. import weights
 from ..lab import neurons, texts
+from ..lab.charrnn import CharTrainer
 from ..lab.runs import lab_run
 from ..plots import lab as plots
-from ..settings import LAB
+from ..settings import LAB, SETTINGS
 from ..train.loop import Settings
 from ..train.runner import Refused, Run
 from ..words import Problem, current, say
@@ -154,9 +156,54 @@ def view() -> None:
     if session.get("lab_error"):
         st.error(session.literal(session.get("lab_error")))
     live(active)
-    if run is not None and run.trainer is not None and run.trainer.step > 0:
+    if run is not None and run.trainer is not None and (run.trainer.step > 0 or run.status == "loaded"):
         write_panel(run)
         neuron_panel(run)
+    weights_panel(run)
+
+
+def open_in_explore() -> None:
+    """The trained weights in the Explore view, stepping through the start of the training text."""
+    run = lab()
+    text, _ = weights.explore_text(run.trainer)
+    session.put("explore_weights", weights.for_explore(run.trainer, say("lab.explore_name", cell=run.settings.cell,
+                                                                        step=run.trainer.step)))
+    session.set_values(text=text[:200], batch=False, view="explore", t=0, row=0, layer=0, dir=0, out=True, bf=True)
+
+
+def upload_weights() -> None:
+    f = session.get("lab_weights")
+    if f is None:
+        return
+    try:
+        trainer = weights.from_bytes(f.getvalue(), make=CharTrainer)
+    except ValueError as e:
+        session.put("lab_weights_msg", ("error", say("lab.weights_refused", why=session.sentence(e))))
+        return
+    stop()
+    run = Run(trainer.settings, label="lab", trainer_=trainer)
+    run.status = "loaded"
+    session.put("lab_run", run)
+    session.put("lab_weights_msg", ("success", say("lab.weights_loaded", cell=trainer.settings.cell,
+                                                   hidden=trainer.settings.hidden)))
+
+
+def weights_panel(run: Run | None) -> None:
+    st.markdown(f"**{say('lab.weights_title')}**")
+    if run is not None and run.trainer is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
+        row = st.container(horizontal=True, wrap=True)
+        fits = run.settings.hidden <= SETTINGS["H"].high and run.settings.layers <= SETTINGS["L"].high
+        row.button(say("lab.to_explore"), on_click=open_in_explore, key="lab_explore", disabled=not fits)
+        row.download_button(say("lab.download"), weights.to_bytes(run.trainer), f"rnnviz-lab-{run.settings.cell}.safetensors",
+                            mime="application/octet-stream", key="lab_download")
+        if not fits:
+            st.caption(say("lab.explore_too_big", most=int(SETTINGS["H"].high)))
+    else:
+        st.caption(say("lab.weights_when"))
+    st.file_uploader(say("lab.weights_upload"), type=["safetensors"], key="lab_weights", on_change=upload_weights)
+    msg = session.get("lab_weights_msg")
+    if msg:
+        (st.error if msg[0] == "error" else st.success)(session.literal(msg[1]))
 
 
 def live(active: bool) -> None:
@@ -257,7 +304,10 @@ def match_panel(chars: list[str], X) -> None:
     st.markdown(f"**{say('lab.match_title')}**")
     st.caption(say("lab.match_caption"))
     cols = st.columns([3, 1])
-    start, end = cols[0].slider(say("lab.span"), 0, len(chars), (0, min(10, len(chars))), key="lab_span")
+    quotes = neurons.properties(chars)["quote"]
+    edges = [int(e) for e in (quotes[1:] != quotes[:-1]).nonzero()[0][:2] + 1]
+    first = (edges[0], edges[1] - 1) if len(edges) == 2 and edges[1] - edges[0] > 1 else (0, min(10, len(chars)))
+    start, end = cols[0].slider(say("lab.span"), 0, len(chars), first, key="lab_span")   # first: a quoted string
     draw("lab_th", cols[1])
     th = float(session.get("lab_th"))
     if end <= start:
