@@ -77,3 +77,13 @@ def test_trained_lab_weights_open_in_explore():
     from rnnviz.lab.texts import corpus_text
     assert at.text_area(key="text").value == corpus_text()[:200]          # the start of the training text
     assert figures(at), "Explore drew no figure with the lab's weights"
+
+
+def test_the_lab_settings_come_from_the_link_and_bad_values_get_a_note():
+    at = new_app(view="lab", lab_source="stdlib", lab_module="textwrap", lab_hidden="64", lab_layers="9", lab_cell="gru")
+    no_exception(at)
+    assert at.radio(key="lab_source").value == "stdlib" and at.selectbox(key="lab_module").value == "textwrap"
+    assert at.slider(key="lab_hidden").value == 64 and at.selectbox(key="lab_cell").value == "gru"
+    assert at.slider(key="lab_layers").value == 3                        # clamped to the lab's bound, and said
+    assert "number of layers must be between 1 and 3; 9 was changed to 3" in " ".join(
+        str(w.value) for w in at.warning).replace("\\", "")

@@ -12,6 +12,7 @@ from ..lab.charrnn import CharTrainer
 from ..lab.runs import lab_run
 from ..plots import lab as plots
 from ..settings import LAB, SETTINGS
+from ..state import format_value
 from ..train.loop import Settings
 from ..train.runner import Refused, Run
 from ..words import Problem, current, say
@@ -20,9 +21,16 @@ from .charts import chart
 from .train import pool
 from .widgets import draw, words_of
 
+LINK = LAB                # the lab's settings as a link says them: its rows of the registry
 PASSAGE = 1_200           # characters of the training text read by the engine for the neuron view
 LIVE_SECONDS = 0.5
 TRAINING = ("lab_cell", "lab_hidden", "lab_layers", "lab_opt", "lab_lr", "lab_steps", "lab_clip", "lab_seed")
+
+
+def link() -> dict[str, str]:
+    """The lab's settings for the URL: those that differ from their defaults (a pasted text stays out of links)."""
+    return {k: format_value(session.get(k)) for k, row in LINK.items()
+            if session.get(k) is not None and session.get(k) != row.default}
 
 
 def init_defaults() -> None:

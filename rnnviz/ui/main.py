@@ -32,7 +32,7 @@ def page_config() -> dict:
 
 
 def main() -> None:
-    link_notes = session.start(more=train_view.LINK)
+    link_notes = session.start(more=train_view.LINK | lab_view.LINK)
     session.use_language()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
@@ -48,6 +48,7 @@ def main() -> None:
     draw("view", st, horizontal=True, label_visibility="collapsed")
     if session.get("view") == "lab":
         lab_view.view()
+        session.sync_url(session.widget_config()[0], lab_view.link())      # a copied link opens this lab
     elif session.get("view") == "train":
         train_view.view()
         session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view

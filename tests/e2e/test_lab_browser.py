@@ -38,14 +38,25 @@ def test_a_bad_upload_says_why_and_keeps_the_text(server, page, tmp_path):
     settle(page)
     good = tmp_path / "good.txt"
     good.write_text("순환 신경망은 은닉 상태를 시점마다 넘깁니다. Recurrent networks carry state.\n" * 4, encoding="utf-8")
-    page.locator("input[type=file]").set_input_files(str(good))
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(good))
     page.wait_for_function("() => document.body.innerText.includes('The text is ready')", timeout=30_000)
     size = page.get_by_text("The text has").inner_text()
     bad = tmp_path / "photo.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
-    page.locator("input[type=file]").set_input_files(str(bad))
+    page.locator("[data-testid=stSidebar] input[type=file]").set_input_files(str(bad))
     page.wait_for_function("() => document.body.innerText.includes('is not text')", timeout=30_000)
     settle(page)
     no_exception(page)
     assert page.get_by_text("The text has").inner_text() == size      # the good text is still the one in use
     shot(page, "lab-bad-upload")
+
+
+def test_the_lab_settings_travel_in_the_link(server, page):
+    page.goto(f"{server}/?view=lab&lab_hidden=64&lab_source=help")
+    settle(page)
+    no_exception(page)
+    assert page.get_by_test_id("stSliderThumbValue").first.inner_text() == "64"
+    page.get_by_text("Python source from the standard library").click()
+    settle(page)
+    page.wait_for_function("() => location.search.includes('lab_source=stdlib')", timeout=30_000)
+    assert "lab_hidden=64" in page.url and "view=lab" in page.url
