@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from . import snippet, weights
 from .engine.readout import pca_2d
 from .explored import Explored
+from .lab.notebook import TextLab, text_lab  # noqa: F401  (the text lab, here too)
 from .pipeline import build
 from .plots import heatmaps, output, step
 from .plots import train as train_plots

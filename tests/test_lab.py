@@ -174,3 +174,28 @@ def test_the_trained_lab_model_opens_in_the_explore_engine(trained):
     text, batch = weights.explore_text(trainer)
     assert not batch and text == CORPUS[:500]
     assert handed.network.hidden_size == 32 and handed.vocab == trainer.vocab and handed.W_out.shape == (len(trainer.vocab), 32)
+
+
+def test_the_notebook_gets_the_lab_too():
+    from rnnviz.notebook import text_lab
+    lab = text_lab(corpus=True, cell="lstm", hidden=16, steps=20, seed=0, lang="ko")
+    assert [e.step for e in lab.events] == list(range(1, 21))
+    fig = lab.curves().to_dict()
+    assert fig["layout"]["title"]["text"].startswith("문자당 비트") and len(fig["data"][0]["x"]) == 20
+    table = lab.rank("quote")
+    assert len(table) == 16 and abs(table.r.iloc[0]) >= abs(table.r.iloc[-1])
+    passage = lab.passage(int(table.unit.iloc[0])).to_dict()
+    assert passage["data"][0]["type"] == "heatmap"
+    assert len(lab.sample("alpha", length=30, seed=1)) == 30
+
+
+def test_the_readme_lab_example_runs_as_written():
+    import re
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "Trainer, Settings" in b)
+    scope: dict = {}
+    exec(block, scope)                                   # noqa: S102  our own README, as a reader would paste it
+    acts, trainer = scope["acts"], scope["trainer"]
+    assert isinstance(trainer, CharTrainer) and trainer.step == 60
+    assert acts.h.shape == (1, 2000, 32) and set(acts.gates) == set("ifgo")

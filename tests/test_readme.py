@@ -16,7 +16,7 @@ def python_blocks() -> list[str]:
 
 def test_the_readme_has_its_two_notebook_examples():
     blocks = python_blocks()
-    assert len(blocks) == 4 and "from_torch" in blocks[0] and "rnnviz.notebook" in blocks[1]
+    assert len(blocks) == 5 and "from_torch" in blocks[0] and "rnnviz.notebook" in blocks[1]
     assert "from rnnviz.notebook import train" in blocks[2] and "from rnnviz.train import run" in blocks[3]
 
 
