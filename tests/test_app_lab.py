@@ -87,3 +87,16 @@ def test_the_lab_settings_come_from_the_link_and_bad_values_get_a_note():
     assert at.slider(key="lab_layers").value == 3                        # clamped to the lab's bound, and said
     assert "number of layers must be between 1 and 3; 9 was changed to 3" in " ".join(
         str(w.value) for w in at.warning).replace("\\", "")
+
+
+def test_a_two_layer_gru_colours_the_passage_by_a_gate_of_its_second_layer():
+    at = new_app(view="lab", lab_cell="gru", lab_layers="2", lab_hidden="12", lab_steps="5")
+    at.button(key="lab_start").click().run()
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    assert at.selectbox(key="lab_kind_shown").options == ["h_t (hidden state)", "gate r", "gate z", "gate n"]
+    at.selectbox(key="lab_layer").set_value(1).run()
+    at.selectbox(key="lab_kind_shown").set_value("z").run()
+    no_exception(at)
+    passage = figure_titled(at, "the passage coloured by unit")["data"][0]
+    values = [v for row in passage["z"] for v in row if v is not None]
+    assert values and all(0 < v < 1 for v in values)                   # a gate: σ, strictly between 0 and 1

@@ -92,7 +92,7 @@ class CharTrainer:
         width = (len(train) - 1) // B
         self.streams = np.stack([train[b * width:(b + 1) * width + 1] for b in range(B)])   # (B, width + 1)
         self.task = CharTask(self.tokens.vocab, T, B, s.text or "")
-        self.prompt = prompt if prompt is not None else "".join(self.tokens.chars[:8])
+        self.prompt = prompt if prompt is not None else "".join(self.tokens.head[:8])
         V = len(self.tokens.vocab)
         with _seed_lock:
             torch.manual_seed(s.seed)

@@ -17,9 +17,9 @@ HELD_OUT = 0.1            # the last tenth of the text is never trained on
 
 @dataclass(frozen=True)
 class Tokens:
-    """The text's characters, its vocabulary and the ids of its training and held-out parts."""
+    """The text's first characters, its vocabulary and the ids of its training and held-out parts."""
 
-    chars: list[str]
+    head: list[str]           # the first characters (a fixed prompt); the ids hold the rest, 8 bytes a character
     vocab: Vocab
     ids: np.ndarray           # (N,)
     split: int                # ids[:split] train, ids[split:] held out
@@ -47,4 +47,4 @@ def tokens_of(text: str) -> Tokens:
     vocab = Vocab(tuple([UNK] + sorted(common)))
     index = vocab.index
     ids = np.fromiter((index.get(c, 0) for c in chars), np.int64, len(chars))
-    return Tokens(chars, vocab, ids, split=len(chars) - max(2, int(len(chars) * HELD_OUT)))
+    return Tokens(chars[:64], vocab, ids, split=len(chars) - max(2, int(len(chars) * HELD_OUT)))

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import weights
+from ..engine.trace import GATES
 from ..lab import neurons, texts
 from ..lab.charrnn import CharTrainer
 from ..lab.runs import lab_run
@@ -270,28 +271,29 @@ def write_panel(run: Run) -> None:
         chart(plots.next_spec(pairs, session.present()), "lab_next")
 
 
-def activations_of(run: Run, text: str):
-    """The engine's activations over the passage, kept for this run's current step."""
-    key = (run.id, run.trainer.step, text[:PASSAGE])
+def activations_of(run: Run, text: str, kind: str, layer: int):
+    """One kind of one layer over the passage (T, H) and its characters. Only that array is kept for this run's
+    step: every kind of every layer of a 3-layer H = 512 LSTM would hold 44 MB a session."""
+    key = (run.id, run.trainer.step, text[:PASSAGE], kind, layer)
     kept = session.get("lab_acts")
     if kept is None or kept[0] != key:
-        kept = (key, run.trainer.activations(text[:PASSAGE]))
+        acts = run.trainer.activations(text[:PASSAGE])
+        kept = (key, acts.of(kind, layer).copy(), acts.chars)
         session.put("lab_acts", kept)
-    return kept[1]
+    return kept[1:]
 
 
 def neuron_panel(run: Run) -> None:
     st.markdown(f"**{say('lab.neurons_title')}**")
     st.caption(say("lab.neurons_caption"))
-    acts = activations_of(run, run.settings.text)
-    chars = acts.chars
-    props = neurons.properties(chars)
-    kinds = list(acts.kinds)
+    cell = run.settings.cell
+    kinds = ("h",) + (("c",) if cell == "lstm" else ()) + (GATES[cell] if cell in ("lstm", "gru") else ())
     fmt = words_of(lambda v: say(LAB["lab_kind"].choice(v)))
     cols = st.columns(3)
     kind = cols[0].selectbox(say(LAB["lab_kind"].label), kinds, format_func=fmt, key="lab_kind_shown")
-    layer = cols[1].selectbox(say("lab.layer"), list(range(acts.h.shape[0])), key="lab_layer")
-    X = acts.of(kind, layer)
+    layer = cols[1].selectbox(say("lab.layer"), list(range(run.settings.layers)), key="lab_layer")
+    X, chars = activations_of(run, run.settings.text, kind, layer)
+    props = neurons.properties(chars)
     draw("lab_prop", cols[2], horizontal=True)
     prop = session.get("lab_prop")
     ranked = neurons.rank(X, {prop: props[prop]})[prop]
