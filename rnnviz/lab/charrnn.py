@@ -27,6 +27,7 @@ WINDOW = 64               # T: characters per window (char-rnn's seq_length)
 BATCH = 16                # B: parallel streams
 HELD_ROWS = 16            # the held-out part is scored as this many rows at once (at most HELD_CHARS in all)
 HELD_CHARS = 16_384
+HELD_KEPT = 500           # held-out points kept at full detail (older ones thinned)
 HELD_SHARE = 0.05         # scoring the held-out part may take at most this share of training time
 SAMPLE_SECONDS = 3.0      # a sample from the fixed prompt every this many seconds of training
 SAMPLE_LENGTH = 160
@@ -166,6 +167,8 @@ class CharTrainer:
         sample = None
         if held is not None:
             self.held_history.append((self.step, held))
+            if len(self.held_history) > 2 * HELD_KEPT:          # a long run keeps every other point of its past
+                self.held_history = self.held_history[:-HELD_KEPT:2] + self.held_history[-HELD_KEPT:]
         if last or self.since_sample >= SAMPLE_SECONDS:
             sample, self.since_sample = self.sample(self.prompt, SAMPLE_LENGTH, temperature=0.8, seed=0), 0.0
             self.last_sample = (self.step, sample)
