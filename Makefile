@@ -62,6 +62,7 @@ bench: $(STAMP) chromium haproxy
 	$(PY) bench/load.py
 	$(PY) bench/abuse.py
 	$(PY) bench/load.py --proxy --replicas 2
+	$(PY) bench/lab.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts

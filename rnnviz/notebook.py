@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 from . import panels, snippet
 from . import weight_files as weights
 from .explored import Explored
+from .lab.notebook import TextLab, text_lab  # noqa: F401  (the text lab, here too)
 from .pipeline import build
 from .plots import training as train_plots
 from .settings import NOTEBOOK

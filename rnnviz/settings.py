@@ -15,7 +15,7 @@ from .words import LANGS
 
 Widget = Literal["text", "select", "radio", "slider", "number", "toggle", "tabs", "stepper", "none"]
 Role = Literal["computes", "looks"]
-View = Literal["explore", "train", "page", "shared"]
+View = Literal["explore", "train", "page", "shared", "lab"]
 
 
 class _TaskDefault:
@@ -34,6 +34,10 @@ OPTIMIZERS = ("adam", "sgd")
 INITS = ("pytorch", "uniform")
 SEED_MAX = 2**31 - 1
 PACES = ("real", "20", "5", "key")          # steps a second (real: as fast as it goes; key: one per key press)
+LAB_SOURCES = ("corpus", "paste", "upload", "stdlib", "help")   # the text lab's texts (rnnviz/lab/texts.py)
+LAB_MODULES = ("json", "textwrap", "argparse", "dataclasses", "fractions", "heapq", "string", "calendar")
+LAB_PROPERTIES = ("quote", "depth", "column", "after_space", "hangul", "latin")   # what the neuron finder ranks by
+LAB_KINDS = ("h", "c", "i", "f", "g", "o", "r", "z", "n")      # what colours the passage: h_t, c_t or a gate
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ ROWS: tuple[Setting, ...] = (
     S("layer", int, 0, 0, 3, widget="select", role="looks"),
     S("dir", int, 0, 0, 1, widget="radio", role="looks"),
     S("out", bool, False, widget="toggle", role="looks"),
-    S("view", str, "explore", choices=("explore", "train"), widget="radio", role="looks", view="page"),
+    S("view", str, "explore", choices=("explore", "train", "lab"), widget="radio", role="looks", view="page"),
     S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
     S("present", bool, False, widget="toggle", role="looks", view="page"),
     S("lang", str, "en", choices=LANGS, widget="select", role="looks", view="page"),   # no lang: the browser's
@@ -120,6 +124,24 @@ ROWS: tuple[Setting, ...] = (
     # A trained run saved for the class (rnnviz/store.py), and a page that held one only its own server had
     S("run", str, "", high=32, role="looks", view="shared"),
     S("unsaved", bool, False, role="looks", view="shared"),
+    # The text lab (rnnviz/lab/): its own bounds, larger than the Train view's
+    S("lab_source", str, "corpus", choices=LAB_SOURCES, widget="radio", view="lab"),
+    S("lab_module", str, "json", choices=LAB_MODULES, widget="select", view="lab"),
+    S("lab_cell", str, "lstm", choices=CELLS, widget="select", view="lab", field="cell", words="cell"),
+    S("lab_hidden", int, 128, 1, 512, widget="slider", view="lab", field="hidden"),
+    S("lab_layers", int, 1, 1, 3, widget="slider", view="lab", field="layers"),
+    S("lab_opt", str, "adam", choices=OPTIMIZERS, widget="radio", view="lab", field="optimizer", words="tr_opt"),
+    S("lab_lr", float, 2e-3, 1e-6, 10.0, widget="number", view="lab", field="lr"),
+    S("lab_steps", int, 500, 1, 100_000, widget="number", view="lab", field="steps"),
+    S("lab_clip", float, 5.0, 0.0, 1e6, widget="number", view="lab", field="clip"),
+    S("lab_seed", int, 0, 0, SEED_MAX, widget="number", view="lab", field="seed", step=1),
+    S("lab_length", int, 200, 1, 2000, widget="slider", view="lab", role="looks"),
+    S("lab_temp", float, 0.8, 0.0, 5.0, widget="slider", view="lab", role="looks", step=0.05),
+    S("lab_topk", int, 0, 0, 100, widget="number", view="lab", role="looks", step=1),
+    S("lab_wseed", int, 0, 0, SEED_MAX, widget="number", view="lab", role="looks", step=1),
+    S("lab_kind", str, "h", choices=LAB_KINDS, widget="select", view="lab", role="looks"),
+    S("lab_prop", str, "quote", choices=LAB_PROPERTIES, widget="radio", view="lab", role="looks"),
+    S("lab_th", float, 0.3, -1.0, 1.0, widget="slider", view="lab", role="looks", step=0.05),
 )
 del S
 
@@ -127,6 +149,7 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in ROWS}
 EXPLORE: dict[str, Setting] = {s.key: s for s in ROWS if s.view in ("explore", "page")}    # the Config's fields
 TRAIN: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "train"}
 SHARED: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "shared"}
+LAB: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "lab"}
 LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.role == "looks"}
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)

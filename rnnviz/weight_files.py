@@ -28,8 +28,9 @@ def to_bytes(trainer: Trainer) -> bytes:
     return st_save(state, metadata={"rnnviz": json.dumps(asdict(trainer.settings))})
 
 
-def from_bytes(data: bytes) -> Trainer:
-    """A Trainer holding the uploaded weights; raise ValueError with a clear message for anything else."""
+def from_bytes(data: bytes, make=Trainer) -> Trainer:
+    """A Trainer holding the uploaded weights (`make` builds it from the stored settings: the text lab passes its
+    own); raise ValueError with a clear message for anything else."""
     if len(data) > MAX_BYTES:
         raise Problem("upload.too_big", mb=f"{len(data) / 1e6:.1f}", most=MAX_BYTES // 2**20)
     try:
@@ -48,7 +49,7 @@ def from_bytes(data: bytes) -> Trainer:
         if unknown:
             raise Problem("upload.unknown_settings", names=some(repr(k)[:40] for k in unknown))
         # Settings.resolved checks every value against the same limits as the page and its links (train/loop.py).
-        trainer = Trainer(Settings(**stored))
+        trainer = make(Settings(**stored))
     except (TypeError, ValueError, json.JSONDecodeError) as e:
         raise Problem("upload.bad_settings", why=str(e)[:300]) from e
     expected = {k: tuple(v.shape) for k, v in trainer.model.state_dict().items()}

@@ -9,6 +9,7 @@ from ..state import Config
 from ..words import say
 from . import class_link, controls, session, shared_runs, train_view
 from . import explore_view as explore
+from . import lab as lab_view
 from .widgets import draw
 
 # Imported once per server process, after torch, numpy and plotly: move everything alive now out of the
@@ -31,7 +32,7 @@ def page_config() -> dict:
 
 
 def main() -> None:
-    link_notes = shared_runs.open_from_link(session.start(more=train_view.LINK | shared_runs.LINK))
+    link_notes = shared_runs.open_from_link(session.start(more=train_view.LINK | shared_runs.LINK | lab_view.LINK))
     session.use_language()
     shared_runs.rerun_on_reconnect()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
@@ -47,7 +48,10 @@ def main() -> None:
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     class_link.note()
     draw("view", st, horizontal=True, label_visibility="collapsed")
-    if session.get("view") == "train":
+    if session.get("view") == "lab":
+        lab_view.view()
+        session.sync_url(session.widget_config()[0], lab_view.link())      # a copied link opens this lab
+    elif session.get("view") == "train":
         train_view.view()
         session.sync_url(session.widget_config()[0], train_view.link() | shared_runs.link())   # a copied link opens this Train view
     else:

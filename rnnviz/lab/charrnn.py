@@ -1,0 +1,242 @@
+"""Training as char-rnn does it: truncated BPTT over windows of the text, the hidden state carried between windows.
+
+The text's training part is cut into B parallel streams; each step trains on the next T characters of every
+stream, starting from the state the previous window ended in (detached: gradients stop at the window's edge).
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..settings import LAB
+from ..train.loop import Event, Settings
+from ..train.model import Model
+from ..words import Problem, Said
+from . import sample as sampling
+from .engine import Activations, activations
+from .tokens import Tokens, tokens_of
+
+WINDOW = 64               # T: characters per window (char-rnn's seq_length)
+BATCH = 16                # B: parallel streams
+HELD_ROWS = 16            # the held-out part is scored as this many rows at once (at most HELD_CHARS in all)
+HELD_CHARS = 16_384
+HELD_KEPT = 500           # held-out points kept at full detail (older ones thinned)
+HELD_SHARE = 0.05         # scoring the held-out part may take at most this share of training time
+SAMPLE_SECONDS = 3.0      # a sample from the fixed prompt every this many seconds of training
+SAMPLE_LENGTH = 160
+DIVERGED = 100
+LN2 = math.log(2)
+DEFAULTS = dict(cell="lstm", hidden=128, lr=2e-3, steps=500, optimizer="adam", seed=0)
+_seed_lock = threading.Lock()
+
+
+@dataclass
+class LabEvent(Event):
+    """A step's progress, with losses in bits per character and, now and then, a sample."""
+
+    bpc: float = float("nan")           # this window's loss / ln 2
+    held_bpc: float | None = None       # the held-out part's, when it was scored at this step
+    sample: str | None = None           # from the fixed prompt, every SAMPLE_SECONDS
+
+
+@dataclass(frozen=True)
+class CharTask:
+    """What the shared pool, the Explore hand-over and the weights file read of a task."""
+
+    vocab: object
+    window: int
+    batch_size: int
+    text: str
+    name: str = "text"
+    level: str = "char"
+    encoding: str = "onehot"
+
+    def batch(self, rng=None) -> tuple[np.ndarray, np.ndarray]:
+        shape = (self.batch_size, self.window)
+        return np.zeros(shape, np.int64), np.zeros(shape, np.int64)
+
+
+def resolved(s: Settings) -> Settings:
+    """The lab's defaults for what is None, checked against the registry's lab rows."""
+    s = replace(s, **{k: v for k, v in DEFAULTS.items() if getattr(s, k) is None})
+    for row in LAB.values():
+        if not row.field or (row.kind is str and not row.choices):
+            continue
+        v = getattr(s, row.field)
+        if row.choices:
+            if v not in row.choices:
+                raise Problem("lab.bad_choice", name=Said(row.name), value=repr(v)[:40])
+        elif isinstance(v, bool) or not isinstance(v, (int, np.integer) if row.kind is int else (int, float)) \
+                or not math.isfinite(v) or not row.low <= v <= row.high:
+            raise Problem("lab.bad_number", name=Said(row.name), low=row.kind(row.low), high=row.kind(row.high),
+                          value=repr(v)[:40])
+    return s
+
+
+class CharTrainer:
+    """A character model on one text; `events()` trains (resumably) and yields a LabEvent per step."""
+
+    def __init__(self, settings: Settings, window: int = WINDOW, batch: int = BATCH, prompt: str | None = None,
+                 tokens: Tokens | None = None):
+        self.settings = s = resolved(settings)
+        self.tokens = tokens or tokens_of(s.text or "")
+        train = self.tokens.train
+        self.window = T = max(1, min(window, len(train) - 1))
+        B = max(1, min(batch, (len(train) - 1) // (T + 1)))
+        width = (len(train) - 1) // B
+        self.streams = np.stack([train[b * width:(b + 1) * width + 1] for b in range(B)])   # (B, width + 1)
+        self.task = CharTask(self.tokens.vocab, T, B, s.text or "")
+        self.prompt = prompt if prompt is not None else "".join(self.tokens.head[:8])
+        V = len(self.tokens.vocab)
+        with _seed_lock:
+            torch.manual_seed(s.seed)
+            self.model = Model(V, s.cell, s.hidden, s.layers)
+        self.params = list(self.model.parameters())
+        self.optimizer = self._new_optimizer()
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.lock = threading.Lock()
+        self.step, self.pos, self.state = 0, 0, None
+        self.first_loss: float | None = None
+        self._good = [torch.empty_like(p) for p in self.params]
+        self.trained_seconds, self.held_seconds, self.since_sample = 0.0, 0.0, SAMPLE_SECONDS
+        self.held_bpc = float("nan")
+        self.held_history: list[tuple[int, float]] = []       # (step, held-out bits per character), for the curves
+        self.last_sample: tuple[int, str] | None = None        # (step, text) of the latest fixed-prompt sample
+
+    def _new_optimizer(self) -> torch.optim.Optimizer:
+        s = self.settings
+        return (torch.optim.Adam(self.params, lr=s.lr) if s.optimizer == "adam"
+                else torch.optim.SGD(self.params, lr=s.lr, momentum=0.9))
+
+    @property
+    def vocab(self):
+        return self.tokens.vocab
+
+    def forward(self, ids: torch.Tensor, state=None):
+        """ids (B, T) -> logits (B, T, V) and the state after the last step."""
+        output, state = self.model.rnn(self.model.embed(ids), state)
+        return self.model.fc(output), state
+
+    def window_at(self, pos: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """(inputs, targets) (B, T): the streams' characters pos … pos + T - 1 and the ones after each."""
+        chunk = torch.from_numpy(self.streams[:, pos:pos + self.window + 1])
+        return chunk[:, :-1], chunk[:, 1:]
+
+    def events(self) -> Iterator[LabEvent]:
+        """Train until `steps`, yielding after every step; stop at the first loss that is not finite or blows up."""
+        s = self.settings
+        while self.step < s.steps:
+            started = time.perf_counter()
+            if self.pos + self.window + 1 > self.streams.shape[1]:
+                self.pos, self.state = 0, None                    # the streams' end: start again from zero state
+            inputs, targets = self.window_at(self.pos)
+            with self.lock:
+                with torch.no_grad():
+                    torch._foreach_copy_(self._good, self.params)
+                self.optimizer.zero_grad()
+                logits, state = self.forward(inputs, self.state)
+                loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+                loss.backward()
+                value = loss.detach().item()
+                self.first_loss = value if self.first_loss is None else self.first_loss
+                if not math.isfinite(value) or value > DIVERGED * max(self.first_loss, 1.0):
+                    self._restore(self._good)
+                    yield self._nan_event(value)
+                    return
+                if s.clip > 0:
+                    nn.utils.clip_grad_norm_(self.params, s.clip)
+                self.optimizer.step()
+            self.state = tuple(x.detach() for x in state) if isinstance(state, tuple) else state.detach()
+            self.pos += self.window
+            self.step += 1
+            self.trained_seconds += time.perf_counter() - started
+            self.since_sample += time.perf_counter() - started
+            yield self._event(logits.detach(), targets, value)
+
+    def _event(self, logits, targets, loss) -> LabEvent:
+        last = self.step == self.settings.steps
+        held = self.score_held() if last or self.step == 1 or self.held_seconds <= HELD_SHARE * self.trained_seconds \
+            else None
+        sample = None
+        if held is not None:
+            self.held_history.append((self.step, held))
+            if len(self.held_history) > 2 * HELD_KEPT:          # a long run keeps every other point of its past
+                self.held_history = self.held_history[:-HELD_KEPT:2] + self.held_history[-HELD_KEPT:]
+        if last or self.since_sample >= SAMPLE_SECONDS:
+            sample, self.since_sample = self.sample(self.prompt, SAMPLE_LENGTH, temperature=0.8, seed=0), 0.0
+            self.last_sample = (self.step, sample)
+        pred, want = logits[0].argmax(-1).numpy(), targets[0].numpy()
+        correct = float((logits.argmax(-1) == targets).float().mean())
+        return LabEvent(self.step, self.settings.steps, loss, correct, self.vocab.decode(pred), self.vocab.decode(want),
+                        bpc=loss / LN2, held_bpc=held, sample=sample)
+
+    def score_held(self) -> float:
+        """Bits per character on the held-out part (the text's last tenth), as HELD_ROWS rows from zero state."""
+        started = time.perf_counter()
+        held = self.tokens.held[:HELD_CHARS + 1]
+        rows = max(1, min(HELD_ROWS, (len(held) - 1) // 32))
+        width = (len(held) - 1) // rows
+        chunk = torch.from_numpy(np.stack([held[r * width:(r + 1) * width + 1] for r in range(rows)]))
+        with self.lock, torch.no_grad():
+            logits, _ = self.forward(chunk[:, :-1])
+            loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), chunk[:, 1:].reshape(-1)).item()
+        self.held_bpc = loss / LN2
+        # The cost counts against training time since: a large model scores less often, it does not train slower.
+        self.held_seconds, self.trained_seconds = time.perf_counter() - started, 0.0
+        return self.held_bpc
+
+    def _restore(self, saved: list[torch.Tensor]) -> None:
+        with torch.no_grad():
+            for p, v in zip(self.params, saved):
+                p.copy_(v)
+        self.optimizer = self._new_optimizer()
+        self.state = None
+
+    def _nan_event(self, loss: float) -> LabEvent:
+        lr = self.settings.lr
+        return LabEvent(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan",
+                        message=Said("lab.nan", dict(step=self.step + 1, loss=f"{loss:.4g}", lr=f"{lr:g}",
+                                                   smaller=f"{lr / 10:g}", kept=self.step)))
+
+    # --- what the trained model does ------------------------------------------
+
+    def snapshot(self) -> dict[str, torch.Tensor]:
+        with self.lock:
+            return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+
+    def load(self, state: dict[str, torch.Tensor]) -> None:
+        """Put saved weights in (an uploaded file's), the state of the windows started afresh."""
+        with self.lock:
+            self.model.load_state_dict(state, strict=True)
+            self.state = None
+
+    def sample(self, prompt: str = "", length: int = 200, temperature: float = 1.0, top_k: int = 0,
+               seed: int = 0) -> str:
+        """`length` characters written after `prompt` (temperature 0: always the most likely one)."""
+        return "".join(self.stream(prompt, length, temperature, top_k, seed))
+
+    def stream(self, prompt: str = "", length: int = 200, temperature: float = 1.0, top_k: int = 0,
+               seed: int = 0) -> Iterator[str]:
+        """The sample one character at a time, as it is drawn."""
+        with self.lock:
+            model = sampling.frozen(self.model)
+        return sampling.stream(model, self.vocab, prompt, length, temperature, top_k, seed)
+
+    def next_chars(self, text: str, k: int = 10) -> list[tuple[str, float]]:
+        """The k most likely characters after `text`, with their probabilities."""
+        with self.lock:
+            model = sampling.frozen(self.model)
+        return sampling.next_chars(model, self.vocab, text, k)
+
+    def activations(self, text: str) -> Activations:
+        """Every unit's h_t, c_t and gates over `text`, computed by the engine on the trained weights."""
+        with self.lock:
+            rnn = sampling.frozen(self.model).rnn
+        return activations(rnn, self.vocab, text)

@@ -1,0 +1,335 @@
+"""The text lab: train a character model on a real text, watch it write, and find the units that track the text."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from .. import weight_files as weights
+from ..engine.registry import cell_spec
+from ..lab import neurons, texts
+from ..lab.charrnn import CharTrainer
+from ..lab.runs import lab_run
+from ..plots import lab as plots
+from ..settings import LAB, SETTINGS
+from ..state import format_value
+from ..train.loop import Settings
+from ..train.runner import Refused, Run
+from ..words import Problem, current, say
+from . import session
+from .charts import chart
+from .train_view import pool
+from .widgets import draw, words_of
+
+LINK = LAB                # the lab's settings as a link says them: its rows of the registry
+PASSAGE = 1_200           # characters of the training text read by the engine for the neuron view
+LIVE_SECONDS = 0.5
+TRAINING = ("lab_cell", "lab_hidden", "lab_layers", "lab_opt", "lab_lr", "lab_steps", "lab_clip", "lab_seed")
+
+
+def link() -> dict[str, str]:
+    """The lab's settings for the URL: those that differ from their defaults (a pasted text stays out of links)."""
+    return {k: format_value(session.get(k)) for k, row in LINK.items()
+            if session.get(k) is not None and session.get(k) != row.default}
+
+
+def init_defaults() -> None:
+    """A session's first look at the lab: every lab setting at its registry default."""
+    session.set_values(**{k: s.default for k, s in LAB.items() if session.get(k) is None})
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def source_text(source: str, module: str, lang: str) -> str:
+    """The texts that come from the machine itself: the corpus, a module's source, the app's help."""
+    if source == "stdlib":
+        return texts.module_source(module)
+    if source == "help":
+        return texts.help_text(lang)
+    return texts.corpus_text()
+
+
+def current_text() -> str | None:
+    source = session.get("lab_source")
+    if source in ("paste", "upload"):
+        return session.get("lab_user_text")
+    return source_text(source, session.get("lab_module"), current())
+
+
+def use_paste() -> None:
+    """Take the pasted text if the lab can train on it; otherwise say why and keep the text in use."""
+    try:
+        session.put("lab_user_text", texts.checked(session.get("lab_paste") or ""))
+        session.put("lab_text_msg", ("success", say("lab.text_taken")))
+    except Problem as e:
+        session.put("lab_text_msg", ("error", session.sentence(e)))
+
+
+def use_upload() -> None:
+    f = session.get("lab_upload")
+    if f is None:
+        return
+    try:
+        session.put("lab_user_text", texts.from_upload(f.getvalue()))
+        session.put("lab_text_msg", ("success", say("lab.text_taken")))
+    except Problem as e:
+        session.put("lab_text_msg", ("error", session.sentence(e)))
+
+
+def text_controls() -> None:
+    sb = st.sidebar
+    sb.header(say("lab.sidebar"))
+    draw("lab_source")
+    source = session.get("lab_source")
+    if source == "paste":
+        sb.text_area(say("lab.paste_label"), key="lab_paste", height=160)
+        sb.button(say("lab.use_text"), on_click=use_paste, key="lab_use")
+    elif source == "upload":
+        sb.file_uploader(say("lab.upload_label"), type=["txt"], key="lab_upload", on_change=use_upload)
+    elif source == "stdlib":
+        draw("lab_module")
+    msg = session.get("lab_text_msg")
+    if msg and source in ("paste", "upload"):
+        (sb.error if msg[0] == "error" else sb.success)(session.literal(msg[1]))
+    for key in TRAINING:
+        draw(key)
+
+
+def lab() -> Run | None:
+    return session.get("lab_run")
+
+
+def settings_now(text: str) -> Settings:
+    g = session.get
+    return Settings(task="text", text=text, cell=g("lab_cell"), hidden=int(g("lab_hidden")), layers=int(g("lab_layers")),
+                    optimizer=g("lab_opt"), lr=float(g("lab_lr")), steps=int(g("lab_steps")), clip=float(g("lab_clip")),
+                    seed=int(g("lab_seed")))
+
+
+def start() -> None:
+    """A new run in place of this session's, if the text, the settings and the budget allow; else a message."""
+    text = current_text()
+    try:
+        if text is None:
+            raise Problem("lab.no_text")
+        run = lab_run(settings_now(text), label="lab")
+        old = lab()
+        pool().start([run], session.session_id(), replacing=[old] if old else [])
+    except ValueError as e:          # a Problem with the text or settings, or Refused by the budget
+        session.put("lab_error", session.sentence(e))
+        return
+    session.put("lab_error", "")
+    session.put("lab_run", run)
+    session.put("lab_source_used", session.get("lab_source"))
+
+
+def stop() -> None:
+    if lab():
+        pool().stop(lab())
+
+
+def resume() -> None:
+    run = lab()
+    if run is None or run.active or run.trainer.step >= run.settings.steps:
+        return
+    try:
+        pool().start([run], session.session_id())
+    except Refused as e:
+        session.put("lab_error", session.sentence(e))
+        return
+    session.put("lab_error", "")
+
+
+def reset() -> None:
+    stop()
+    for key in ("lab_run", "lab_written", "lab_error"):
+        session.put(key, None)
+
+
+def view() -> None:
+    init_defaults()
+    text_controls()
+    st.subheader(say("lab.title"))
+    st.caption(say("lab.caption"))
+    text = current_text()
+    if text is not None:
+        st.caption(say("lab.text_size", n=len(text)))
+    run = lab()
+    active = bool(run and run.active)
+    row = st.container(horizontal=True, wrap=True)
+    row.button(say("lab.start"), on_click=start, type="primary", key="lab_start", disabled=text is None)
+    row.button(say("lab.stop"), on_click=stop, disabled=not active, key="lab_stop")
+    row.button(say("lab.resume"), on_click=resume, key="lab_resume",
+               disabled=not run or active or run.trainer is None or run.trainer.step >= run.settings.steps)
+    row.button(say("lab.reset"), on_click=reset, disabled=not run, key="lab_reset")
+    if session.get("lab_error"):
+        st.error(session.literal(session.get("lab_error")))
+    live(active)
+    if run is not None and run.trainer is not None and (run.trainer.step > 0 or run.status == "loaded"):
+        write_panel(run)
+        neuron_panel(run)
+    weights_panel(run)
+
+
+def open_in_explore() -> None:
+    """The trained weights in the Explore view, stepping through the start of the training text."""
+    run = lab()
+    text, _ = weights.explore_text(run.trainer)
+    session.put("explore_weights", weights.for_explore(run.trainer, say("lab.explore_name", cell=run.settings.cell,
+                                                                        step=run.trainer.step)))
+    session.set_values(text=text[:200], batch=False, view="explore", t=0, row=0, layer=0, dir=0, out=True, bf=True)
+
+
+def upload_weights() -> None:
+    f = session.get("lab_weights")
+    if f is None:
+        return
+    try:
+        trainer = weights.from_bytes(f.getvalue(), make=CharTrainer)
+    except ValueError as e:
+        session.put("lab_weights_msg", ("error", say("lab.weights_refused", why=session.sentence(e))))
+        return
+    stop()
+    run = Run(trainer.settings, label="lab", trainer_=trainer)
+    run.status = "loaded"
+    session.put("lab_run", run)
+    session.put("lab_weights_msg", ("success", say("lab.weights_loaded", cell=trainer.settings.cell,
+                                                   hidden=trainer.settings.hidden)))
+
+
+def weights_panel(run: Run | None) -> None:
+    st.markdown(f"**{say('lab.weights_title')}**")
+    if run is not None and run.trainer is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
+        row = st.container(horizontal=True, wrap=True)
+        fits = run.settings.hidden <= SETTINGS["H"].high and run.settings.layers <= SETTINGS["L"].high
+        row.button(say("lab.to_explore"), on_click=open_in_explore, key="lab_explore", disabled=not fits)
+        row.download_button(say("lab.download"), weights.to_bytes(run.trainer), f"rnnviz-lab-{run.settings.cell}.safetensors",
+                            mime="application/octet-stream", key="lab_download")
+        if not fits:
+            st.caption(say("lab.explore_too_big", most=int(SETTINGS["H"].high)))
+    else:
+        st.caption(say("lab.weights_when"))
+    st.file_uploader(say("lab.weights_upload"), type=["safetensors"], key="lab_weights", on_change=upload_weights)
+    msg = session.get("lab_weights_msg")
+    if msg:
+        (st.error if msg[0] == "error" else st.success)(session.literal(msg[1]))
+
+
+def live(active: bool) -> None:
+    @st.fragment(run_every=LIVE_SECONDS if active else None)
+    def progress() -> None:
+        session.use_language()      # a fragment's own run: say it in the session's language too
+        run = lab()
+        if run is None or run.trainer is None:
+            st.info(say("lab.press_start"))
+            return
+        trainer, ev = run.trainer, run.last
+        state = say(f"lab.status_{run.status}")
+        bpc = ev.bpc if ev is not None and ev.status == "ok" else math.nan
+        st.progress(min(trainer.step / run.settings.steps, 1.0),
+                    text=say("lab.progress", state=state, step=trainer.step, steps=run.settings.steps,
+                             bpc=f"{bpc:.3f}", held=f"{trainer.held_bpc:.3f}"))
+        if run.status == "failed":
+            st.error(session.literal(str(run.message)))
+        steps, losses = list(run.steps), [x / math.log(2) for x in run.losses]
+        chart(plots.bpc_spec(steps, losses, list(trainer.held_history), session.present()), "lab_curves")
+        if trainer.last_sample:
+            at, sample = trainer.last_sample
+            st.markdown(session.literal(say("lab.sample_at", step=at, prompt=trainer.prompt)))
+            st.code(trainer.prompt + sample, language=None, wrap_lines=True)
+        if active and not run.active:
+            st.rerun()              # training ended: draw the whole page once, with the writing and neuron panels
+
+    progress()
+
+
+def write_panel(run: Run) -> None:
+    st.markdown(f"**{say('lab.write_title')}**")
+    left, right = st.columns([3, 2])
+    left.text_input(say("lab.prompt"), key="lab_prompt", value=None, placeholder=run.trainer.prompt)
+    cols = left.columns(4)
+    for col, key in zip(cols, ("lab_length", "lab_temp", "lab_topk", "lab_wseed")):
+        draw(key, col)
+    out = left.empty()
+    prompt = session.get("lab_prompt") or run.trainer.prompt
+    if left.button(say("lab.write"), key="lab_write"):
+        written = ""
+        try:
+            for k, ch in enumerate(run.trainer.stream(prompt, session.get("lab_length"), session.get("lab_temp"),
+                                                      session.get("lab_topk"), session.get("lab_wseed"))):
+                written += ch
+                if k % 8 == 0:
+                    out.code(prompt + written, language=None, wrap_lines=True)    # the text appears as it is drawn
+        except Problem as e:
+            left.error(session.literal(session.sentence(e)))
+        session.put("lab_written", (prompt, written))
+    prompt_used, written = session.get("lab_written") or (prompt, "")
+    out.code(prompt_used + written, language=None, wrap_lines=True)
+    with right:
+        position = st.slider(say("lab.position"), 0, len(written), len(written), key="lab_position") if written else 0
+        pairs = run.trainer.next_chars(prompt_used + written[:position], k=10)
+        chart(plots.next_spec(pairs, session.present()), "lab_next")
+
+
+def activations_of(run: Run, text: str, kind: str, layer: int):
+    """One kind of one layer over the passage (T, H) and its characters. Only that array is kept for this run's
+    step: every kind of every layer of a 3-layer H = 512 LSTM would hold 44 MB a session."""
+    key = (run.id, run.trainer.step, text[:PASSAGE], kind, layer)
+    kept = session.get("lab_acts")
+    if kept is None or kept[0] != key:
+        acts = run.trainer.activations(text[:PASSAGE])
+        kept = (key, acts.of(kind, layer).copy(), acts.chars)
+        session.put("lab_acts", kept)
+    return kept[1:]
+
+
+def neuron_panel(run: Run) -> None:
+    st.markdown(f"**{say('lab.neurons_title')}**")
+    st.caption(say("lab.neurons_caption"))
+    cell = run.settings.cell
+    spec = cell_spec(cell)                              # h_t, c_t where the cell has it, and its gates
+    kinds = ("h",) + (("c",) if spec.has_c else ()) + spec.gates
+    fmt = words_of(lambda v: say(LAB["lab_kind"].choice(v)))
+    cols = st.columns(3)
+    kind = cols[0].selectbox(say(LAB["lab_kind"].label), kinds, format_func=fmt, key="lab_kind_shown")
+    layer = cols[1].selectbox(say("lab.layer"), list(range(run.settings.layers)), key="lab_layer")
+    X, chars = activations_of(run, run.settings.text, kind, layer)
+    props = neurons.properties(chars)
+    draw("lab_prop", cols[2], horizontal=True)
+    prop = session.get("lab_prop")
+    ranked = neurons.rank(X, {prop: props[prop]})[prop]
+    table = pd.DataFrame({say("lab.col_unit"): ranked.units[:8], say("lab.col_r"): ranked.r[:8].round(3)})
+    left, right = st.columns([1, 3])
+    left.dataframe(table, hide_index=True)
+    unit = left.number_input(say("lab.unit"), 0, X.shape[1] - 1, int(ranked.units[0]), key=f"lab_unit_{prop}_{kind}")
+    follows = neurons.follows(X, int(unit), props)
+    left.dataframe(pd.DataFrame({say("lab.col_prop"): [say(LAB["lab_prop"].choice(p)) for p, _ in follows],
+                                 say("lab.col_r"): [round(r, 3) for _, r in follows]}), hide_index=True)
+    with right:
+        chart(plots.passage_spec(chars, X[:, int(unit)], say("lab.passage_title", unit=int(unit)), session.present()),
+              "lab_passage")
+    match_panel(chars, X)
+
+
+def match_panel(chars: list[str], X) -> None:
+    st.markdown(f"**{say('lab.match_title')}**")
+    st.caption(say("lab.match_caption"))
+    cols = st.columns([3, 1])
+    quotes = neurons.properties(chars)["quote"]
+    edges = [int(e) for e in (quotes[1:] != quotes[:-1]).nonzero()[0][:2] + 1]
+    first = (edges[0], edges[1] - 1) if len(edges) == 2 and edges[1] - edges[0] > 1 else (0, min(10, len(chars)))
+    start, end = cols[0].slider(say("lab.span"), 0, len(chars), first, key="lab_span")   # first: a quoted string
+    draw("lab_th", cols[1])
+    th = float(session.get("lab_th"))
+    if end <= start:
+        return
+    units = neurons.chosen_units(X, start, end, th)
+    st.markdown(session.literal(say("lab.chosen", n=len(units), span="".join(chars[start:end])[:60])))
+    found = neurons.matches(X, units, th, start, end, limit=5)
+    if len(units) and not found:
+        st.caption(say("lab.no_match"))
+    for k, m in enumerate(found):
+        span = chars[m.start:m.end]
+        chart(plots.match_spec(span, X[m.start:m.end][:, units], [int(u) for u in units],
+                               say("lab.match_item", start=m.start, score=f"{m.score:.2f}"), session.present()),
+              f"lab_match_{k}")

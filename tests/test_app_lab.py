@@ -1,0 +1,102 @@
+"""The text lab in AppTest: train on the corpus, see samples and the neuron view; bad uploads keep the text."""
+import time
+
+from apptest_helpers import decode, figure_titled, figures, new_app, no_exception, texts
+from streamlit.testing.v1 import AppTest
+
+
+def wait_until(at: AppTest, what: str, predicate, seconds: float = 90) -> AppTest:
+    deadline = time.monotonic() + seconds
+    while True:
+        at.run()
+        if predicate(at):
+            return at
+        assert time.monotonic() < deadline, f"timed out after {seconds} s waiting for {what}"
+        time.sleep(0.2)
+
+
+def progress(at: AppTest) -> str:
+    return " ".join(p.proto.text for p in at.get("progress"))
+
+
+def test_the_lab_trains_on_the_corpus_writes_and_colours_the_passage():
+    at = new_app(view="lab")
+    no_exception(at)
+    assert at.radio(key="lab_source").value == "corpus"
+    at.slider(key="lab_hidden").set_value(24)
+    at.number_input(key="lab_steps").set_value(40)
+    at.button(key="lab_start").click().run()
+    no_exception(at)
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    no_exception(at)
+    curves = figure_titled(at, "loss in bits per character")
+    assert len(decode(curves["data"][0]["x"])) == 40                 # a point per step
+    assert at.get("code"), "no sample under the curves"
+    at.button(key="lab_write").click().run()
+    no_exception(at)
+    written = [c.value for c in at.get("code")]
+    assert any(len(w) > 100 for w in written)
+    assert figure_titled(at, "the most likely next characters")
+    assert figure_titled(at, "the passage coloured by unit")
+    assert "units are on through the selection" in texts(at)
+
+
+def test_bad_uploads_say_why_and_keep_the_text_in_use():
+    at = new_app(view="lab")
+    at.radio(key="lab_source").set_value("paste").run()
+    good = "Recurrent networks carry a hidden state from one step to the next. " * 3
+    at.text_area(key="lab_paste").input(good)
+    at.button(key="lab_use").click().run()
+    no_exception(at)
+    assert at.session_state["lab_user_text"] == good and "The text is ready" in texts(at)
+    at.text_area(key="lab_paste").input("   ")
+    at.button(key="lab_use").click().run()
+    no_exception(at)
+    assert at.session_state["lab_user_text"] == good                 # the bad text did not replace it
+    assert "The text is empty" in " ".join(str(e.value) for e in at.error)
+
+
+def test_the_lab_speaks_korean():
+    at = new_app(view="lab", lang="ko")
+    no_exception(at)
+    assert at.button(key="lab_start").label == "▶ 시작"
+    assert "텍스트 실험실" in " ".join(str(h.value) for h in at.subheader)
+
+
+def test_trained_lab_weights_open_in_explore():
+    at = new_app(view="lab")
+    at.slider(key="lab_hidden").set_value(16)
+    at.number_input(key="lab_steps").set_value(10)
+    at.button(key="lab_start").click().run()
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    assert at.get("download_button"), "no download button for the trained weights"
+    at.button(key="lab_explore").click().run()
+    no_exception(at)
+    assert at.radio(key="view").value == "explore"
+    assert at.session_state["explore_weights"].network.hidden_size == 16
+    from rnnviz.lab.texts import corpus_text
+    assert at.text_area(key="text").value == corpus_text()[:200]          # the start of the training text
+    assert figures(at), "Explore drew no figure with the lab's weights"
+
+
+def test_the_lab_settings_come_from_the_link_and_bad_values_get_a_note():
+    at = new_app(view="lab", lab_source="stdlib", lab_module="textwrap", lab_hidden="64", lab_layers="9", lab_cell="gru")
+    no_exception(at)
+    assert at.radio(key="lab_source").value == "stdlib" and at.selectbox(key="lab_module").value == "textwrap"
+    assert at.slider(key="lab_hidden").value == 64 and at.selectbox(key="lab_cell").value == "gru"
+    assert at.slider(key="lab_layers").value == 3                        # clamped to the lab's bound, and said
+    assert "number of layers must be between 1 and 3; 9 was changed to 3" in " ".join(
+        str(w.value) for w in at.warning).replace("\\", "")
+
+
+def test_a_two_layer_gru_colours_the_passage_by_a_gate_of_its_second_layer():
+    at = new_app(view="lab", lab_cell="gru", lab_layers="2", lab_hidden="12", lab_steps="5")
+    at.button(key="lab_start").click().run()
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    assert at.selectbox(key="lab_kind_shown").options == ["h_t (hidden state)", "gate r", "gate z", "gate n"]
+    at.selectbox(key="lab_layer").set_value(1).run()
+    at.selectbox(key="lab_kind_shown").set_value("z").run()
+    no_exception(at)
+    passage = figure_titled(at, "the passage coloured by unit")["data"][0]
+    values = [v for row in passage["z"] for v in row if v is not None]
+    assert values and all(0 < v < 1 for v in values)                   # a gate: σ, strictly between 0 and 1
