@@ -85,6 +85,7 @@ def start(more: dict[str, Setting]) -> list[str]:
     if not ss.get(_URL_LOADED):
         raw = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
         lang, lang_notes = _link_language(raw)
+        ss["_lang_chosen"] = (raw.get("lang") or [""])[0] in words.LANGS
         words.set_language(lang)
         raw = {k: v for k, v in raw.items() if k != "lang"}
         values, notes = parse_query(raw, {**more, **SPECS})
@@ -153,6 +154,8 @@ def put(key: str, value) -> None:
 def sync_url(config: Config, more: dict[str, str] | None = None) -> None:
     """Write the settings that differ from the defaults into the URL (only when they changed), and `more`."""
     query = config.to_query() | (more or {})
+    if st.session_state.get("_lang_chosen"):    # a language chosen by the link or the switch stays in the link,
+        query["lang"] = config.lang              # English too: a copied link opens in it whatever the browser
     if st.session_state.get("_last_query") != query:
         st.query_params.from_dict(query)
         st.session_state["_last_query"] = query
@@ -189,6 +192,7 @@ def keep(key: str) -> None:
 def switch_language() -> None:
     """After the language switch: the open tab's label in the new language (every other widget keeps its value)."""
     ss = st.session_state
+    ss["_lang_chosen"] = True
     words.set_language(ss.get("lang", "en"))
     if "panel" in ss:
         ss["panel"] = panel_label(_panel_key(ss["panel"]))

@@ -47,15 +47,16 @@ def panel(ex: Explored) -> None:
     edits = current()
     with st.expander(say("edit.title") + (f" ({len(edits)})" if edits else ""), key="edit_panel"):
         st.caption(say("edit.help"))
-        cols = st.columns(4)
-        matrix = cols[0].selectbox(say("edit.matrix"), weight_edits.MATRICES, key="edit_matrix",
-                                   format_func=words_of(lambda m: f"{m} {shapes[m]}"))
-        whole = cols[3].toggle(say("edit.whole"), key="edit_whole")
+        top = st.columns(2)                         # two to a row: nothing cut in an 800 px window
+        matrix = top[0].selectbox(say("edit.matrix"), weight_edits.MATRICES, key="edit_matrix",
+                                  format_func=words_of(lambda m: f"{m} {shapes[m]}"))
+        whole = top[1].toggle(say("edit.whole"), key="edit_whole")
         rows = shapes[matrix][0]
-        row = cols[1].number_input(say("edit.row"), 0, rows - 1, key="edit_row", disabled=whole)
+        place = st.columns(2)
+        row = place[0].number_input(say("edit.row"), 0, rows - 1, key="edit_row", disabled=whole)
         col = 0
         if matrix != "b":
-            col = cols[2].number_input(say("edit.col"), 0, shapes[matrix][1] - 1, key="edit_col", disabled=whole)
+            col = place[1].number_input(say("edit.col"), 0, shapes[matrix][1] - 1, key="edit_col", disabled=whole)
         now = {"Wx": Wx, "Wh": Wh}.get(matrix)
         value = float(now[min(row, rows - 1), min(col, now.shape[1] - 1)]) if now is not None else \
             float(b_ih[min(row, rows - 1)] + b_hh[min(row, rows - 1)])
