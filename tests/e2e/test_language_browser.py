@@ -1,0 +1,221 @@
+"""The whole page in Korean and in English, as a reader sees it in Chromium: every Explore tab and the Train view,
+its text and its figures' words, with no sentence left in the other language; and the language switch."""
+import json
+import re
+import string
+
+import pytest
+from conftest import no_exception, settle, shot
+
+from rnnviz.settings import PANELS
+from rnnviz.train.tasks import make_task
+from rnnviz.words import catalogue, current, language, say
+
+# What a reader sees: the main area's and the sidebar's text, without code blocks (Python is English), the figures
+# (read from their layouts below) and the icons' ligature names ("keyboard_arrow_right"); and the tables' cells
+# (drawn on a canvas, read from the grid's accessible cells).
+VISIBLE_TEXT = """() => {
+  const hide = [...document.querySelectorAll('[data-testid=stCode], .js-plotly-plot, [data-testid=stIconMaterial]')];
+  hide.forEach(e => e.style.setProperty('display', 'none', 'important'));
+  const text = ['stMain', 'stSidebar'].map(id => document.querySelector(`[data-testid=${id}]`)?.innerText || '');
+  hide.forEach(e => e.style.removeProperty('display'));
+  const cells = [...document.querySelectorAll('[data-testid=stDataFrame]')].filter(d => d.checkVisibility())
+    .flatMap(d => [...d.querySelectorAll('[role=gridcell], [role=columnheader]')].map(c => c.textContent));
+  return [...text, ...cells]; }"""
+
+# Every figure's words: title, axis titles, colour-bar titles, annotations, update-menu (▶ Play) labels, the
+# animation slider's prefix, legend names and hover templates. Plotly fills an untitled axis with its editing
+# placeholder ("Click to enter X axis title"), shown only in an editable chart: those are left out.
+FIGURE_WORDS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(p => {
+  const L = p._fullLayout, out = [], placeholders = Object.values(L._dfltTitle || {});
+  const add = x => { if (x && !placeholders.includes(x)) out.push(String(x)); };
+  add(L.title?.text);
+  Object.keys(L).filter(k => /^[xy]axis\\d*$/.test(k)).forEach(k => add(L[k].title?.text));
+  (L.annotations || []).forEach(a => add(a.text));
+  (L.updatemenus || []).forEach(m => (m.buttons || []).forEach(b => add(b.label)));
+  (L.sliders || []).forEach(s => add(s.currentvalue?.prefix));
+  p._fullData.forEach(d => { add(d.colorbar?.title?.text); if (L.showlegend && d.showlegend) add(d.name);
+                             add(d.hovertemplate); });
+  return out; })"""
+FIGURES_DRAWN = """() => { const p = [...document.querySelectorAll('.js-plotly-plot')];
+  return p.length > 0 && p.every(x => x._fullLayout && x._fullData); }"""
+
+# The lessons' own English examples and the user's text and tokens on these pages: words, not the page's sentences.
+EXAMPLES = ("We are going to watch Avengers End Game", "hello", "apple", "pple!")
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+WORD = re.compile(r"[A-Za-z][a-z]*(?:'[a-z]+)?")        # an English word; RNN, GRU, PCA (all capitals) are names
+EDGES = "()[]{}\"'“”‘’«»,.:;!?…"
+
+
+def shown(text: str) -> str:
+    """Plotly's label text as it reads: no tags, no %{...} fields, no <extra> box."""
+    text = re.sub(r"<extra>.*?</extra>", " ", text)
+    text = re.sub(r"%\{[^}]*\}", " ", text)
+    text = re.sub(r"</?su[bp]>", "_", text)                  # h<sub>t</sub>: one name, h_t
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def english_runs(text: str, n: int = 3) -> list[str]:
+    """Runs of n or more English words in a row. A token is a word only if it is letters alone (after its edge
+    punctuation): code (`nn.RNN`, `h_t`, `W_x`, `weight_hh_l0`), numbers and names in capitals break a run."""
+    for example in EXAMPLES:
+        text = text.replace(example, " ")
+    runs, run = [], []
+    for token in shown(text).split():
+        word = token.strip(EDGES)
+        if WORD.fullmatch(word) and not word.isupper():
+            run.append(word)
+            continue
+        runs.append(run)
+        run = []
+    runs.append(run)
+    return [" ".join(r) for r in runs if len(r) >= n]
+
+
+def wrong_language(lang: str, seen: dict[str, list[str]]) -> list[tuple[str, str, str]]:
+    """(where, what, the text it is in) for each English sentence on a Korean page, or Hangul on an English one."""
+    found = []
+    for where, texts in seen.items():
+        for text in texts:
+            for line in text.splitlines():
+                bad = english_runs(line) if lang == "ko" else HANGUL.findall(line)
+                found += [(where, "".join(bad) if lang == "en" else run, line[:160]) for run in bad[:1 if lang == "en" else None]]
+    return found
+
+
+def look(page) -> list[str]:
+    return page.evaluate(VISIBLE_TEXT) + page.evaluate(FIGURE_WORDS)
+
+
+def fixed(key: str) -> str:
+    """The longest part of a catalogue entry (in the current language) that no parameter changes: a message to
+    wait for."""
+    return max((literal for literal, *_ in string.Formatter().parse(catalogue(current())[key])), key=len).strip()
+
+
+def walk_explore(page, server, lang) -> dict[str, list[str]]:
+    """Every Explore tab with the output layer on (switched on in the sidebar) and every expander open."""
+    seen = {}
+    page.goto(f"{server}/?lang={lang}")
+    settle(page)
+    page.get_by_text(say("label.out"), exact=True).click()
+    settle(page)
+    for panel in PANELS:
+        page.get_by_role("tab", name=say(f"choice.panel.{panel}"), exact=True).click()
+        settle(page)
+        if panel != "code":
+            page.wait_for_function(FIGURES_DRAWN)
+        for summary in page.locator("[data-testid=stMain] [data-testid=stExpander] summary").all():
+            if summary.is_visible() and summary.locator("xpath=..").get_attribute("open") is None:
+                summary.click()
+                settle(page)
+        page.wait_for_function(FIGURES_DRAWN if panel != "code" else "() => true")
+        no_exception(page)
+        seen[f"Explore, tab {panel}"] = look(page)
+        if lang == "ko" and panel == "step":
+            shot(page, "language-ko-explore-step", full_page=False)
+    page.goto(f"{server}/?lang={lang}&H=0&L=zz&cell=gru")          # a link with bad values: its notes
+    settle(page)
+    box = page.get_by_role("textbox", name=say("label.text"))
+    box.fill("   ")                                                # and an empty text: its message
+    box.press("Control+Enter")
+    settle(page)
+    page.get_by_text(fixed("text.empty")).wait_for()
+    page.wait_for_function(FIGURES_DRAWN)
+    no_exception(page)
+    seen["Explore, a bad link and an empty text"] = look(page)
+    return seen
+
+
+def walk_train(page, server, lang) -> dict[str, list[str]]:
+    """The Train view empty, after an apple run to its end, and after a run that diverges (a huge learning rate)."""
+    seen = {}
+    page.goto(f"{server}/?lang={lang}&view=train")
+    settle(page)
+    seen["Train, before a run"] = look(page)
+    steps = make_task("apple").defaults["steps"]
+    done = f"{say('status.done')}: {say('status.step', step=steps, steps=steps)}"
+    page.get_by_role("button", name=say("button.start")).click()
+    page.wait_for_function(f"() => document.body.innerText.includes({json.dumps(done)})", timeout=60_000)
+    page.get_by_role("button", name=say("button.download_weights")).wait_for(timeout=30_000)
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    no_exception(page)
+    seen["Train, an apple run finished"] = look(page)
+    if lang == "ko":
+        shot(page, "language-ko-train", full_page=False)
+    lr = page.get_by_role("spinbutton", name=say("label.tr_lr"))
+    lr.fill("1000000")
+    lr.press("Enter")
+    settle(page)
+    page.get_by_role("button", name=say("button.start")).click()
+    message = fixed("nan")
+    page.wait_for_function(f"() => document.body.innerText.includes({json.dumps(message)})", timeout=60_000)
+    page.get_by_role("button", name=say("button.download_weights")).wait_for(timeout=30_000)
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    no_exception(page)
+    seen["Train, a run diverged (learning rate 1000000)"] = look(page)
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_view_speaks_one_language(server, page, lang):
+    """Korean: no English sentence in the text or the figures (code, names, numbers and the lessons' English
+    examples aside). English: no Hangul outside the user's text."""
+    with language(lang):
+        seen = walk_explore(page, server, lang) | walk_train(page, server, lang)
+    assert all(seen.values()), {where: len(texts) for where, texts in seen.items()}
+    found = wrong_language(lang, seen)
+    assert found == [], "\n".join(f"{where}: {what!r} in {line!r}" for where, what, line in found)
+
+
+def test_the_checks_find_the_other_language():
+    """The checks above can fail: English sentences, and Hangul, are found; code and examples are not."""
+    assert english_runs("The likely cause is the learning rate") == ["The likely cause is the learning rate"]
+    assert english_runs("<b>many-to-one: y = σ(W_y·h_T)</b> 시점마다 nn.RNN / LSTM / GRU → Linear") == []
+    assert english_runs("텍스트 We are going to watch Avengers End Game 예제, hello apple") == []
+    assert english_runs("%{x} next<br>token after %{y} here<extra>not shown text</extra>") == ["next token after here"]
+    assert english_runs("weight_hh_l0 h_t W_x batch_first (B, T, I)") == []
+    assert wrong_language("en", {"x": ["hello 안녕"]}) == [("x", "안녕", "hello 안녕")]
+    assert wrong_language("ko", {"x": ["은닉 상태 hidden state size"]}) == [("x", "hidden state size", "은닉 상태 hidden state size")]
+
+
+SAME_PAGE = "() => window.__same_page === 1"
+
+
+def test_the_switch_changes_the_language_in_place_and_keeps_the_view(server, page):
+    """The switch at the top of the sidebar: the page turns Korean (and back) without reloading, the link says the
+    language, and the text, t and the open tab stay."""
+    page.goto(server)
+    settle(page)
+    with language("en"):
+        box = page.get_by_role("textbox", name=say("label.text"))
+        box.fill("apple")
+        box.press("Control+Enter")
+        settle(page)
+        page.locator("h1").click()
+        for _ in range(2):
+            page.keyboard.press("ArrowRight")
+            settle(page)
+        page.get_by_role("tab", name=say("choice.panel.maps"), exact=True).click()
+        settle(page)
+        assert "t=2" in page.url and "panel=maps" in page.url
+        first = page.locator("[data-testid=stSidebar] [data-testid=stElementContainer]").first
+        assert first.get_by_role("combobox", name=say("label.lang")).count() == 1     # the first thing in the sidebar
+    page.evaluate("() => { window.__same_page = 1; }")
+    for lang, other in (("ko", "en"), ("en", "ko")):
+        with language(other):
+            page.get_by_role("combobox", name=say("label.lang")).click()
+        page.get_by_role("option", name={"ko": "한국어", "en": "English"}[lang], exact=True).click()
+        settle(page)
+        with language(lang):
+            page.wait_for_function(f"() => document.querySelector('h1').textContent.includes({json.dumps(say('page.title'))})")
+            assert page.evaluate(SAME_PAGE), "the switch reloaded the page"
+            assert f"lang={lang}" in page.url, page.url            # a copied link keeps the language
+            assert "text=apple" in page.url and "t=2" in page.url and "panel=maps" in page.url, page.url
+            assert page.get_by_role("textbox", name=say("label.text")).input_value() == "apple"
+            assert page.get_by_role("tab", name=say("choice.panel.maps"), exact=True).get_attribute("aria-selected") == "true"
+            assert page.locator(".st-key-t [data-testid=stSliderThumbValue]").text_content() == "2"
+            page.wait_for_function(FIGURES_DRAWN)
+            no_exception(page)
