@@ -9,7 +9,7 @@ from conftest import no_exception, settle, shot
 
 from rnnviz.settings import PANELS
 from rnnviz.train.tasks import make_task
-from rnnviz.words import catalogue, current, language, say
+from rnnviz.words import NAMES, catalogue, current, language, say
 
 # What a reader sees: the main area's and the sidebar's text, without code blocks (Python is English), the figures
 # (read from their layouts below) and the icons' ligature names ("keyboard_arrow_right"); and the tables' cells
@@ -181,12 +181,10 @@ def test_the_checks_find_the_other_language():
     assert wrong_language("ko", {"x": ["은닉 상태 hidden state size"]}) == [("x", "hidden state size", "은닉 상태 hidden state size")]
 
 
-SAME_PAGE = "() => window.__same_page === 1"
-
-
-def test_the_switch_changes_the_language_in_place_and_keeps_the_view(server, page):
-    """The switch at the top of the sidebar: the page turns Korean (and back) without reloading, the link says the
-    language, and the text, t and the open tab stay."""
+def test_the_switch_changes_the_language_in_place_and_keeps_the_view(server, browser, page):
+    """The switch at the top of the sidebar: the page turns Korean (and back) without reloading, and the text, t
+    and the open tab stay; the link says the language, so a copied link opens in it even in a browser set to the
+    other language."""
     page.goto(server)
     settle(page)
     with language("en"):
@@ -207,15 +205,27 @@ def test_the_switch_changes_the_language_in_place_and_keeps_the_view(server, pag
     for lang, other in (("ko", "en"), ("en", "ko")):
         with language(other):
             page.get_by_role("combobox", name=say("label.lang")).click()
-        page.get_by_role("option", name={"ko": "한국어", "en": "English"}[lang], exact=True).click()
+        page.get_by_role("option", name=NAMES[lang], exact=True).click()
         settle(page)
         with language(lang):
-            page.wait_for_function(f"() => document.querySelector('h1').textContent.includes({json.dumps(say('page.title'))})")
-            assert page.evaluate(SAME_PAGE), "the switch reloaded the page"
-            assert f"lang={lang}" in page.url, page.url            # a copied link keeps the language
+            page.wait_for_function(f"() => document.querySelector('h1').textContent === {json.dumps(say('page.title'))}")
+            assert page.evaluate("() => window.__same_page === 1"), "the switch reloaded the page"
             assert "text=apple" in page.url and "t=2" in page.url and "panel=maps" in page.url, page.url
             assert page.get_by_role("textbox", name=say("label.text")).input_value() == "apple"
             assert page.get_by_role("tab", name=say("choice.panel.maps"), exact=True).get_attribute("aria-selected") == "true"
             assert page.locator(".st-key-t [data-testid=stSliderThumbValue]").text_content() == "2"
             page.wait_for_function(FIGURES_DRAWN)
             no_exception(page)
+            link = page.url
+        copied = browser.new_context(locale=BROWSER_LOCALE[other])      # the link sent to a browser in the other language
+        try:
+            reader = copied.new_page()
+            reader.goto(link)
+            settle(reader)
+            with language(lang):
+                assert reader.locator("h1").text_content() == say("page.title"), (link, BROWSER_LOCALE[other])
+        finally:
+            copied.close()
+
+
+BROWSER_LOCALE = {"ko": "ko-KR", "en": "en-US"}
