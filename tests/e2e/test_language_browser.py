@@ -6,6 +6,7 @@ import string
 
 import pytest
 from conftest import no_exception, settle, shot
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rnnviz.settings import PANELS
 from rnnviz.train.tasks import make_task
@@ -40,10 +41,13 @@ FIGURE_WORDS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMa
 FIGURES_DRAWN = """() => { const p = [...document.querySelectorAll('.js-plotly-plot')];
   return p.length > 0 && p.every(x => x._fullLayout && x._fullData); }"""
 
-# The lessons' own English examples and the user's text and tokens on these pages: words, not the page's sentences.
-EXAMPLES = ("We are going to watch Avengers End Game", "hello", "apple", "pple!")
+# The lessons' own examples (the Korean preset's sentence in its English name too) and the user's text and tokens
+# on these pages: the lesson's words, not the page's sentences.
+EXAMPLES = ("We are going to watch Avengers End Game", "hello", "apple", "pple!", "나는 오늘 학교에 간다")
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-WORD = re.compile(r"[A-Za-z][a-z]*(?:'[a-z]+)?")        # an English word; RNN, GRU, PCA (all capitals) are names
+# An English word. Names in capitals (RNN, GRU, PCA) and single letters but "a" and "I" (the lessons' math: the
+# gates i, f, g, o and r, z, n, h, t, x) are not words.
+WORD = re.compile(r"[aAI]|[A-Za-z][a-z]+(?:'[a-z]+)?")
 EDGES = "()[]{}\"'“”‘’«»,.:;!?…"
 
 
@@ -55,15 +59,19 @@ def shown(text: str) -> str:
     return re.sub(r"<[^>]+>", " ", text)
 
 
+def without_examples(text: str) -> str:
+    for example in EXAMPLES:
+        text = text.replace(example, " ")
+    return text
+
+
 def english_runs(text: str, n: int = 3) -> list[str]:
     """Runs of n or more English words in a row. A token is a word only if it is letters alone (after its edge
     punctuation): code (`nn.RNN`, `h_t`, `W_x`, `weight_hh_l0`), numbers and names in capitals break a run."""
-    for example in EXAMPLES:
-        text = text.replace(example, " ")
     runs, run = [], []
     for token in shown(text).split():
         word = token.strip(EDGES)
-        if WORD.fullmatch(word) and not word.isupper():
+        if WORD.fullmatch(word) and (not word.isupper() or word in ("A", "I")):
             run.append(word)
             continue
         runs.append(run)
@@ -78,13 +86,56 @@ def wrong_language(lang: str, seen: dict[str, list[str]]) -> list[tuple[str, str
     for where, texts in seen.items():
         for text in texts:
             for line in text.splitlines():
-                bad = english_runs(line) if lang == "ko" else HANGUL.findall(line)
+                plain = without_examples(line)
+                bad = english_runs(plain) if lang == "ko" else HANGUL.findall(plain)
                 found += [(where, "".join(bad) if lang == "en" else run, line[:160]) for run in bad[:1 if lang == "en" else None]]
     return found
 
 
 def look(page) -> list[str]:
     return page.evaluate(VISIBLE_TEXT) + page.evaluate(FIGURE_WORDS)
+
+
+TIPS = "[data-testid=stTooltipContent]"
+
+
+def opened(page, lang) -> list[str]:
+    """The words a reader opens: every help tooltip (hovered), and every select box's choices but the language
+    switch's (it names each language in that language)."""
+    said = []
+    for target in page.locator("[data-testid=stTooltipHoverTarget]").all():
+        if not target.is_visible():
+            continue
+        target.hover()
+        tip = page.locator(TIPS).first
+        tip.wait_for()
+        said.append(tip.inner_text())
+        page.mouse.move(0, 0)
+        page.wait_for_function(f"() => !document.querySelector('{TIPS}')")
+    names = [box.get_attribute("aria-label") for box in page.get_by_role("combobox").all() if box.is_visible()]
+    for name in names:
+        if name == say("label.lang"):
+            continue
+        said += choices(page, page.get_by_role("combobox", name=name, exact=True))
+    assert said, "no help and no choices found"
+    return said
+
+
+def choices(page, box) -> list[str]:
+    """A select box's choices, opened and closed again (a click now and then does not open it: once more)."""
+    option = page.get_by_role("option").first
+    for _ in range(3):
+        box.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    shown = page.get_by_role("option").all_text_contents()
+    page.keyboard.press("Escape")
+    option.wait_for(state="detached")
+    assert shown, box
+    return shown
 
 
 def fixed(key: str) -> str:
@@ -105,6 +156,8 @@ def walk_explore(page, server, lang) -> dict[str, list[str]]:
         settle(page)
         if panel != "code":
             page.wait_for_function(FIGURES_DRAWN)
+        if panel == "step":
+            seen["Explore, help and choices"] = opened(page, lang)
         for summary in page.locator("[data-testid=stMain] [data-testid=stExpander] summary").all():
             if summary.is_visible() and summary.locator("xpath=..").get_attribute("open") is None:
                 summary.click()
@@ -112,7 +165,8 @@ def walk_explore(page, server, lang) -> dict[str, list[str]]:
         page.wait_for_function(FIGURES_DRAWN if panel != "code" else "() => true")
         no_exception(page)
         seen[f"Explore, tab {panel}"] = look(page)
-        if lang == "ko" and panel == "step":
+        if panel == "step" and lang == "ko":
+            page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
             shot(page, "language-ko-explore-step", full_page=False)
     page.goto(f"{server}/?lang={lang}&H=0&L=zz&cell=gru")          # a link with bad values: its notes
     settle(page)
@@ -133,6 +187,7 @@ def walk_train(page, server, lang) -> dict[str, list[str]]:
     page.goto(f"{server}/?lang={lang}&view=train")
     settle(page)
     seen["Train, before a run"] = look(page)
+    seen["Train, help and choices"] = opened(page, lang)
     steps = make_task("apple").defaults["steps"]
     done = f"{say('status.done')}: {say('status.step', step=steps, steps=steps)}"
     page.get_by_role("button", name=say("button.start")).click()
@@ -174,10 +229,13 @@ def test_the_checks_find_the_other_language():
     """The checks above can fail: English sentences, and Hangul, are found; code and examples are not."""
     assert english_runs("The likely cause is the learning rate") == ["The likely cause is the learning rate"]
     assert english_runs("<b>many-to-one: y = σ(W_y·h_T)</b> 시점마다 nn.RNN / LSTM / GRU → Linear") == []
-    assert english_runs("텍스트 We are going to watch Avengers End Game 예제, hello apple") == []
+    assert english_runs(without_examples("텍스트 We are going to watch Avengers End Game 예제, hello apple")) == []
     assert english_runs("%{x} next<br>token after %{y} here<extra>not shown text</extra>") == ["next token after here"]
     assert english_runs("weight_hh_l0 h_t W_x batch_first (B, T, I)") == []
+    assert english_runs("LSTM(게이트 i, f, g, o), GRU(게이트 r, z, n)") == []
+    assert english_runs("is a test") == ["is a test"]
     assert wrong_language("en", {"x": ["hello 안녕"]}) == [("x", "안녕", "hello 안녕")]
+    assert wrong_language("en", {"x": ["나는 오늘 학교에 간다 (Korean)"]}) == []
     assert wrong_language("ko", {"x": ["은닉 상태 hidden state size"]}) == [("x", "hidden state size", "은닉 상태 hidden state size")]
 
 
