@@ -5,8 +5,9 @@ import csv
 import io
 
 import numpy as np
+from safetensors.numpy import save as st_save
 
-from .engine import Trace
+from .engine import Network, Trace
 
 
 def trace_arrays(trace: Trace) -> dict[str, np.ndarray]:
@@ -24,6 +25,13 @@ def trace_arrays(trace: Trace) -> dict[str, np.ndarray]:
             for g, v in lt.gates.items():
                 arrays[p + "gate_" + g] = v
     return arrays
+
+
+def to_safetensors(net: Network) -> bytes:
+    """A network's weights under PyTorch's names (load with safetensors.torch.load_file, then load_state_dict)."""
+    return st_save({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in net.params.items()},
+                   metadata={"rnnviz_network": f"{net.cell} I={net.input_size} H={net.hidden_size} "
+                                               f"L={net.num_layers} bidirectional={net.bidirectional}"})
 
 
 def to_npz(trace: Trace) -> bytes:

@@ -23,11 +23,9 @@ from functools import wraps
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import snippet, weights
-from .engine.readout import pca_2d
+from . import panels, snippet, weights
 from .explored import Explored
 from .pipeline import build
-from .plots import heatmaps, output, step
 from .plots import train as train_plots
 from .settings import NOTEBOOK
 from .state import Config
@@ -96,48 +94,38 @@ class Lab:
     def tokens(self) -> list[list[str]]:
         return self.run.rows
 
-    def _input_labels(self):
-        return list(self.run.vocab.tokens) if self.run.config.enc == "onehot" else None
-
-    def _layer(self, layer: int, direction: int):
-        if not 0 <= layer < len(self.trace.layers) or not 0 <= direction < len(self.trace.layers[layer]):
-            raise Problem("notebook.no_layer", layer=layer, direction=direction, L=len(self.trace.layers),
-                          D=len(self.trace.layers[0]))
-        return self.trace.layers[layer][direction]
+    def _figures(self, kind, layer: int = 0, direction: int = 0, row: int = 0, t: int | None = None,
+                 present: bool = False) -> list[go.Figure]:
+        """A panel of the Explore view, from the catalogue the app draws from (rnnviz/panels.py)."""
+        return panels.figures(kind, self.run, layer, direction, row, t, present)
 
     @in_language
     def step(self, t: int = 0, layer: int = 0, direction: int = 0, row: int = 0, present: bool = False) -> go.Figure:
         """Wx·x_t + Wh·h_{t-1} + b → h_t (LSTM: i, f, g, o, c_t; GRU: r, z, n) at t, over every h_t; ▶ Play animates."""
-        return step.step_figure(self._layer(layer, direction), self.network, self.run.rows[row], row, t, present,
-                                self._input_labels())
+        return self._figures("step", layer, direction, row, t, present)[0]
 
     @in_language
     def heatmaps(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
                  present: bool = False) -> list[go.Figure]:
         """The input X (T × I), every h_t (T × H) and, for LSTM / GRU, each gate and c_t over time; t is marked."""
-        tokens = self.run.rows[row]
-        return [heatmaps.input_figure(self.run.X[row], tokens, t, self._input_labels(), present),
-                *heatmaps.layer_figures(self._layer(layer, direction), tokens, row, t, present)]
+        return self._figures("maps", layer, direction, row, t, present)
 
     @in_language
     def weights(self, layer: int = 0, direction: int = 0, present: bool = False) -> list[go.Figure]:
-        """Wx, Wh and the biases of one layer and direction."""
-        lt = self._layer(layer, direction)
-        return heatmaps.weights_figures(self.network, layer, lt.reverse, self._input_labels(), present)
+        """Wx, Wh and the biases of one layer and direction (weights edited by hand outlined)."""
+        return self._figures("weights", layer, direction, 0, None, present)
 
     @in_language
     def output(self, t: int | None = None, row: int = 0, present: bool = False) -> list[go.Figure]:
         """softmax(W_out·h_t + b_out) at every step (many-to-many) and at the last step (many-to-one); with typed
         numbers, lesson 001's y_t = σ(W_y·h_t) (setting O: its output size)."""
-        return output.output_figures(self.run.probs[row], self.run.rows[row], list(self.run.vocab.tokens), t, present,
-                                     self.run.config.enc == "numbers")
+        return self._figures("output", 0, 0, row, t, present)
 
     @in_language
     def path(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
              present: bool = False) -> go.Figure:
         """The h_t projected to 2-D (PCA), labelled with their tokens and joined in time order."""
-        lt = self._layer(layer, direction)
-        return output.path_figure(*pca_2d(lt.h[:, row]), self.run.rows[row], t, present)
+        return self._figures("path", layer, direction, row, t, present)[0]
 
     @in_language
     def shapes(self) -> list[tuple[str, tuple[int, ...], str]]:

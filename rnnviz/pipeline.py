@@ -5,7 +5,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from .engine import Network
+from .edits import apply as apply_edits
+from .edits import parse as parse_edits
+from .engine import Network, cell_spec
 from .engine.readout import softmax
 from .explored import Explored, TrainedWeights
 from .rows import number_rows, number_tokens, split_rows
@@ -15,6 +17,22 @@ from .words import Problem, Said
 
 INPUT_SEED_OFFSET = 1      # input encodings draw from seed + 1, the weights from seed
 OUTPUT_SEED_OFFSET = 2     # the untrained output layer draws from seed + 2
+
+
+MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
+
+
+def check_size(config: Config, T_estimate: int, weights: TrainedWeights | None = None) -> None:
+    """Refuse a run too large to keep every intermediate, for the network actually used (trained weights bring
+    their own cell and sizes, whatever the sidebar says)."""
+    net = weights.network if weights is not None else None
+    cell, L, H, I = ((net.cell, net.num_layers, net.hidden_size, net.input_size) if net is not None
+                     else (config.cell, config.L, config.H, config.I))
+    D = (2 if net.bidirectional else 1) if net is not None else (2 if config.bi else 1)
+    G = cell_spec(cell).G
+    n = T_estimate * L * D * G * H * max(1, I // 64 + 1)
+    if n > MAX_VALUES:
+        raise Problem("size.too_big", n=n)
 
 
 def build(config: Config, weights: TrainedWeights | None = None) -> Explored:
@@ -59,6 +77,12 @@ def build(config: Config, weights: TrainedWeights | None = None) -> Explored:
                           for b, i in enumerate(ids)])
         net = Network.init(config.cell, config.I, config.H, config.L, config.bi, config.bf, seed=config.seed,
                            scale=config.scale, init=config.init)
+    if config.edits:                                    # weights set by hand; one that does not fit gets a note
+        try:
+            net, skipped = apply_edits(net, parse_edits(config.edits))
+            notes += skipped
+        except Problem as e:
+            notes.append(e.said)
 
     B, T = ids.shape
     for key, top in inspect_limits(config, T, B).items():

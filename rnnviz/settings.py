@@ -33,6 +33,7 @@ PANELS = ("step", "maps", "output", "path", "code")             # the Explore vi
 OPTIMIZERS = ("adam", "sgd")
 INITS = ("pytorch", "uniform")
 SEED_MAX = 2**31 - 1
+PACES = ("real", "20", "5", "key")          # steps a second (real: as fast as it goes; key: one per key press)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ ROWS: tuple[Setting, ...] = (
     S("init", str, "pytorch", choices=INITS, widget="select"),
     S("batch", bool, False, widget="toggle"),
     S("O", int, 1, 1, 16, widget="slider"),
+    S("edits", str, "", high=1500),                             # weights set by hand (rnnviz/edits.py)
     # Explore: what is looked at (one engine run serves every value)
     S("row", int, 0, 0, 63, widget="select", role="looks"),
     S("t", int, 0, 0, MAX_CHARS - 1, widget="stepper", role="looks"),
@@ -96,6 +98,9 @@ ROWS: tuple[Setting, ...] = (
     S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
     S("present", bool, False, widget="toggle", role="looks", view="page"),
     S("lang", str, "en", choices=LANGS, widget="select", role="looks", view="page"),   # no lang: the browser's
+    # A teacher's lesson link: the controls students do not see, and those they see but cannot change (comma lists)
+    S("hide", str, "", high=1000, role="looks", view="page"),
+    S("lock", str, "", high=1000, role="looks", view="page"),
     # Train
     S("tr_task", str, "apple", choices=TASKS, widget="select", view="train", field="task"),
     S("tr_text", str, "hello world, 안녕하세요! " * 4, high=TEXT_CAP, widget="text", view="train", field="text",
@@ -110,6 +115,8 @@ ROWS: tuple[Setting, ...] = (
     S("tr_steps", int, TASK, 1, 100_000, widget="number", view="train", field="steps"),
     S("tr_clip", float, 0.0, 0.0, 1e6, widget="number", view="train", field="clip"),
     S("tr_seed", int, TASK, 0, SEED_MAX, widget="number", view="train", field="seed"),
+    # the pace a class watches a run at: the same steps, slower (role looks: not a number changes)
+    S("tr_pace", str, "real", choices=PACES, widget="select", role="looks", view="train", field="pace"),
     # A trained run saved for the class (rnnviz/store.py), and a page that held one only its own server had
     S("run", str, "", high=32, role="looks", view="shared"),
     S("unsaved", bool, False, role="looks", view="shared"),
@@ -124,6 +131,15 @@ LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)
 BY_FIELD: dict[str, Setting] = {s.field: s for s in TRAIN.values()}      # trainer field -> its row
+# The controls a lesson link can hide or lock: every setting drawn as a widget of its own in a view's controls.
+CONTROLS: tuple[str, ...] = tuple(s.key for s in ROWS if s.view in ("explore", "train") and s.role == "computes"
+                                  and s.widget in ("text", "select", "radio", "slider", "number", "toggle"))
+
+
+def control_list(text: str) -> tuple[list[str], list[str]]:
+    """A link's comma list of controls -> (the known ones, in the registry's order; the unknown ones)."""
+    asked = [k.strip() for k in str(text).split(",") if k.strip()]
+    return [k for k in CONTROLS if k in asked], [k for k in dict.fromkeys(asked) if k not in CONTROLS]
 
 
 def link_doc() -> str:

@@ -37,11 +37,14 @@ class Config:
     layer: int = _default("layer")  # which layer to inspect
     dir: int = _default("dir")  # 0 forward, 1 backward (bidirectional)
     out: bool = _default("out")  # show the linear + softmax output layer
+    edits: str = _default("edits")  # weights set by hand: rnnviz/edits.py's compact list
     O: int = _default("O")  # typed numbers: the output size of the σ(W_y·h_t) head (lesson 001)
     view: str = _default("view")
     panel: str = _default("panel")  # the Explore tab on show (settings.PANELS)
     present: bool = _default("present")  # presentation mode (projector)
     lang: str = _default("lang")  # the page's language (words.LANGS)
+    hide: str = _default("hide")  # a lesson link: controls students do not see (settings.CONTROLS, comma list)
+    lock: str = _default("lock")  # ... and those they see but cannot change
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, as strings for the URL."""

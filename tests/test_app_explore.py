@@ -31,9 +31,9 @@ def test_moving_t_shows_that_step():
     cols = step_columns(figure_titled(at, "the step at t = 3"))
     np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[3, 0], atol=1e-6)
     np.testing.assert_allclose(cols["+ Wh·<br>h_{t−1}"], lt.Wh_h[3, 0], atol=1e-6)
-    at.button[1].click().run()   # next ▶
+    at.button(key="t_next").click().run()
     assert at.slider(key="t").value == 4
-    at.button[0].click().run()   # ◀ prev
+    at.button(key="t_prev").click().run()
     assert at.slider(key="t").value == 3
 
 
@@ -327,7 +327,7 @@ def test_steps_past_the_first_animation_window_show(t):
     lt = engine(text=text).trace.layers[0][0]
     cols = step_columns(figure_titled(at, f"the step at t = {t} "))
     np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[t, 0], atol=1e-6)
-    at.button[0 if t == lt.h.shape[0] - 1 else 1].click().run()             # ◀ prev at the end, else next ▶
+    at.button(key="t_prev" if t == lt.h.shape[0] - 1 else "t_next").click().run()
     no_exception(at)
     assert at.slider(key="t").value in (t - 1, t + 1)
 

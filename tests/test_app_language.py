@@ -72,3 +72,34 @@ def test_the_train_view_in_korean():
     wait_until(at, lambda a: any("오류로 멈춤" in p.proto.text for p in a.get("progress")), "the diverged run's status")
     assert "학습률(1e+06)이 이 모델에 너무 큰 것이 원인" in texts(at)
     assert figure_titled(at, "학습 곡선")
+
+
+# --- a teacher's lesson link (issue 15, item 4) ------------------------------------------------------------------
+
+def test_a_lesson_link_hides_and_locks_exactly_the_chosen_controls():
+    at = new_app(text="apple", H="5", hide="cell,L,bi,seed", lock="H")
+    no_exception(at)
+    drawn = {w.key for kind in ("selectbox", "slider", "toggle", "number_input", "radio") for w in at.get(kind)}
+    assert not {"cell", "L", "bi", "seed"} & drawn and {"H", "tok", "enc", "scale"} <= drawn
+    assert at.slider(key="H").disabled and at.slider(key="H").value == 5
+    assert "hides 4 control(s) and locks 1" in texts(at)
+    at.text_area(key="text").set_value("hello").run()                  # a rerun keeps the hidden values
+    assert at.session_state["cell"] == "rnn_tanh" and at.session_state["L"] == 1
+    at.button(key="class_show_all").click().run()
+    assert at.selectbox(key="cell") and not at.slider(key="H").disabled
+
+
+def test_hostile_hide_values_get_a_note_and_a_working_page():
+    at = new_app(hide="<script>,H,zzz" + ",x" * 300, lock="🙂")
+    no_exception(at)
+    assert "not controls" in texts(at)
+    assert figure_titled(at, "the step at t")
+    assert "H" not in {w.key for w in at.get("slider")}
+
+
+def test_the_class_panel_writes_the_link():
+    at = new_app(text="apple")
+    at.multiselect(key="class_hide").set_value(["cell", "L"]).run()
+    at.multiselect(key="class_lock").set_value(["H"]).run()
+    code = [c.value for c in at.code if "hide=" in c.value]
+    assert code and "hide=cell%2CL" in code[0] and "lock=H" in code[0] and "text=apple" in code[0]

@@ -174,3 +174,19 @@ def test_a_run_past_the_session_budget_is_refused_with_its_bound_and_the_last_ru
     assert at.button(key="tr_explore")                                         # ... with its weights
     from rnnviz.train.runner import SESSION_WORK, minutes
     assert f"at most {minutes(SESSION_WORK)}" in shown                          # the bound, in core-time
+
+
+def test_a_class_can_step_a_run_one_key_press_at_a_time():
+    at = new_app(view="train")
+    at.selectbox(key="tr_pace").set_value("key").run()
+    at.button(key="tr_start").click().run()
+    run = at.session_state["runs"]["this run"]
+    for presses in (1, 2, 3):
+        at.button(key="tr_one_step").click().run()
+        wait_until(at, lambda a, n=presses: run.trainer.step == n, 30, f"step {presses} after {presses} presses")
+    wait_until(at, lambda a: any("waiting for the next step" in t for t in progress_texts(a)), 30,
+               "the status line to say the run waits for the next step")
+    assert run.trainer.step == 3                                # no step without a press
+    at.selectbox(key="tr_pace").set_value("real").run()        # back to full speed: it runs to its end
+    wait_until(at, lambda a: run.status == "done", 60, "the run to finish at full speed")
+    assert run.trainer.step == 100

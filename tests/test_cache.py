@@ -47,18 +47,18 @@ def test_one_engine_run_serves_every_t_row_layer_direction_and_output_switch():
     from dataclasses import replace
 
     from rnnviz.state import Config
-    from rnnviz.ui import explore
+    from rnnviz.ui import cache, explore
 
     base = Config(text="hello\neolll\nlleel", batch=True, L=2, bi=True, H=3)
     first = explore.run(base)
-    held = len(explore.BUILDS.items)
+    held = len(cache.BUILDS.items)
     looks = [replace(base, t=3), replace(base, row=2, layer=1, dir=1), replace(base, out=True), replace(base, view="train")]
     for config in looks:
         ex = explore.run(config)
         assert ex.trace is first.trace                         # the same engine run, not a copy
         assert (ex.config.t, ex.config.row, ex.config.layer, ex.config.dir, ex.config.out) == \
                (config.t, config.row, config.layer, config.dir, config.out)
-    assert len(explore.BUILDS.items) == held
+    assert len(cache.BUILDS.items) == held
     clamped = explore.run(replace(base, t=40, row=9)).config   # past the text: the last step and row
     assert (clamped.t, clamped.row) == (4, 2)
     assert explore.run(replace(base, H=4)).trace is not first.trace

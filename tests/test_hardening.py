@@ -11,11 +11,11 @@ from safetensors.numpy import save
 from rnnviz import export, weights
 from rnnviz.notebook import explore
 from rnnviz.pipeline import build
+from rnnviz.pipeline import check_size as size_check
 from rnnviz.plots import train as train_plots
 from rnnviz.state import Config
 from rnnviz.text import MAX_CHARS, graphemes, tokenize
 from rnnviz.train.loop import Settings, Trainer
-from rnnviz.ui.explore import size_check
 
 # --- 3. CSV formula injection ---------------------------------------------------------------------------------
 

@@ -127,7 +127,7 @@ def test_korean_figures_and_progress_lines(capsys):
     runs = train("apple", steps=3, lang="ko")
     assert "손실" in capsys.readouterr().out
     assert runs.explore().step(1).layout.xaxis.title is not None
-    with pytest.raises(ValueError, match="모르는 설정입니다: colour"):
+    with pytest.raises(ValueError, match="알 수 없는 설정입니다: colour"):
         explore("hello", lang="ko", colour="red")
     with pytest.raises(ValueError, match="lang must be one of en, ko"):
         explore("hello", lang="fr")

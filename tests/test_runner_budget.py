@@ -149,3 +149,34 @@ def test_the_interpreter_exits_cleanly_while_runs_train():
             proc.wait()
     assert out.strip() == "training"
     assert "terminate called" not in err and proc.returncode == 0, (proc.returncode, err[-2000:])
+
+
+# --- the pace a class watches at (issue 15, item 6) --------------------------------------------------------------
+
+def test_a_paced_run_takes_the_same_steps_to_the_same_numbers():
+    pool = Pool(workers=1)
+    try:
+        fast, slow = Run(Settings(task="apple", steps=12)), Run(Settings(task="apple", steps=12))
+        slow.pace = 20.0
+        pool.start([fast, slow], owner=None)
+        wait_for("both apple runs to finish", lambda: fast.status == "done" and slow.status == "done", 30)
+        assert list(slow.losses) == list(fast.losses) and slow.last.prediction == fast.last.prediction
+    finally:
+        pool.shutdown()
+
+
+def test_by_key_takes_exactly_one_step_per_press():
+    pool = Pool(workers=1)
+    try:
+        run = Run(Settings(task="apple", steps=50))
+        run.by_key = True
+        pool.start([run], owner=None)
+        for presses in (1, 2, 3):
+            pool.step_once(run)
+            wait_for(f"step {presses} after {presses} press(es)", lambda n=presses: run.trainer.step == n, 30)
+        other = Run(Settings(task="apple", steps=5))           # a paced run never holds the pool from the others
+        pool.start([other], owner=None)
+        wait_for("a classmate's run to finish while this one waits for a key", lambda: other.status == "done", 30)
+        assert run.trainer.step == 3 and run.status == "queued"
+    finally:
+        pool.shutdown()

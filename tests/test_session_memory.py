@@ -4,7 +4,7 @@ import dataclasses
 import numpy as np
 from apptest_helpers import figures, new_app, no_exception, texts
 
-from rnnviz.ui import explore
+from rnnviz.ui import cache
 
 # Issue 12's largest link: 1,950 characters through an LSTM of hidden size 256, the maps panel (~38 MB a run).
 LARGEST = dict(text="ab" * 975, cell="lstm", H="256", I="1", enc="embedding", panel="maps", seed="7")
@@ -40,8 +40,8 @@ def test_a_session_holds_no_engine_run_and_still_shows_its_last_good_one():
     no_exception(at)
     assert "Showing the last text that worked" in texts(at)
     assert held(at) < 2**20, f"the session holds {held(at):,} bytes of arrays"
-    explore.BUILDS.items.clear()                             # the shared cache let the run go (a class's worth)
-    explore.BUILDS.held = 0
+    cache.BUILDS.items.clear()                             # the shared cache let the run go (a class's worth)
+    cache.BUILDS.held = 0
     at.run()
     no_exception(at)
     assert "Showing the last text that worked" in texts(at)
@@ -58,8 +58,8 @@ def test_no_engine_run_outlives_the_shared_cache():
     at = new_app(**LARGEST)
     no_exception(at)
     at.text_area(key="text").input("").run()               # the last good view stays on show
-    explore.BUILDS.items.clear()
-    explore.BUILDS.held = 0
+    cache.BUILDS.items.clear()
+    cache.BUILDS.held = 0
     gc.collect()
     alive = [o for o in gc.get_objects() if isinstance(o, Explored)]
     assert not alive, f"{len(alive)} engine runs held outside the shared cache"

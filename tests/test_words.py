@@ -57,7 +57,7 @@ def test_a_missing_key_is_an_error_not_a_silent_blank():
 def test_korean_notes_and_messages_come_from_the_korean_catalogue():
     with words.language("ko"):
         _, notes = Config.from_query({"H": "0"})
-    assert notes == ["은닉 크기 값은 1에서 256 사이여야 합니다. 그래서 0 대신 1 값을 씁니다."]
+    assert notes == ["은닉 크기 값은 1에서 256 사이여야 합니다. 0 대신 1 값을 씁니다."]
     with words.language("ko"):
         assert re.search("[가-힣]", words.say("label.H"))
     _, notes = Config.from_query({"H": "0"})                # outside the block: English again

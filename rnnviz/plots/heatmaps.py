@@ -74,8 +74,23 @@ def matrix_figure(M: np.ndarray, title: str, row_name: str, col_name: str, col_l
     return base_layout(fig, title, present, fitted_height(M.shape[0], present, text, labelled=True))
 
 
-def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, present=False) -> list[go.Figure]:
-    """Wx, Wh and b = b_ih + b_hh of one layer and direction; gate blocks named in the row labels."""
+EDITED = "#2b8a3e"       # the outline of a weight edited by hand
+
+
+def outline_edits(fig: go.Figure, cells: list, shape: tuple[int, int]) -> go.Figure:
+    """Outline the cells a user edited by hand ((row, col); None for a whole row or matrix)."""
+    for row, col in cells:
+        r0, r1 = (-0.5, shape[0] - 0.5) if row is None else (row - 0.5, row + 0.5)
+        c0, c1 = (-0.5, shape[1] - 0.5) if col is None else (col - 0.5, col + 0.5)
+        fig.add_shape(type="rect", x0=c0, x1=c1, y0=r0, y1=r1, line=dict(color=EDITED, width=3), name="edited")
+    return fig
+
+
+def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, present=False,
+                    edited: dict[str, list] | None = None) -> list[go.Figure]:
+    """Wx, Wh and b = b_ih + b_hh of one layer and direction; gate blocks named in the row labels; weights edited
+    by hand outlined."""
+    edited = edited or {}
     Wx, Wh, b_ih, b_hh = net.weights(layer, reverse)
     H = net.hidden_size
     gates = CELL_TABLE[net.cell].gates
@@ -92,11 +107,11 @@ def weights_figures(net: Network, layer: int, reverse: bool, vocab_labels=None, 
     for M, title, col_name, cols in [(Wx, f"Wx = weight_ih{suffix}", say("axis.input"), in_labels),
                                      (Wh, f"Wh = weight_hh{suffix}", say("axis.from_unit"), None)]:
         fig = matrix_figure(M, f"{title}  {M.shape}", unit, col_name, cols, present)
-        figs.append(fig.update_yaxes(**ticks))
+        figs.append(outline_edits(fig.update_yaxes(**ticks), edited.get(title[:2], []), M.shape))
     b = (b_ih + b_hh)[:, None]
     fig = matrix_figure(b, f"b = bias_ih{suffix} + bias_hh{suffix}  ({b.shape[0]},)", unit, say("axis.bias"), ["b"],
                         present)
-    figs.append(fig.update_yaxes(**ticks))
+    figs.append(outline_edits(fig.update_yaxes(**ticks), [(r, None) for r, _ in edited.get("b", [])], b.shape))
     return figs
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import itertools
 import logging
+import math
 import os
 import sys
 import threading
@@ -73,6 +74,12 @@ class Run:
     stop_requested: threading.Event = field(default_factory=threading.Event)
     owner: str | None = None         # the Streamlit session that started it (None: a notebook or a test)
     orphaned: bool = False           # its session is gone: stop, and let go of its memory
+    # A class's pace: the same steps, slower. pace > 0: at most that many steps a second; by_key: one step each
+    # time the page says so (steps_allowed counts the presses not yet used). Neither changes a single number.
+    pace: float = 0.0
+    by_key: bool = False
+    steps_allowed: int = 0
+    last_step_at: float = 0.0
 
     trainer_: Trainer | None = None   # an existing trainer (uploaded weights) instead of a fresh one
 
@@ -114,14 +121,26 @@ class Run:
         if (event.step - 1) % every == 0:
             self.timeline.append(event)
 
+    def due(self) -> float:
+        """When its next step may run (time.monotonic()); inf while it waits for a key press."""
+        if self.by_key:
+            return 0.0 if self.steps_allowed > 0 else math.inf
+        return self.last_step_at + 1 / self.pace if self.pace > 0 else 0.0
+
     def advance(self, pause=lambda: False) -> bool:
-        """Train, recording every event, until the run ends (True: done or failed) or `pause()` says so (False)."""
+        """Train, recording every event, until the run ends (True: done or failed), `pause()` says so, or its pace
+        wants a wait (False)."""
+        if self.due() > time.monotonic():
+            return False
         for event in self.trainer.events():
             self.record(event)
+            self.last_step_at = time.monotonic()
+            if self.by_key:
+                self.steps_allowed = max(0, self.steps_allowed - 1)
             if event.status == "nan":
                 self.status, self.message = "failed", event.message
                 return True
-            if pause():
+            if pause() or self.due() > time.monotonic():
                 return False
         self.status = "done"
         return True
@@ -289,11 +308,14 @@ class Pool:
         lower_priority()
         while True:
             with self.cond:
-                while not self.queue and not self.closing.is_set():
-                    self.cond.wait()
+                run = None
+                while run is None and not self.closing.is_set():
+                    run = self._next_due()
+                    if run is None:                 # nothing queued, or only paced runs not yet due: sleep till one is
+                        wake = min((r.due() for r in self.queue), default=math.inf) - time.monotonic()
+                        self.cond.wait(None if wake == math.inf else max(wake, 0.001))
                 if self.closing.is_set():
                     return
-                run = self.queue.popleft()
                 run.status = "running"
                 self.running.add(run)
             self._slice(run)
@@ -305,6 +327,27 @@ class Pool:
                     self.cond.notify()
                 elif run.orphaned:
                     run.release()
+
+    def _next_due(self) -> Run | None:
+        """The first queued run whose next step may run now, taken out of the queue (the others keep their place)."""
+        now = time.monotonic()
+        for run in self.queue:
+            if run.due() <= now:
+                self.queue.remove(run)
+                return run
+        return None
+
+    def set_pace(self, run: Run, pace: float, by_key: bool) -> None:
+        """Change a run's pace, running or not; the steps it takes stay the same."""
+        with self.cond:
+            run.pace, run.by_key = pace, by_key
+            self.cond.notify_all()
+
+    def step_once(self, run: Run) -> None:
+        """One more step of a run that waits for key presses."""
+        with self.cond:
+            run.steps_allowed += 1
+            self.cond.notify_all()
 
     def _slice(self, run: Run) -> None:
         deadline = time.perf_counter() + SLICE_SECONDS

@@ -1,8 +1,17 @@
-"""A cache shared by every session, cheaper than Streamlit's for this app's frozen keys."""
+"""The caches shared by every session (engine runs and figure specs, bounded in bytes) and their policy."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
+
+import numpy as np
+import orjson
+
+from ..explored import Explored, TrainedWeights
+from ..pipeline import build
+from ..state import Config
+from ..words import current
 
 
 class Shared:
@@ -29,3 +38,39 @@ class Shared:
             while len(self.items) > 1 and (len(self.items) > self.size or self.held > self.budget):
                 self.held -= self.items.popitem(last=False)[1][1]
         return value
+
+
+def cached_build(config: Config, weights_id: str, weights: TrainedWeights | None) -> Explored:
+    """One engine run per (settings, weights), shared by every session, read-only."""
+    return BUILDS.get((config, weights_id), lambda: build(config, weights))
+
+
+def weights_id(weights: TrainedWeights | None) -> str:
+    if weights is None:
+        return ""
+    h = hashlib.sha1()
+    for k, v in weights.network.params.items():
+        h.update(k.encode())
+        h.update(np.ascontiguousarray(v).tobytes())
+    return h.hexdigest()
+
+
+def explored_bytes(ex: Explored) -> int:
+    arrays = [ex.X, ex.x_module, ex.probs, ex.W_out]
+    for directions in ex.trace.layers:
+        for lt in directions:
+            arrays += [lt.x, lt.h_prev, lt.Wx_x, lt.Wh_h, lt.a, lt.h, *lt.gates.values()]
+            arrays += [a for a in (lt.c_prev, lt.c) if a is not None]
+    return sum(a.nbytes for a in arrays)
+
+
+BUILDS = Shared(48, budget=400 * 2**20, weigh=explored_bytes)   # the largest allowed run holds ~100 MB
+# Weighed as JSON; held as Python strings and lists, about twice that (tick labels most): 100 MB holds ~200 MB.
+SPECS = Shared(256, budget=100 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
+
+
+def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored, make) -> tuple[dict, ...]:
+    """Figure specs for one panel of one engine run, built once, shared read-only; the current step is added later."""
+    return SPECS.get((kind, config, wid, present, current()), lambda: make(kind, config, present, ex))
+
+

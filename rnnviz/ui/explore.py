@@ -1,59 +1,26 @@
 """The Explore view: type a word, choose the shapes, step through time, see Wx, Wh, b and every h_t."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 
 import numpy as np
-import orjson
 import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
-from ..engine import cell_spec
-from ..engine.readout import pca_2d
-from ..explored import Explored, TrainedWeights
-from ..pipeline import OUTPUT_SEED_OFFSET, build
-from ..plots import heatmaps, marks, output, step
+from .. import panels as panels_catalogue
+from ..explored import Explored
+from ..pipeline import OUTPUT_SEED_OFFSET, check_size
+from ..plots import marks, step
 from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
-from ..words import Problem, current, say
-from . import session
-from .cache import Shared
+from ..words import say
+from . import session, weight_edits
+from .cache import cached_build, specs, weights_id
 from .charts import chart
 from .follow import follow_t
 from .widgets import words_of
-
-MAX_VALUES = 2_000_000   # T·B·L·D·G·H above this is too large to keep every intermediate for a page
-
-
-def size_check(config: Config, T_estimate: int, weights: TrainedWeights | None = None) -> None:
-    """Refuse a run too large to keep every intermediate, for the network actually used (trained weights bring
-    their own cell and sizes, whatever the sidebar says)."""
-    net = weights.network if weights is not None else None
-    cell, L, H, I = ((net.cell, net.num_layers, net.hidden_size, net.input_size) if net is not None
-                     else (config.cell, config.L, config.H, config.I))
-    D = (2 if net.bidirectional else 1) if net is not None else (2 if config.bi else 1)
-    G = cell_spec(cell).G
-    n = T_estimate * L * D * G * H * max(1, I // 64 + 1)
-    if n > MAX_VALUES:
-        raise Problem("size.too_big", n=n)
-
-
-def cached_build(config: Config, weights_id: str, weights: TrainedWeights | None) -> Explored:
-    """One engine run per (settings, weights), shared by every session, read-only."""
-    return BUILDS.get((config, weights_id), lambda: build(config, weights))
-
-
-def weights_id(weights: TrainedWeights | None) -> str:
-    if weights is None:
-        return ""
-    h = hashlib.sha1()
-    for k, v in weights.network.params.items():
-        h.update(k.encode())
-        h.update(np.ascontiguousarray(v).tobytes())
-    return h.hexdigest()
 
 
 def run(config: Config) -> Explored:
@@ -61,7 +28,7 @@ def run(config: Config) -> Explored:
     weights = session.get("explore_weights")
     steps = (config.text.count("\n") + 1 if config.enc == "numbers"          # a timestep per line
              else min(len(config.text), MAX_CHARS) // (5 if config.tok == "word" else 1) + 1)
-    size_check(config, steps, weights)
+    check_size(config, steps, weights)
     return looking_at(cached_build(replace(config, **LOOK_ONLY), weights_id(weights), weights), config)
 
 
@@ -74,41 +41,9 @@ def looking_at(ex: Explored, config: Config) -> Explored:
     return replace(ex, config=replace(ex.config, **look))
 
 
-def explored_bytes(ex: Explored) -> int:
-    arrays = [ex.X, ex.x_module, ex.probs, ex.W_out]
-    for directions in ex.trace.layers:
-        for lt in directions:
-            arrays += [lt.x, lt.h_prev, lt.Wx_x, lt.Wh_h, lt.a, lt.h, *lt.gates.values()]
-            arrays += [a for a in (lt.c_prev, lt.c) if a is not None]
-    return sum(a.nbytes for a in arrays)
-
-
-BUILDS = Shared(48, budget=400 * 2**20, weigh=explored_bytes)   # the largest allowed run holds ~100 MB
-# Weighed as JSON; held as Python strings and lists, about twice that (tick labels most): 100 MB holds ~200 MB.
-SPECS = Shared(256, budget=100 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
-
-
-def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored) -> tuple[dict, ...]:
-    """Figure specs for one panel of one engine run, built once, shared read-only; the current step is added later."""
-    return SPECS.get((kind, config, wid, present, current()), lambda: make_specs(kind, config, present, ex))
-
-
 def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
-    lt = ex.trace.layers[c.layer][c.dir]
-    tokens = ex.rows[c.row]
-    labels = list(ex.vocab.tokens) if c.enc == "onehot" else None
-    if kind == "step":
-        return (step.step_spec(lt, ex.network, tokens, c.row, c.t, present, labels),)
-    if kind == "maps":
-        figs = [heatmaps.input_figure(ex.X[c.row], tokens, None, labels, present),
-                *heatmaps.layer_figures(lt, tokens, c.row, None, present)]
-    elif kind == "weights":
-        figs = heatmaps.weights_figures(ex.network, c.layer, lt.reverse, labels, present)
-    elif kind == "output":
-        figs = output.output_figures(ex.probs[c.row], tokens, list(ex.vocab.tokens), None, present, c.enc == "numbers")
-    else:
-        figs = [output.path_figure(*pca_2d(lt.h[:, c.row]), tokens, None, present)]
-    return tuple(f.to_plotly_json() for f in figs)
+    """A panel's figures from the catalogue (rnnviz/panels.py), without marks: t is marked when drawn."""
+    return panels_catalogue.specs(kind, ex, c.layer, c.dir, c.row, c.t if kind == "step" else None, present)
 
 
 def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
@@ -116,7 +51,7 @@ def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
     c = ex.config
     t = step.frame_anchor(ex.T, c.t) if kind == "step" else 0
     key = replace(c, **{**LOOK_ONLY, "t": t, "row": c.row, "layer": c.layer, "dir": c.dir})
-    return specs(kind, key, weights_id(session.get("explore_weights")), present, ex)
+    return specs(kind, key, weights_id(session.get("explore_weights")), present, ex, make_specs)
 
 
 def stepper(T: int) -> None:
@@ -169,6 +104,7 @@ def draw(ex: Explored, present: bool, source: Config) -> None:
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     inspect_selectors(ex)
+    weight_edits.panel(ex)
     source = replace(source, **{key: getattr(ex.config, key) for key in LOOK_ONLY})
     moving_t(source)
     panels(ex, present)
@@ -318,3 +254,6 @@ def downloads(ex: Explored, source: Config) -> None:
                         (lambda: too_large) if too_big
                         else (lambda: export.to_csv(shared().trace, shared().rows)),
                         "rnnviz-trace.csv", mime="text/csv")
+    if source.edits:                                    # many edits travel as a weights file, not in a link
+        row.download_button(say("download.weights"), lambda: export.to_safetensors(shared().network),
+                            "rnnviz-edited-weights.safetensors", mime="application/octet-stream")

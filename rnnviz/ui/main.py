@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..state import Config
 from ..words import say
-from . import controls, explore, session, shared_runs
+from . import class_link, controls, explore, session, shared_runs
 from . import train as train_view
 from .widgets import draw
 
@@ -45,12 +45,14 @@ def main() -> None:
             for note in link_notes:
                 st.warning(session.literal(note))
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
+    class_link.note()
     draw("view", st, horizontal=True, label_visibility="collapsed")
     if session.get("view") == "train":
         train_view.view()
         session.sync_url(session.widget_config()[0], train_view.link() | shared_runs.link())   # a copied link opens this Train view
     else:
         explore_tab()
+    class_link.panel()                  # last in the sidebar: a teacher's tool, out of the students' way
 
 
 def stop_trained() -> None:

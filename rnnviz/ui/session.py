@@ -9,7 +9,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import words
 from ..rows import split_rows
-from ..settings import PANELS, Setting
+from ..settings import PANELS, Setting, control_list
 from ..state import SPECS, Config, out_of_range_notes, parse, parse_query
 
 _URL_LOADED = "_url_loaded"
@@ -90,6 +90,9 @@ def start(more: dict[str, Setting]) -> list[str]:
         values, notes = parse_query(raw, {**more, **SPECS})
         values["lang"] = lang
         notes = lang_notes + notes
+        unknown = [*control_list(values.get("hide", ""))[1], *control_list(values.get("lock", ""))[1]]
+        if unknown:                                 # a lesson link naming what is not a control
+            notes.append(words.say("class.unknown", names=", ".join(_short(k) for k in unknown[:5]), n=len(unknown)))
         config = Config(**{k: v for k, v in values.items() if k in SPECS})
         try:
             rows = split_rows(config)
@@ -165,6 +168,22 @@ def present() -> bool:
     if "present" in st.session_state:
         return bool(st.session_state["present"])
     return parse("present", st.query_params.get("present", "0"))[0] is True
+
+
+def hidden() -> set[str]:
+    """The controls a lesson link hides from this page (settings.CONTROLS)."""
+    return set(control_list(st.session_state.get("hide") or "")[0])
+
+
+def locked() -> set[str]:
+    """The controls a lesson link shows but does not let a student change."""
+    return set(control_list(st.session_state.get("lock") or "")[0])
+
+
+def keep(key: str) -> None:
+    """Keep a widget's value through a run that does not draw it (Streamlit forgets an undrawn widget's state)."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
 
 
 def switch_language() -> None:

@@ -85,6 +85,25 @@ def controls() -> None:
     draw("tr_steps")
     draw("tr_clip")
     draw("tr_seed")
+    draw("tr_pace", on_change=apply_pace)
+
+
+def pace() -> tuple[float, bool]:
+    """The chosen pace as (steps a second, 0 = as fast as it goes; one step per key press)."""
+    chosen = session.get("tr_pace") or "real"
+    return (float(chosen) if chosen.isdigit() else 0.0), chosen == "key"
+
+
+def apply_pace() -> None:
+    """A new pace takes hold of the runs under way at once (their numbers stay the same)."""
+    steps_a_second, by_key = pace()
+    for run in runs().values():
+        pool().set_pace(run, steps_a_second, by_key)
+
+
+def one_step() -> None:
+    for run in runs().values():
+        pool().step_once(run)
 
 
 def current_settings() -> Settings:
@@ -112,6 +131,9 @@ def _start(compare: bool) -> None:
         base = current_settings()
         new = ({name: Run(replace(base, cell=cell), label=name) for name, cell in COMPARE_CELLS.items()} if compare
                else {"this run": Run(base, label="this run")})
+        steps_a_second, by_key = pace()
+        for run in new.values():
+            run.pace, run.by_key = steps_a_second, by_key
         pool().start(new.values(), session.session_id(), replacing=runs().values())
     except ValueError as e:         # bad settings, or Refused: past a budget (said when shown, in its language)
         session.put("train_error", e)
@@ -190,6 +212,9 @@ def view() -> None:
     row.button(say("button.resume"), on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
     row.button(say("button.reset"), on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
     row.button(say("button.compare"), on_click=compare, width="stretch", key="tr_compare", help=say("help.compare"))
+    if pace()[1]:                                       # a step per press of the button or of → (a clicker too)
+        row.button(say("button.one_step"), on_click=one_step, disabled=not active, width="stretch",
+                   key="tr_one_step", shortcut="Right", help=say("help.one_step"))
     if session.get("train_error"):
         st.error(session.literal(session.sentence(session.get("train_error"))))
     live(active)
@@ -237,7 +262,9 @@ def status_line(name: str, run: Run, named: bool) -> None:
     step, steps = (run.trainer.step, run.settings.steps)
     prefix = f"**{run_name(name)}** " if named else ""
     position = pool().position(run) if run.status == "queued" else None
-    state = (say("status.queued_at", place=position) if position else say(f"status.{run.status}"))
+    state = (say("status.by_key") if run.by_key and run.status == "queued" and run.steps_allowed == 0
+             else say("status.queued_at", place=position) if position and not run.pace and not run.by_key
+             else say("status.running") if run.status == "queued" else say(f"status.{run.status}"))
     if ev is not None and ev.status != "ok":
         step = ev.step                  # the step that failed, as its message says (the weights are the step before)
     loss = say("status.loss", loss=f"{ev.loss:.4f}", accuracy=f"{ev.accuracy:.0%}") if ev and ev.status == "ok" else ""

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ..settings import SETTINGS
 from ..words import catalogue, current, language, say
+from . import session
 
 
 def has_words(key: str) -> bool:
@@ -26,6 +27,11 @@ def draw(key: str, where=None, *, label: str | None = None, help: str | None = N
     """The widget of setting `key` in `where` (the sidebar by default), keyed by its link key; `options` go to
     Streamlit as they are (disabled=, on_change=, horizontal=, ...)."""
     s = SETTINGS[key]
+    if key in session.hidden():                  # a lesson link hides it: not drawn, its value kept
+        session.keep(key)
+        return session.get(key)
+    if key in session.locked():
+        options["disabled"] = True
     where = where if where is not None else st.sidebar
     label = label or say(s.label)
     if help is None and has_words(s.help):
