@@ -5,6 +5,7 @@ import pytest
 from conftest import cut_labels, no_exception, settle, shot
 
 from rnnviz.text import graphemes
+from rnnviz.words import LANGS, language, say
 
 STEP_TITLE = "[data-testid=stPlotlyChart] .gtitle"
 SIDEBAR_WIDTH = "(() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width)()"
@@ -203,24 +204,30 @@ CUT = """area => [...document.querySelectorAll(`[data-testid=${area}] [data-test
             .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.value)"""
 
 
-def test_every_preset_name_fits_its_box_on_a_projector(server, page):
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_preset_name_fits_its_box_on_a_projector(server, page, lang):
     """At 1280 px in presentation mode (the largest type) every closed select box shows its choice whole: the
     preset's name with the sidebar folded (as the mode opens), and the model settings each preset makes (weights
-    from U[0, 1), typed numbers, ...) in the sidebar brought back."""
+    from U[0, 1), typed numbers, ...) in the sidebar brought back; in each language."""
     from rnnviz.ui.presets import PRESETS
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(server + "/?present=1")
+    page.goto(server + f"/?present=1&lang={lang}")
     settle(page)
-    for area in ("stMain", "stSidebar"):
-        if area == "stSidebar":
-            page.get_by_test_id("stExpandSidebarButton").click()
-            page.wait_for_function(SIDEBAR_WIDTH + " > 200")
-        for name in PRESETS:
-            page.get_by_role("combobox", name="Lesson preset").click()
-            page.get_by_role("option", name=name).click()
-            settle(page)
-            assert page.get_by_role("combobox", name="Lesson preset").input_value() == name
-            assert page.evaluate(CUT, area) == [], (area, name)
+    with language(lang):
+        for area in ("stMain", "stSidebar"):
+            if area == "stSidebar":
+                page.get_by_test_id("stExpandSidebarButton").click()
+                page.wait_for_function(SIDEBAR_WIDTH + " > 200")
+            for key in PRESETS:
+                name = say(f"preset.{key}")
+                page.get_by_role("combobox", name=say("label.preset")).click()
+                page.get_by_role("option", name=name, exact=True).click()
+                settle(page)
+                assert page.get_by_role("combobox", name=say("label.preset")).input_value() == name
+                cut = page.evaluate(CUT, area)
+                if cut:
+                    shot(page, f"cut-{lang}-projector-{area}-preset-{key}", full_page=False)
+                assert cut == [], (lang, area, name)
     no_exception(page)
 
 
@@ -259,16 +266,20 @@ def test_step_column_names_stand_apart_on_a_laptop(server, page):
     no_exception(page)
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("width", [800, 1024])
-def test_no_label_is_cut_in_a_narrow_window(server, page, width):
+def test_no_label_is_cut_in_a_narrow_window(server, page, width, lang):
     """A laptop, or a browser beside a notebook: the batch switch read "Batch: one sequence pe…", the weights
-    uploader's size limit and the trace downloads were cut; every label shows whole, in both views."""
+    uploader's size limit and the trace downloads were cut; every label shows whole, in both views and languages."""
     page.set_viewport_size({"width": width, "height": 900})
     for query in ("text=hello", "text=hello&cell=lstm&L=2&bi=1", "view=train", "present=1&text=hello"):
-        page.goto(server + "/?" + query)
+        page.goto(server + f"/?{query}&lang={lang}")
         settle(page)
-        page.locator("[data-testid=stMain] [data-testid=stButton]").first.wait_for()
-        assert cut_labels(page) == [], (width, query)
+        page.locator("[data-testid=stMain] [data-testid=stButton]:visible").first.wait_for()   # main has hidden ones too
+        cut = cut_labels(page)
+        if cut:
+            shot(page, f"cut-{lang}-{width}-{query.replace('&', '_').replace('=', '-')}")
+        assert cut == [], (lang, width, query)
     no_exception(page)
 
 

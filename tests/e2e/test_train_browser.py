@@ -1,5 +1,9 @@
 """A live training run in Chromium: the chart visibly grows between two looks."""
+import pytest
 from conftest import cut_labels, no_exception, settle, shot
+
+from rnnviz.settings import TASKS
+from rnnviz.words import LANGS, language, say
 
 POINTS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
@@ -92,40 +96,52 @@ def test_huge_learning_rate_in_the_browser(server, page):
 SIDEBAR_OPEN = "() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width > 200"
 
 
-def test_every_task_name_fits_the_sidebar(server, page):
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_task_name_fits_the_sidebar(server, page, lang):
     """The closed Task box shows its whole name at a laptop's width, and in projector type with the sidebar
-    brought back (longer names were cut mid-word)."""
-    from rnnviz.ui.train_view import TASKS
+    brought back (longer names were cut mid-word), in each language."""
     page.set_viewport_size({"width": 1280, "height": 768})
-    for present, (task, name) in [(p, item) for p in (False, True) for item in TASKS.items()]:
-        page.goto(server + f"/?view=train&tr_task={task}" + "&present=1" * present)
+    for present, task in [(p, t) for p in (False, True) for t in TASKS]:
+        page.goto(server + f"/?view=train&tr_task={task}&lang={lang}" + "&present=1" * present)
         settle(page)
         expand = page.get_by_test_id("stExpandSidebarButton")
         if expand.is_visible():               # a projector link folds the sidebar: bring it back, as a teacher would
             expand.click()
         page.wait_for_function(SIDEBAR_OPEN)
-        box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first
+        box = page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").filter(has=page.get_by_text(
+            words_in(lang, "label.tr_task"), exact=True))
         shown = box.locator("input")
+        name = words_in(lang, f"choice.tr_task.{task}")
         assert shown.input_value() == name
-        assert shown.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), name
+        assert shown.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), (lang, name)
 
 
-def test_the_run_buttons_read_whole_in_a_narrow_window(server, page):
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_run_buttons_read_whole_in_a_narrow_window(server, page, lang):
     """At 800 px with the sidebar open (half a laptop screen) the five run buttons wrap instead of cutting
-    their names ("Resu…", "Comp…")."""
+    their names ("Resu…", "Comp…"), in each language."""
     page.set_viewport_size({"width": 800, "height": 900})
-    page.goto(server + "/?view=train")
+    page.goto(server + f"/?view=train&lang={lang}")
     settle(page)
     cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] button, [data-testid=stMain] button *')]
         .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
     assert cut == []
-    for name in ("▶ Start", "■ Stop", "▷ Resume", "↺ Reset", "Compare cells"):
-        assert page.get_by_role("button", name=name).is_visible()
-    # Three runs done: the gradient maps (three plotly figures in three thin columns overflowed them) and the
-    # weights buttons still read whole.
-    page.get_by_role("button", name="Compare cells").click()
-    page.get_by_text("GRU finished").wait_for(timeout=60_000)
-    page.get_by_role("button", name="Step through these weights in Explore").wait_for()
+    with language(lang):
+        for key in ("button.start", "button.stop", "button.resume", "button.reset", "button.compare"):
+            page.get_by_role("button", name=say(key)).wait_for(state="visible", timeout=10_000)
+        # Three runs done: the gradient maps (three plotly figures in three thin columns overflowed them) and the
+        # weights buttons still read whole.
+        page.get_by_role("button", name=say("button.compare")).click()
+        page.get_by_text(f"GRU {say('status.done')}").wait_for(timeout=60_000)
+        page.get_by_role("button", name=say("button.to_explore")).wait_for()
     settle(page)
-    assert cut_labels(page) == []
+    cut = cut_labels(page)
+    if cut:
+        shot(page, f"cut-{lang}-800-train-compared")
+    assert cut == [], lang
     no_exception(page)
+
+
+def words_in(lang: str, key: str) -> str:
+    with language(lang):
+        return say(key)
