@@ -15,7 +15,7 @@ from .words import LANGS
 
 Widget = Literal["text", "select", "radio", "slider", "number", "toggle", "tabs", "stepper", "none"]
 Role = Literal["computes", "looks"]
-View = Literal["explore", "train", "page"]
+View = Literal["explore", "train", "page", "lessons"]
 
 
 class _TaskDefault:
@@ -33,6 +33,8 @@ PANELS = ("step", "maps", "output", "path", "code")             # the Explore vi
 OPTIMIZERS = ("adam", "sgd")
 INITS = ("pytorch", "uniform")
 SEED_MAX = 2**31 - 1
+LESSON_IDS = ("000", "001", "002", "003", "004")     # the course notes (rnnviz/lessons/ has their pages)
+MAX_PAGES = 12                                      # the longest lesson has at most this many pages
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ ROWS: tuple[Setting, ...] = (
     S("layer", int, 0, 0, 3, widget="select", role="looks"),
     S("dir", int, 0, 0, 1, widget="radio", role="looks"),
     S("out", bool, False, widget="toggle", role="looks"),
-    S("view", str, "explore", choices=("explore", "train"), widget="radio", role="looks", view="page"),
+    S("view", str, "explore", choices=("explore", "train", "lessons"), widget="radio", role="looks", view="page"),
     S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
     S("present", bool, False, widget="toggle", role="looks", view="page"),
     S("lang", str, "en", choices=LANGS, widget="select", role="looks", view="page"),   # no lang: the browser's
@@ -110,12 +112,16 @@ ROWS: tuple[Setting, ...] = (
     S("tr_steps", int, TASK, 1, 100_000, widget="number", view="train", field="steps"),
     S("tr_clip", float, 0.0, 0.0, 1e6, widget="number", view="train", field="clip"),
     S("tr_seed", int, TASK, 0, SEED_MAX, widget="number", view="train", field="seed"),
+    # Lessons: which lesson and page (1-based) is on show
+    S("lesson", str, "000", choices=LESSON_IDS, widget="select", role="looks", view="lessons"),
+    S("page", int, 1, 1, MAX_PAGES, widget="select", role="looks", view="lessons"),
 )
 del S
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in ROWS}
-EXPLORE: dict[str, Setting] = {s.key: s for s in ROWS if s.view != "train"}       # the Config's fields
+EXPLORE: dict[str, Setting] = {s.key: s for s in ROWS if s.view not in ("train", "lessons")}       # the Config's fields
 TRAIN: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "train"}
+LESSON: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "lessons"}
 LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.role == "looks"}
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)

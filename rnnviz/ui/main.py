@@ -8,6 +8,7 @@ import streamlit as st
 from ..state import Config
 from ..words import say
 from . import controls, explore, session
+from . import lessons as lessons_view
 from . import train as train_view
 from .widgets import draw
 
@@ -31,13 +32,14 @@ def page_config() -> dict:
 
 
 def main() -> None:
-    link_notes = session.start(more=train_view.LINK)
+    link_notes = session.start(more={**train_view.LINK, **lessons_view.LINK})
     session.use_language()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
     if session.present():
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     st.title(say("page.title"))
+    first_visit_tip()
     if link_notes:
         with st.container(border=True):
             st.markdown(session.literal(say("link.notes_title")))
@@ -45,11 +47,30 @@ def main() -> None:
                 st.warning(session.literal(note))
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     draw("view", st, horizontal=True, label_visibility="collapsed")
-    if session.get("view") == "train":
+    if session.get("view") == "lessons":
+        lessons_view.view()
+        session.sync_url(Config(view="lessons", lang=session.get("lang", "en"), present=session.present()),
+                         lessons_view.link())                # a copied link opens this lesson page
+    elif session.get("view") == "train":
         train_view.view()
         session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view
     else:
         explore_tab()
+
+
+def first_visit_tip() -> None:
+    """A line for a newcomer: the lessons, ▶ Play and the keys; gone for the session once dismissed, and never shown
+    on a link that already says what to open."""
+    if session.get("tip_dismissed") is None:          # decided on the session's first run, before the URL is written
+        session.put("tip_dismissed", bool(st.query_params))
+    if session.get("tip_dismissed"):
+        return
+    with st.container(border=True):
+        st.markdown(say("tip.first"))
+        row = st.container(horizontal=True)
+        row.button(say("tip.open_lessons"), on_click=session.set_values, kwargs=dict(view="lessons", tip_dismissed=True),
+                   key="tip_lessons", type="primary")
+        row.button(say("button.dismiss"), on_click=session.put, args=("tip_dismissed", True), key="tip_dismiss")
 
 
 def stop_trained() -> None:
