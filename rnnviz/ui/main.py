@@ -38,8 +38,8 @@ def main() -> None:
     draw("present")
     if session.present():
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
-    st.title(say("page.title"))
     first_visit_tip()
+    st.title(say("page.title"))
     if link_notes:
         with st.container(border=True):
             st.markdown(session.literal(say("link.notes_title")))
@@ -59,15 +59,15 @@ def main() -> None:
 
 
 def first_visit_tip() -> None:
-    """A line for a newcomer: the lessons, ▶ Play and the keys; gone for the session once dismissed, and never shown
-    on a link that already says what to open."""
+    """A line for a newcomer, at the top of the sidebar: the lessons, ▶ Play and the keys; gone for the session once
+    dismissed, and never shown on a link that already says what to open."""
     if session.get("tip_dismissed") is None:          # decided on the session's first run, before the URL is written
         session.put("tip_dismissed", bool(st.query_params))
     if session.get("tip_dismissed"):
         return
-    with st.container(border=True):
+    with st.sidebar.container(border=True):
         st.markdown(say("tip.first"))
-        row = st.container(horizontal=True)
+        row = st.container(horizontal=True, wrap=True)
         row.button(say("tip.open_lessons"), on_click=session.set_values, kwargs=dict(view="lessons", tip_dismissed=True),
                    key="tip_lessons", type="primary")
         row.button(say("button.dismiss"), on_click=session.put, args=("tip_dismissed", True), key="tip_dismiss")
