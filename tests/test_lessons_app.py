@@ -119,3 +119,17 @@ def test_the_first_visit_tip_points_to_the_lessons_and_stays_dismissed():
     fresh.button(key="tip_lessons").click().run()
     no_exception(fresh)
     assert fresh.radio(key="view").value == "lessons" and title(fresh) == said(LESSONS["000"][0].key("000", "title"))
+
+
+def test_the_page_survives_a_language_switch_and_a_visit_to_another_view():
+    at = new_app()
+    at.text_area(key="text").set_value("abcde").run()
+    at.radio(key="view").set_value("lessons").run()
+    at.button(key="lesson_next").click().run()
+    at.selectbox(key="lang").set_value("ko").run()
+    no_exception(at)
+    assert title(at) == said(LESSONS["000"][1].key("000", "title"), "ko")
+    at.radio(key="view").set_value("explore").run()
+    assert at.text_area(key="text").value == "abcde"             # the Explore view kept its text meanwhile
+    at.radio(key="view").set_value("lessons").run()
+    assert title(at) == said(LESSONS["000"][1].key("000", "title"), "ko")

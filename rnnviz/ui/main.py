@@ -5,7 +5,7 @@ import gc
 
 import streamlit as st
 
-from ..state import Config
+from ..state import SPECS, Config
 from ..words import say
 from . import controls, explore, session
 from . import lessons as lessons_view
@@ -33,6 +33,7 @@ def page_config() -> dict:
 
 def main() -> None:
     link_notes = session.start(more={**train_view.LINK, **lessons_view.LINK})
+    keep_settings()
     session.use_language()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
@@ -56,6 +57,13 @@ def main() -> None:
         session.sync_url(session.widget_config()[0], train_view.link())   # a copied link opens this Train view
     else:
         explore_tab()
+
+
+def keep_settings() -> None:
+    """Every view's settings outlive a run that shows another view: Streamlit forgets the value of a widget that a
+    run does not draw, unless the value is set again before (Explore's text and sizes, a lesson's page, ...)."""
+    keys = [*SPECS, *train_view.LINK, *lessons_view.LINK]
+    session.set_values(**{k: v for k in keys if (v := session.get(k)) is not None})
 
 
 def first_visit_tip() -> None:
