@@ -21,7 +21,7 @@ def box(spec: dict, c: int) -> dict:
     axis = "" if c == 0 else str(c + 1)
     x0, x1 = spec["layout"]["xaxis" + axis]["domain"]
     y0, y1 = spec["layout"]["yaxis" + axis]["domain"]
-    return dict(type="rect", xref="paper", yref="paper", x0=x0 - PAD, x1=x1 + PAD, y0=y0 - 2 * PAD, y1=y1 + 2 * PAD,
+    return dict(type="rect", xref="paper", yref="paper", x0=x0 - PAD, x1=x1 + PAD, y0=y0 - 2 * PAD, y1=y1 + PAD / 3,   # not over the column's name
                 line=dict(color=MARK, width=4, dash="dot"), name=OUTLINE_NAME)
 
 

@@ -181,6 +181,7 @@ def live_training(page: Page) -> None:
             return
         for name, run in current_runs.items():
             train_view.status_line(name, run, len(current_runs) > 1)
+        train_view.draw_curves(current_runs)
         if compare:
             train_view.gradient_panel(current_runs, session.present())
         else:

@@ -9,6 +9,8 @@ from rnnviz import words
 from rnnviz.lessons import LESSONS, page_count
 
 SUBHEADER = "[data-testid=stMain] h3"
+DOTTED = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .shapelayer path')].some(
+    p => (p.style.strokeDasharray || 'none') !== 'none')"""
 
 
 def title_of(page) -> str:
@@ -40,10 +42,8 @@ def test_every_lesson_first_to_last_page_with_the_keys(server, page, lang):
             assert f"page={n}" in page.url or n == 1 and "page=" in page.url, page.url
             if p.panel in ("step", "maps", "weights", "output"):       # the figure is live: drawn by plotly
                 page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=30_000)
-            if p.outline:
-                outline = page.locator("[data-testid=stPlotlyChart] .layer-above path, "
-                                       "[data-testid=stPlotlyChart] .shapelayer path")
-                assert outline.count() >= 2, f"{lesson} page {n}: the outline and the step mark are drawn"
+            if p.outline:                   # the dotted outline (the step's mark is a solid line)
+                page.wait_for_function(DOTTED, timeout=30_000)
             if n == 1:
                 shot(page, f"lessons-{lesson}-{lang}-first", full_page=False)
             if n == len(pages):
@@ -74,3 +74,28 @@ def test_a_hostile_link_gets_a_note_and_a_working_page(server, page):
     assert any("<script>" in n for n in notes), notes                        # shown as text, never as markup
     assert any(str(page_count("000")) in n for n in notes), notes
     assert page.locator("script:not([src])", has_text="<script>").count() == 0
+
+
+def test_presentation_mode_and_the_keys_on_a_lesson_page(server, page):
+    page.goto(f"{server}/?view=lessons&lesson=002&page=4&present=1&lang=ko")
+    settle(page)
+    wait_for_title(page, said("ko", LESSONS["002"][3].key("002", "title")))
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 22
+    page.wait_for_function(DOTTED, timeout=30_000)
+    shot(page, "lessons-presentation-ko", full_page=False)
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    wait_for_title(page, said("ko", LESSONS["002"][4].key("002", "title")))
+    assert "present=1" in page.url and "lang=ko" in page.url
+
+
+def test_the_first_visit_tip_leads_to_the_lessons(server, page):
+    page.goto(server)
+    settle(page)
+    tip = page.get_by_role("button", name=said("en", "tip.open_lessons"))
+    tip.wait_for(timeout=30_000)
+    shot(page, "lessons-first-visit-tip", full_page=False)
+    tip.click()
+    wait_for_title(page, said("en", LESSONS["000"][0].key("000", "title")))
+    assert page.get_by_role("button", name=said("en", "tip.open_lessons")).count() == 0
+    page.wait_for_function("() => location.search.includes('view=lessons')", timeout=10_000)
