@@ -133,3 +133,18 @@ def test_the_page_survives_a_language_switch_and_a_visit_to_another_view():
     assert at.text_area(key="text").value == "abcde"             # the Explore view kept its text meanwhile
     at.radio(key="view").set_value("lessons").run()
     assert title(at) == said(LESSONS["000"][1].key("000", "title"), "ko")
+
+
+def test_the_long_term_page_trains_rnn_lstm_and_gru_side_by_side_and_stops():
+    at = new_app(view="lessons", lesson="002", page="3")
+    at.button(key="lesson_live").click().run()
+    no_exception(at)
+
+    def gradients_shown(a):
+        return any(f["layout"].get("title", {}).get("text", "").startswith("‖dL/dh_t‖") for f in figures(a))
+    wait_until(at, gradients_shown, "the gradient through time of the three cells")
+    runs = at.session_state["runs"]
+    assert sorted(runs) == ["GRU", "LSTM", "RNN"] and {r.settings.task for r in runs.values()} == {"memory"}
+    at.button(key="lesson_stop").click().run()
+    wait_until(at, lambda a: not any(r.active for r in a.session_state["runs"].values()), "the runs to stop")
+    no_exception(at)
