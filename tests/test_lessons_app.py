@@ -1,8 +1,6 @@
 """The Lessons view in AppTest: a link opens its page, the buttons move through it, hostile links get a note,
 the doors to Explore and Train carry the page's state, a lesson page trains live, and the first-visit tip."""
-import time
-
-from apptest_helpers import figures, new_app, no_exception, step_columns, texts
+from apptest_helpers import figures, new_app, no_exception, step_columns, texts, wait_until
 
 from rnnviz import words
 from rnnviz.lessons import LESSONS, page_count
@@ -17,17 +15,6 @@ def title(at) -> str:
 def said(key: str, lang: str = "en", **params) -> str:
     with words.language(lang):
         return words.say(key, **params)
-
-
-def wait_until(at, predicate, what: str, seconds: float = 60):
-    """Rerun the page (as its fragment timer would) until `predicate` holds or the deadline passes."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        at.run()
-        if predicate(at):
-            return at
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 def test_a_link_opens_its_page_with_the_figure_outlined_and_the_engines_numbers():
