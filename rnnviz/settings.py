@@ -15,7 +15,7 @@ from .words import LANGS
 
 Widget = Literal["text", "select", "radio", "slider", "number", "toggle", "tabs", "stepper", "none"]
 Role = Literal["computes", "looks"]
-View = Literal["explore", "train", "page", "shared", "lab"]
+View = Literal["explore", "train", "page", "shared", "lab", "lessons"]
 
 
 class _TaskDefault:
@@ -38,6 +38,8 @@ LAB_SOURCES = ("corpus", "paste", "upload", "stdlib", "help")   # the text lab's
 LAB_MODULES = ("json", "textwrap", "argparse", "dataclasses", "fractions", "heapq", "string", "calendar")
 LAB_PROPERTIES = ("quote", "depth", "column", "after_space", "hangul", "latin")   # what the neuron finder ranks by
 LAB_KINDS = ("h", "c", "i", "f", "g", "o", "r", "z", "n")      # what colours the passage: h_t, c_t or a gate
+LESSON_IDS = ("000", "001", "002", "003", "004")     # the course notes (rnnviz/lessons/ has their pages)
+MAX_PAGES = 12                                      # the longest lesson has at most this many pages
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ ROWS: tuple[Setting, ...] = (
     S("layer", int, 0, 0, 3, widget="select", role="looks"),
     S("dir", int, 0, 0, 1, widget="radio", role="looks"),
     S("out", bool, False, widget="toggle", role="looks"),
-    S("view", str, "explore", choices=("explore", "train", "lab"), widget="radio", role="looks", view="page"),
+    S("view", str, "explore", choices=("explore", "train", "lessons", "lab"), widget="radio", role="looks", view="page"),
     S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
     S("present", bool, False, widget="toggle", role="looks", view="page"),
     S("lang", str, "en", choices=LANGS, widget="select", role="looks", view="page"),   # no lang: the browser's
@@ -142,6 +144,9 @@ ROWS: tuple[Setting, ...] = (
     S("lab_kind", str, "h", choices=LAB_KINDS, widget="select", view="lab", role="looks"),
     S("lab_prop", str, "quote", choices=LAB_PROPERTIES, widget="radio", view="lab", role="looks"),
     S("lab_th", float, 0.3, -1.0, 1.0, widget="slider", view="lab", role="looks", step=0.05),
+    # Lessons: which lesson and page (1-based) is on show
+    S("lesson", str, "000", choices=LESSON_IDS, widget="select", role="looks", view="lessons"),
+    S("page", int, 1, 1, MAX_PAGES, widget="select", role="looks", view="lessons"),
 )
 del S
 
@@ -150,6 +155,7 @@ EXPLORE: dict[str, Setting] = {s.key: s for s in ROWS if s.view in ("explore", "
 TRAIN: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "train"}
 SHARED: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "shared"}
 LAB: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "lab"}
+LESSON: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "lessons"}
 LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.role == "looks"}
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)

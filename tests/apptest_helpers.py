@@ -1,5 +1,6 @@
 """Reading what a person would see out of an AppTest run."""
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -59,3 +60,14 @@ def open_tab(at: AppTest, name: str) -> AppTest:
     """Open one of the Explore view's tabs (only the open tab runs)."""
     at.session_state["panel"] = name
     return at.run()
+
+
+def wait_until(at: AppTest, predicate, what: str, seconds: float = 60) -> AppTest:
+    """Rerun the page (as its fragment timers would) until `predicate(at)` holds; fail saying what was awaited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        at.run()
+        if predicate(at):
+            return at
+        time.sleep(0.1)
+    raise AssertionError(f"waited {seconds} s for {what}")

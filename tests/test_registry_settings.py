@@ -14,9 +14,9 @@ SOURCES = sorted((ROOT / "rnnviz").rglob("*.py"))
 WIDGETS = {"slider", "number_input", "selectbox", "radio", "toggle", "text_area", "text_input", "checkbox",
            "select_slider"}
 # Widgets whose range is the data's, not a setting's (t over the text's steps, a batch row, a layer, a direction,
-# the tabs): drawn by the views that know the data.
-DATA_RANGED = {k for k, s in EXPLORE.items() if s.role == "looks" and s.widget in ("stepper", "select", "radio", "tabs")
-               and k not in ("view", "lang")}
+# the tabs, a lesson's pages): drawn by the views that know the data.
+DATA_RANGED = {k for k, s in settings.SETTINGS.items() if s.role == "looks" and s.widget in ("stepper", "select", "radio",
+               "tabs") and k not in ("view", "lang")}      # ... and a lesson's pages
 
 
 def calls(path: Path):

@@ -5,11 +5,12 @@ import gc
 
 import streamlit as st
 
-from ..state import Config
+from ..state import SPECS, Config
 from ..words import say
 from . import class_link, controls, session, shared_runs, train_view
 from . import explore_view as explore
 from . import lab as lab_view
+from . import lessons as lessons_view
 from .widgets import draw
 
 # Imported once per server process, after torch, numpy and plotly: move everything alive now out of the
@@ -32,13 +33,16 @@ def page_config() -> dict:
 
 
 def main() -> None:
-    link_notes = shared_runs.open_from_link(session.start(more=train_view.LINK | shared_runs.LINK | lab_view.LINK))
+    link_notes = shared_runs.open_from_link(session.start(
+        more={**train_view.LINK, **shared_runs.LINK, **lab_view.LINK, **lessons_view.LINK}))
+    keep_settings()
     session.use_language()
     shared_runs.rerun_on_reconnect()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
     if session.present():
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    first_visit_tip()
     st.title(say("page.title"))
     if link_notes:
         with st.container(border=True):
@@ -48,7 +52,11 @@ def main() -> None:
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     class_link.note()
     draw("view", st, horizontal=True, label_visibility="collapsed")
-    if session.get("view") == "lab":
+    if session.get("view") == "lessons":
+        lessons_view.view()
+        session.sync_url(Config(view="lessons", lang=session.get("lang", "en"), present=session.present()),
+                         lessons_view.link())                # a copied link opens this lesson page
+    elif session.get("view") == "lab":
         lab_view.view()
         session.sync_url(session.widget_config()[0], lab_view.link())      # a copied link opens this lab
     elif session.get("view") == "train":
@@ -57,6 +65,28 @@ def main() -> None:
     else:
         explore_tab()
     class_link.panel()                  # last in the sidebar: a teacher's tool, out of the students' way
+
+
+def keep_settings() -> None:
+    """Every view's settings outlive a run that shows another view: Streamlit forgets the value of a widget that a
+    run does not draw, unless the value is set again before (Explore's text and sizes, a lesson's page, ...)."""
+    keys = [*SPECS, *train_view.LINK, *lessons_view.LINK, *lab_view.LINK]
+    session.set_values(**{k: v for k in keys if (v := session.get(k)) is not None})
+
+
+def first_visit_tip() -> None:
+    """A line for a newcomer, at the top of the sidebar: the lessons, ▶ Play and the keys; gone for the session once
+    dismissed, and never shown on a link that already says what to open."""
+    if session.get("tip_dismissed") is None:          # decided on the session's first run, before the URL is written
+        session.put("tip_dismissed", bool(st.query_params))
+    if session.get("tip_dismissed"):
+        return
+    with st.sidebar.container(border=True):
+        st.markdown(say("tip.first"))
+        row = st.container(horizontal=True, wrap=True)
+        row.button(say("tip.open_lessons"), on_click=session.set_values, kwargs=dict(view="lessons", tip_dismissed=True),
+                   key="tip_lessons", type="primary")
+        row.button(say("button.dismiss"), on_click=session.put, args=("tip_dismissed", True), key="tip_dismiss")
 
 
 def stop_trained() -> None:

@@ -1,0 +1,101 @@
+"""A student in Chromium follows every lesson from its first page to its last with the → key alone, in English and
+in Korean; a shared link opens its page; a hostile link gets a note and a working page."""
+import re
+
+import pytest
+from conftest import no_exception, settle, shot
+
+from rnnviz import words
+from rnnviz.lessons import LESSONS, page_count
+
+SUBHEADER = "[data-testid=stMain] h3"
+DOTTED = """() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .shapelayer path')].some(
+    p => (p.style.strokeDasharray || 'none') !== 'none')"""
+
+
+def title_of(page) -> str:
+    return page.locator(SUBHEADER).first.inner_text().strip()
+
+
+def wait_for_title(page, expected: str, timeout_s: float = 30) -> None:
+    """Wait (up to a deadline) until the page's heading is `expected`."""
+    page.wait_for_function("([sel, want]) => { const h = document.querySelector(sel); "
+                           "return h && h.innerText.trim() === want; }", arg=[SUBHEADER, expected],
+                           timeout=timeout_s * 1000)
+
+
+def said(lang: str, key: str, **params) -> str:
+    with words.language(lang):
+        return words.say(key, **params)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_lesson_first_to_last_page_with_the_keys(server, page, lang):
+    for lesson, pages in LESSONS.items():
+        page.goto(f"{server}/?view=lessons&lesson={lesson}&lang={lang}")
+        settle(page)
+        for n, p in enumerate(pages, 1):
+            expected = said(lang, p.key(lesson, "title"))
+            wait_for_title(page, expected)
+            settle(page)
+            no_exception(page)
+            assert f"page={n}" in page.url or n == 1 and "page=" in page.url, page.url
+            if p.panel in ("step", "maps", "weights", "output"):       # the figure is live: drawn by plotly
+                page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", timeout=30_000)
+            if p.outline:                   # the dotted outline (the step's mark is a solid line)
+                page.wait_for_function(DOTTED, timeout=30_000)
+            if n == 1:
+                shot(page, f"lessons-{lesson}-{lang}-first", full_page=False)
+            if n == len(pages):
+                shot(page, f"lessons-{lesson}-{lang}-last", full_page=False)
+                break
+            page.locator("h1").click()          # the keys go to the page, not a widget
+            page.keyboard.press("ArrowRight")
+        assert page.get_by_role("button", name=re.compile(said(lang, "lesson.next"))).is_disabled()
+
+
+def test_a_link_opens_its_page_and_the_left_key_goes_back(server, page):
+    page.goto(f"{server}/?view=lessons&lesson=003&page=2")
+    settle(page)
+    wait_for_title(page, said("en", LESSONS["003"][1].key("003", "title")))
+    assert page.get_by_text("torch.Size([1, 10, 16])").count() >= 1       # the note's printout, from the engine
+    page.locator("h1").click()
+    page.keyboard.press("ArrowLeft")
+    wait_for_title(page, said("en", LESSONS["003"][0].key("003", "title")))
+    page.wait_for_function("() => location.search.includes('page=1')", timeout=10_000)
+
+
+def test_a_hostile_link_gets_a_note_and_a_working_page(server, page):
+    page.goto(f"{server}/?view=lessons&lesson=%3Cscript%3E&page=99")
+    settle(page)
+    no_exception(page)
+    wait_for_title(page, said("en", LESSONS["000"][-1].key("000", "title")))   # page 99 of 000: its last page
+    notes = page.locator("[data-testid=stAlert]").all_inner_texts()
+    assert any("<script>" in n for n in notes), notes                        # shown as text, never as markup
+    assert any(str(page_count("000")) in n for n in notes), notes
+    assert page.locator("script:not([src])", has_text="<script>").count() == 0
+
+
+def test_presentation_mode_and_the_keys_on_a_lesson_page(server, page):
+    page.goto(f"{server}/?view=lessons&lesson=002&page=4&present=1&lang=ko")
+    settle(page)
+    wait_for_title(page, said("ko", LESSONS["002"][3].key("002", "title")))
+    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 22
+    page.wait_for_function(DOTTED, timeout=30_000)
+    shot(page, "lessons-presentation-ko", full_page=False)
+    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")
+    wait_for_title(page, said("ko", LESSONS["002"][4].key("002", "title")))
+    assert "present=1" in page.url and "lang=ko" in page.url
+
+
+def test_the_first_visit_tip_leads_to_the_lessons(server, page):
+    page.goto(server)
+    settle(page)
+    tip = page.get_by_role("button", name=said("en", "tip.open_lessons"))
+    tip.wait_for(timeout=30_000)
+    shot(page, "lessons-first-visit-tip", full_page=False)
+    tip.click()
+    wait_for_title(page, said("en", LESSONS["000"][0].key("000", "title")))
+    assert page.get_by_role("button", name=said("en", "tip.open_lessons")).count() == 0
+    page.wait_for_function("() => location.search.includes('view=lessons')", timeout=10_000)
