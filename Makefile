@@ -45,6 +45,7 @@ chromium:
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test: $(STAMP) chromium haproxy lint
 	$(PY) -m pytest

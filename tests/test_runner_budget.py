@@ -52,7 +52,7 @@ def test_runs_of_a_gone_session_stop_leave_the_pool_and_free_their_model(pools):
     models = [weakref.ref(a1.trainer.model), weakref.ref(a2.trainer.model)]
     live.discard("a")                                       # the session is closed and past its grace period
     wait_for("the reaper to take session a's runs out of the pool",
-             lambda: not any(r.owner == "a" for r in pool.held()) and a1.trainer is None and a2.trainer is None)
+             lambda: not any(r.owner == "a" for r in pool.held()) and a1.released and a2.released)
     assert a1.status == a2.status == "stopped" and a1.orphaned
     gc.collect()
     assert [m() for m in models] == [None, None]           # nothing holds their models any more
