@@ -1,21 +1,10 @@
 """The language: lang= in a link, the browser's language, the switch; switching keeps everything the user had."""
 import re
-import time
 
 from apptest_helpers import figure_titled, new_app, no_exception, texts
+from waiting import rerun_until as wait_until
 
 HANGUL = re.compile("[가-힣]")
-
-
-def wait_until(at, predicate, what: str, seconds: float = 60):
-    """Rerun the page until `predicate(at)` holds; fail saying what was awaited."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        at.run()
-        if predicate(at):
-            return at
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds} s for {what}")
 
 
 def test_lang_ko_in_the_link_opens_the_same_view_in_korean():

@@ -2,13 +2,13 @@
 import gc
 import subprocess
 import sys
-import time
 import weakref
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from waiting import wait_for
 
 from rnnviz.train.loop import Event, Settings
 from rnnviz.train.runner import EVENTS_KEPT, GRADS_KEPT, SESSION_WORK, Pool, Refused, Run, minutes
@@ -20,13 +20,6 @@ HOSTILE = Settings(task="text", text="the quick brown fox jumps over the lazy do
 
 def long_run(seed=0) -> Run:
     return Run(Settings(task="apple", steps=20_000, seed=seed))      # a minute of work by the budget
-
-
-def wait_for(what: str, condition, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.fixture
