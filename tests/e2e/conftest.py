@@ -60,6 +60,7 @@ def browser():
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
+    watch_messages(pg)
     yield pg
     ctx.close()
 
@@ -85,10 +86,26 @@ def wait_in_page(page, what: str, script: str, arg=None, timeout=30_000):
         pytest.fail(f"waited {timeout / 1000:g} s in the browser for {what}", pytrace=False)
 
 
+def watch_messages(page) -> None:
+    """Count the page's messages to its server and whether the server has answered the last one."""
+    page.messages = {"sent": 0, "answered": 0}
+
+    def on_socket(ws) -> None:
+        ws.on("framesent", lambda _: page.messages.update(sent=page.messages["sent"] + 1))
+        ws.on("framereceived", lambda _: page.messages.update(answered=page.messages["sent"]))
+    page.on("websocket", on_socket)
+
+
 def settle(page, timeout=60_000):
-    """Wait until what the page asked for has run and is drawn. A widget change marks a rerun as requested in
-    the next frame, so after two frames the app reads `notRunning` only when no run is asked for or under way."""
-    page.evaluate(NEXT_FRAMES)
+    """Wait until what the page asked for has run and is drawn: every message the page sent (a widget's change
+    asks for a rerun) has an answer, then the app reads `notRunning` with no stale element left."""
+    page.evaluate(NEXT_FRAMES)                                   # the action's message, if any, has left
+    deadline = time.monotonic() + timeout / 1000
+    while page.messages["answered"] < page.messages["sent"]:
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout / 1000:g} s for the server to answer the page", pytrace=False)
+        page.wait_for_timeout(20)                                # Playwright takes the socket's events meanwhile
+    page.evaluate(NEXT_FRAMES)                                   # the answer is drawn: `running`, if it started one
     wait_in_page(page, "the script to finish its run", "() => document.querySelector("
                  "'[data-testid=stApp][data-test-script-state=notRunning]') && !document.querySelector('[data-stale=true]')",
                  timeout=timeout)
