@@ -65,4 +65,4 @@ bench: $(STAMP) chromium haproxy
 	$(PY) bench/load.py --proxy --replicas 2
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache tests/e2e/artifacts
