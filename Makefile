@@ -45,6 +45,7 @@ chromium:
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test: $(STAMP) chromium haproxy lint
 	$(PY) -m pytest
@@ -65,4 +66,4 @@ bench: $(STAMP) chromium haproxy
 	$(PY) bench/lab.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/e2e/artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache tests/e2e/artifacts

@@ -7,7 +7,7 @@ import numpy as np
 
 from .engine import Network, Trace
 from .state import Config
-from .text import Vocab
+from .text import Encoding, Level, Vocab
 from .words import Said
 
 SATURATED = 0.95           # |h| beyond this: tanh's slope 1 − h² is under 0.1 (the page explains saturation)
@@ -19,8 +19,8 @@ class TrainedWeights:
 
     network: Network
     vocab: Vocab
-    level: str                               # "char" | "word"
-    encoding: str                            # "onehot" | "embedding"
+    level: Level
+    encoding: Encoding
     embedding: np.ndarray | None = None      # (V, I)
     W_out: np.ndarray | None = None          # (V, D·H)
     b_out: np.ndarray | None = None          # (V,)
@@ -56,9 +56,9 @@ class Explored:
 
     def overflow(self) -> Said | None:
         """None when every value of the run is finite; else what to say: where it overflowed and why."""
-        bad = []                                    # (first t with a non-finite value, layer)
-        for layer in self.trace.layers:
-            for lt in layer:
+        bad: list[tuple[int, int]] = []             # (first t with a non-finite value, layer)
+        for stack in self.trace.layers:
+            for lt in stack:
                 steps_ok = np.isfinite(lt.h).all(axis=(1, 2))              # (T,)
                 if not steps_ok.all():
                     bad.append((int(np.argmin(steps_ok)), lt.layer))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,7 @@ def build(config: Config, weights: TrainedWeights | None = None) -> Explored:
         notes.append(Said("note.trained_enc", {"enc": Said(f"choice.enc.{weights.encoding}")}))
     typed = config.enc == "numbers"                        # never with trained weights: their encoding is set above
     numbers = number_rows(config) if typed else None       # parsed once, for the tokens and for X
-    rows = number_tokens(numbers) if typed else split_rows(config)
+    rows = number_tokens(numbers) if numbers is not None else split_rows(config)
     if weights is not None:
         vocab = weights.vocab
         unknown = sorted({t for r in rows for t in r} - set(vocab.tokens))
@@ -64,8 +65,8 @@ def build(config: Config, weights: TrainedWeights | None = None) -> Explored:
         config = replace(config, cell=net.cell, I=net.input_size, H=net.hidden_size, L=net.num_layers,
                          bi=net.bidirectional)
         net = replace(net, batch_first=config.bf)
-        X = np.stack([weights.embedding[i] if weights.encoding == "embedding" else np.eye(V, dtype=np.float32)[i]
-                      for i in ids])
+        table = weights.embedding if weights.encoding == "embedding" else None
+        X = np.stack([table[i] if table is not None else np.eye(V, dtype=np.float32)[i] for i in ids])
     else:
         if typed:
             X = np.array(numbers, dtype=np.float32)             # (B, T, I) as typed
@@ -85,14 +86,15 @@ def build(config: Config, weights: TrainedWeights | None = None) -> Explored:
             notes.append(e.said)
 
     B, T = ids.shape
-    for key, top in inspect_limits(config, T, B).items():
-        if getattr(config, key) > top:
-            config = replace(config, **{key: top})
+    limits: dict[str, Any] = inspect_limits(config, T, B)       # int fields -> their largest value for this run
+    for key, limit in limits.items():
+        if getattr(config, key) > limit:
+            config = replace(config, **{key: limit})
     x_module = X if config.bf else X.swapaxes(0, 1)
     with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported on the page (Explored.overflow)
         trace = net.forward(x_module)
 
-    if weights is not None and weights.W_out is not None:
+    if weights is not None and weights.W_out is not None and weights.b_out is not None:
         W_out, b_out = weights.W_out, weights.b_out
     else:
         rng = np.random.default_rng(config.seed + OUTPUT_SEED_OFFSET)

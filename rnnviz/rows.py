@@ -8,7 +8,7 @@ from .state import Config
 from .text import clean, number_token, parse_numbers, some, tokenize, visible
 from .words import Problem
 
-MAX_ROWS = int(EXPLORE["row"].high) + 1      # sequences in a batch: as many as the batch-row setting can show
+MAX_ROWS = int(EXPLORE["row"].bounds[1]) + 1     # sequences in a batch: as many as the batch-row setting can show
 
 
 def number_rows(config: Config) -> list[list[list[float]]]:

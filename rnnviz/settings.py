@@ -7,7 +7,7 @@ link parser and the validation all read this table; a new setting is one row her
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .engine import CELLS
 from .text import ENCODINGS, LEVELS, MAX_CHARS
@@ -71,6 +71,13 @@ class Setting:
     @property
     def name(self) -> str:
         return f"name.{self.key}"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(low, high) of a number setting; a number row without them is a mistake in this table."""
+        if self.low is None or self.high is None:
+            raise TypeError(f"setting {self.key!r} has no range")
+        return self.low, self.high
 
     def choice(self, value: str) -> str:
         return f"choice.{self.words or self.key}.{value}"
@@ -156,7 +163,7 @@ TRAIN: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "train"}
 SHARED: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "shared"}
 LAB: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "lab"}
 LESSON: dict[str, Setting] = {s.key: s for s in ROWS if s.view == "lessons"}
-LOOK_ONLY: dict[str, object] = {s.key: s.default for s in EXPLORE.values() if s.role == "looks"}
+LOOK_ONLY: dict[str, Any] = {s.key: s.default for s in EXPLORE.values() if s.role == "looks"}
 INSPECT: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "looks" and s.kind is int)
 NOTEBOOK: tuple[str, ...] = tuple(k for k, s in EXPLORE.items() if s.role == "computes" and k != "text") + ("out",)
 BY_FIELD: dict[str, Setting] = {s.field: s for s in TRAIN.values()}      # trainer field -> its row
@@ -182,10 +189,11 @@ def link_doc() -> str:
             return "`1` · `0`"
         if s.kind is str:
             return f"text, up to {int(s.high or 0):,} characters"
-        return f"{s.kind(s.low):,} – {s.kind(s.high):,}".replace(",", " ") if s.kind is int else f"{s.low:g} – {s.high:g}"
+        low, high = s.bounds
+        return f"{int(low):,} – {int(high):,}".replace(",", " ") if s.kind is int else f"{low:g} – {high:g}"
 
     def default(s: Setting) -> str:
-        return "the task's" if s.default is TASK else f"`{int(s.default) if s.kind is bool else s.default}`"
+        return "the task's" if s.default is TASK else f"`{int(bool(s.default)) if s.kind is bool else s.default}`"
 
     lines = ["# Links: every key a link can hold", "",
              "Written from `rnnviz/settings.py` by `python -m rnnviz.settings > docs/links.md`; a test keeps the two "

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
+from .engine.registry import CellName
 from .settings import EXPLORE, Setting
-from .text import MAX_CHARS, cut, graphemes
+from .text import MAX_CHARS, Encoding, Level, cut, graphemes
 from .words import Said, say
 
 SPECS = EXPLORE                 # the Explore view's rows of the settings registry (rnnviz/settings.py)
 
 
-def _default(key: str):
+def _default(key: str) -> Any:             # each field's own type: the registry row's `kind`
     return EXPLORE[key].default
 
 
@@ -20,9 +23,9 @@ class Config:
     """Every setting of the Explore view. Field names are the URL's query keys."""
 
     text: str = _default("text")
-    tok: str = _default("tok")
-    cell: str = _default("cell")
-    enc: str = _default("enc")
+    tok: Level = _default("tok")
+    cell: CellName = _default("cell")
+    enc: Encoding = _default("enc")
     I: int = _default("I")  # input size (one-hot: always the vocabulary size)
     H: int = _default("H")  # hidden size
     L: int = _default("L")  # layers
@@ -52,12 +55,12 @@ class Config:
                 if (v := getattr(self, f.name)) != getattr(DEFAULT, f.name)}
 
     @classmethod
-    def from_query(cls, params) -> tuple[Config, list[str]]:
+    def from_query(cls, params: Mapping[str, object]) -> tuple[Config, list[str]]:
         """Parse a query dict (values str or list of str); bad values are clamped or dropped, each with a note."""
         values, notes = parse_query(params, SPECS)
         return cls(**values), notes
 
-    def with_(self, **changes) -> tuple[Config, list[str]]:
+    def with_(self, **changes: object) -> tuple[Config, list[str]]:
         """A copy with changes, each validated like a link parameter."""
         out, notes = {}, []
         whole_lines = changes.get("enc", self.enc) == "numbers"
@@ -70,9 +73,10 @@ class Config:
         return replace(self, **out), notes
 
 
-def parse_query(params, specs: dict[str, Setting]) -> tuple[dict, list[str]]:
+def parse_query(params: Mapping[str, object], specs: dict[str, Setting]) -> tuple[dict[str, Any], list[str]]:
     """The values of a query dict (str or list of str per key) that `specs` knows, clamped or dropped with notes."""
-    values, notes = {}, []
+    values: dict[str, Any] = {}
+    notes: list[str] = []
     params = dict(params)
     enc = params.get("enc", "")
     whole_lines = (enc[0] if isinstance(enc, (list, tuple)) and enc else enc) == "numbers"
@@ -92,7 +96,7 @@ def parse_query(params, specs: dict[str, Setting]) -> tuple[dict, list[str]]:
     return values, notes
 
 
-def format_value(v) -> str:
+def format_value(v: object) -> str:
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, float):
@@ -115,7 +119,7 @@ def shown_number(x: float) -> str:
     return f"{x:.4g}" if x and not 1e-4 <= abs(x) < 1e9 else format_value(x)
 
 
-def parse(key: str, raw: str, specs: dict[str, Setting] = SPECS, whole_lines: bool = False):
+def parse(key: str, raw: str, specs: dict[str, Setting] = SPECS, whole_lines: bool = False) -> tuple[Any, str]:
     """A URL string for `key` -> (value or None, note or '')."""
     spec = specs[key]
     what = say(spec.name)
@@ -137,8 +141,8 @@ def parse(key: str, raw: str, specs: dict[str, Setting] = SPECS, whole_lines: bo
     return validate(key, raw, specs, whole_lines)
 
 
-def validate(key: str, value, specs: dict[str, Setting] = SPECS, whole_lines: bool = False):
-    """One value for `key` -> (clamped value or None, note or '')."""
+def validate(key: str, value: Any, specs: dict[str, Setting] = SPECS, whole_lines: bool = False) -> tuple[Any, str]:
+    """One value for `key`, of any type a caller may pass -> (clamped value or None, note or '')."""
     spec = specs[key]
     what = say(spec.name)
     if spec.kind in (int, float):
@@ -150,10 +154,11 @@ def validate(key: str, value, specs: dict[str, Setting] = SPECS, whole_lines: bo
             return None, say("value.not_finite", what=what, value=_short(str(value)))
         if spec.kind is int and number != int(number):
             number = round(number)
-        clamped = min(max(number, spec.low), spec.high)
+        low, high = spec.bounds
+        clamped = min(max(number, low), high)
         clamped = int(clamped) if spec.kind is int else float(clamped)
         note = "" if clamped == number else capital(say(
-            "value.clamped", what=what, low=format_value(spec.kind(spec.low)), high=format_value(spec.kind(spec.high)),
+            "value.clamped", what=what, low=format_value(spec.kind(low)), high=format_value(spec.kind(high)),
             value=shown_number(number if spec.kind is float else int(number)), clamped=format_value(clamped)))
         return clamped, note
     if spec.kind is bool:
@@ -178,7 +183,7 @@ def inspect_limits(config: Config, T: int, B: int) -> dict[str, int]:
     return {"t": T - 1, "row": B - 1, "layer": config.L - 1, "dir": 1 if config.bi else 0}
 
 
-def out_of_range_notes(config: Config, given, T: int, B: int) -> list[str]:
+def out_of_range_notes(config: Config, given: Collection[str], T: int, B: int) -> list[str]:
     """Notes for what a link asks to inspect beyond its own text (T tokens in B rows) and network (build() clamps
     it)."""
     why = {"t": Said("beyond.t" if T != 1 else "beyond.t.one", {"n": T}),

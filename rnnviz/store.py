@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from . import weight_files as weights
-from .train.loop import Trainer
+from .train.loop import Trainer, known
 from .words import Problem
 
 ID_BYTES = 12                                   # 96 random bits: 16 URL-safe characters, never guessed
@@ -148,7 +148,7 @@ def load(run_id: str, blobs: Blobs | None = None) -> tuple[Trainer, Stored]:
     except (ValueError, TypeError, UnicodeDecodeError) as e:
         raise Problem("store.damaged") from e
     trainer = weights.from_bytes(data)
-    trainer.step = min(max(info.step, 0), trainer.settings.steps)
+    trainer.step = min(max(info.step, 0), known(trainer.settings.steps))
     return trainer, info
 
 
@@ -164,7 +164,7 @@ def prune(blobs: Blobs, max_runs: int = MAX_RUNS, max_bytes: int = MAX_BYTES) ->
             written[run_id] = mtime
     orphans = set(size) - set(written)          # weights whose JSON never came: an interrupted save
     stale = [r for r in orphans if max(m for k, m, _ in files if k.startswith(r + ".")) < time.time() - 3600]
-    order = sorted(written, key=written.get)
+    order = sorted(written, key=lambda run_id: written[run_id])
     total = sum(size.values())
     removed = []
     while order and (len(order) > max_runs or total > max_bytes):

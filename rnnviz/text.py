@@ -2,17 +2,22 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import regex
+from numpy.typing import DTypeLike
 
 from .words import Problem
 
 MAX_CHARS = 2000      # the cap on text for one run; the app shortens longer text and says so
 UNK = "<unk>"
-LEVELS = ("char", "word")
-ENCODINGS = ("onehot", "embedding", "random", "numbers")
+Level = Literal["char", "word"]
+Encoding = Literal["onehot", "embedding", "random", "numbers"]
+LEVELS: tuple[Level, ...] = get_args(Level)
+ENCODINGS: tuple[Encoding, ...] = get_args(Encoding)
 MAX_INPUT = 256       # values per timestep (the input size's limit)
 MAX_VALUE = 1e6       # typed numbers beyond this are refused: float32 would overflow a few steps on
 
@@ -63,11 +68,11 @@ def cut(text: str, cap: int, whole_lines: bool = False) -> str:
     return kept
 
 
-def some(items, n: int = 5, sep: str = ", ") -> str:
+def some(items: Iterable[object], n: int = 5, sep: str = ", ") -> str:
     """The first `n` items and how many more: a message never lists 30,000 names."""
-    items = [str(i) for i in items]
-    more = len(items) - n
-    return sep.join(items[:n]) + (f" and {more:,} more" if more > 0 else "")
+    names = [str(i) for i in items]
+    more = len(names) - n
+    return sep.join(names[:n]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def graphemes(text: str) -> list[str]:
@@ -92,7 +97,7 @@ def parse_numbers(text: str) -> list[list[float]]:
     """Typed numbers, one timestep per line: values separated by commas or spaces. Brackets and a leading
     `tensor`/`array` are ignored, so a list pasted from a notebook (lesson 001's sequence) works as it is; lines
     without a number are skipped. Raise a clear ValueError for anything else."""
-    steps = []
+    steps: list[list[float]] = []
     for n, line in enumerate(clean(text).splitlines(), 1):
         line = regex.sub(r"^\s*(?:torch\.|np\.|numpy\.)?(?:tensor|array)\b", "", line).translate(_NOT_NUMBER_SYNTAX)
         words = [w for w in regex.split(r"[,\s]+", line) if w]
@@ -137,7 +142,7 @@ class Vocab:
     tokens: tuple[str, ...]
 
     @classmethod
-    def build(cls, tokens, order: str = "appearance", unk: bool = False) -> Vocab:
+    def build(cls, tokens: Iterable[str], order: str = "appearance", unk: bool = False) -> Vocab:
         """ids by first appearance (the Avengers lesson) or sorted (the apple lesson), `<unk>` first if asked."""
         if order not in ("appearance", "sorted"):
             raise ValueError(f"order must be 'appearance' or 'sorted', got {order!r}")
@@ -157,7 +162,7 @@ class Vocab:
     def index(self) -> dict[str, int]:
         return {t: i for i, t in enumerate(self.tokens)}
 
-    def encode(self, tokens) -> np.ndarray:
+    def encode(self, tokens: Iterable[str]) -> np.ndarray:
         """Token ids, (T,); unknown tokens become `<unk>`, or raise if there is none."""
         index = self.index
         ids = []
@@ -170,21 +175,21 @@ class Vocab:
                 raise ValueError(f"the token {t!r} is not in the vocabulary")
         return np.array(ids, dtype=np.int64)
 
-    def decode(self, ids, sep: str = "") -> str:
+    def decode(self, ids: Iterable[int | np.integer], sep: str = "") -> str:
         return sep.join(self.tokens[int(i)] for i in ids)
 
 
-def one_hot(ids: np.ndarray, V: int, dtype=np.float32) -> np.ndarray:
+def one_hot(ids: np.ndarray, V: int, dtype: DTypeLike = np.float32) -> np.ndarray:
     """(T,) ids -> (T, V): row t is 1 at ids[t]."""
     return np.eye(V, dtype=dtype)[np.asarray(ids)]
 
 
-def embedding_table(V: int, E: int, seed: int = 0, dtype=np.float32) -> np.ndarray:
+def embedding_table(V: int, E: int, seed: int = 0, dtype: DTypeLike = np.float32) -> np.ndarray:
     """(V, E) table drawn from N(0, 1), as nn.Embedding initialises it."""
     return np.random.default_rng(seed).standard_normal((V, E)).astype(dtype)
 
 
-def random_vectors(T: int, I: int, seed: int = 0, dtype=np.float32) -> np.ndarray:
+def random_vectors(T: int, I: int, seed: int = 0, dtype: DTypeLike = np.float32) -> np.ndarray:
     """(T, I) drawn from U[0, 1), one per timestep: the from-scratch lesson's `np.random.random((T, I))`."""
     return np.random.default_rng(seed).random((T, I)).astype(dtype)
 

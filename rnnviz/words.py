@@ -27,7 +27,8 @@ _lang: ContextVar[str] = ContextVar("rnnviz_lang", default="en")
 def catalogue(lang: str) -> dict[str, str]:
     """key -> words of one language, read once per process from locale/<lang>.po."""
     with open(LOCALE / f"{lang}.po", "rb") as f:
-        return {m.id: m.string for m in read_po(f, locale=lang) if m.id and m.string}
+        return {m.id: m.string for m in read_po(f, locale=lang)
+                if isinstance(m.id, str) and isinstance(m.string, str) and m.id and m.string}   # no plural forms
 
 
 def current() -> str:

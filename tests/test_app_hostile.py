@@ -1,6 +1,7 @@
 """Hostile input in AppTest: every link parameter wrong, out of range, repeated or empty; odd text in Train."""
 import pytest
 from apptest_helpers import figure_titled, new_app, no_exception, texts
+from waiting import rerun_until
 
 from rnnviz.state import SPECS
 from rnnviz.text import MAX_CHARS
@@ -65,14 +66,9 @@ def test_train_text_task_with_odd_text_trains():
     at.text_area(key="tr_text").set_value("안녕 👩‍👩‍👧 שלום\u200b <script>x</script> **b** " * 3).run()
     at.number_input(key="tr_steps").set_value(5).run()
     at.button(key="tr_start").click().run()
-    import time
-    for _ in range(100):
-        time.sleep(0.1)
-        at.run()
-        if any("finished" in p.proto.text for p in at.get("progress")):
-            break
+    rerun_until(at, lambda a: any("finished" in p.proto.text for p in a.get("progress")), "the 5-step run to finish",
+                seen=lambda: [p.proto.text for p in at.get("progress")])
     no_exception(at)
-    assert any("finished" in p.proto.text for p in at.get("progress"))
 
 
 @pytest.mark.parametrize("invisible", ["\u200d\u200d", "\u3164", "\u0301"])

@@ -1,8 +1,7 @@
 """Two sessions at once, in one process and one training pool: each sees only its own curve, weights and text."""
-import time
-
 import numpy as np
 from apptest_helpers import decode, figure_titled, new_app, no_exception
+from waiting import wait_for
 
 
 def progress(at):
@@ -16,12 +15,9 @@ def test_two_sessions_train_different_tasks_and_keep_their_own_state():
     a.button(key="tr_start").click().run()
     b.button(key="tr_start").click().run()      # both queued or running at the same time
     assert any("training" in t or "waiting" in t for t in progress(a) + progress(b))
-    deadline = time.time() + 60
-    while time.time() < deadline and not (any("finished" in t for t in progress(a))
-                                          and any("finished" in t for t in progress(b))):
-        time.sleep(0.2)
-        a.run()
-        b.run()
+    wait_for("both sessions' runs to finish",
+             lambda: any("finished" in t for t in progress(a.run())) and any("finished" in t for t in progress(b.run())),
+             seconds=60, every=0.2, seen=lambda: progress(a) + progress(b))
     no_exception(a)
     no_exception(b)
     assert any("step 100/100" in t for t in progress(a)) and any("step 151/151" in t for t in progress(b))

@@ -2,13 +2,13 @@
 import gc
 import subprocess
 import sys
-import time
 import weakref
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from waiting import wait_for
 
 from rnnviz.train.loop import Event, Settings
 from rnnviz.train.runner import EVENTS_KEPT, GRADS_KEPT, SESSION_WORK, Pool, Refused, Run, minutes
@@ -20,13 +20,6 @@ HOSTILE = Settings(task="text", text="the quick brown fox jumps over the lazy do
 
 def long_run(seed=0) -> Run:
     return Run(Settings(task="apple", steps=20_000, seed=seed))      # a minute of work by the budget
-
-
-def wait_for(what: str, condition, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -52,7 +45,7 @@ def test_runs_of_a_gone_session_stop_leave_the_pool_and_free_their_model(pools):
     models = [weakref.ref(a1.trainer.model), weakref.ref(a2.trainer.model)]
     live.discard("a")                                       # the session is closed and past its grace period
     wait_for("the reaper to take session a's runs out of the pool",
-             lambda: not any(r.owner == "a" for r in pool.held()) and a1.trainer is None and a2.trainer is None)
+             lambda: not any(r.owner == "a" for r in pool.held()) and a1.released and a2.released)
     assert a1.status == a2.status == "stopped" and a1.orphaned
     gc.collect()
     assert [m() for m in models] == [None, None]           # nothing holds their models any more

@@ -76,4 +76,4 @@ def cell_spec(name: object) -> Cell:
     """The table's row for a cell name, or a ValueError a student can read."""
     if not isinstance(name, str) or name not in CELL_TABLE:
         raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {name!r}")
-    return CELL_TABLE[name]  # type: ignore[index]
+    return CELL_TABLE[name]

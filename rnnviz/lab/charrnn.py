@@ -10,13 +10,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
 from ..settings import LAB
-from ..train.loop import Event, Settings
+from ..train.loop import Event, Settings, known
 from ..train.model import Model
 from ..words import Problem, Said
 from . import sample as sampling
@@ -33,7 +34,7 @@ SAMPLE_SECONDS = 3.0      # a sample from the fixed prompt every this many secon
 SAMPLE_LENGTH = 160
 DIVERGED = 100
 LN2 = math.log(2)
-DEFAULTS = dict(cell="lstm", hidden=128, lr=2e-3, steps=500, optimizer="adam", seed=0)
+DEFAULTS: dict[str, Any] = dict(cell="lstm", hidden=128, lr=2e-3, steps=500, optimizer="adam", seed=0)
 _seed_lock = threading.Lock()
 
 
@@ -73,9 +74,11 @@ def resolved(s: Settings) -> Settings:
         if row.choices:
             if v not in row.choices:
                 raise Problem("lab.bad_choice", name=Said(row.name), value=repr(v)[:40])
-        elif isinstance(v, bool) or not isinstance(v, (int, np.integer) if row.kind is int else (int, float)) \
-                or not math.isfinite(v) or not row.low <= v <= row.high:
-            raise Problem("lab.bad_number", name=Said(row.name), low=row.kind(row.low), high=row.kind(row.high),
+            continue
+        low, high = row.bounds
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer) if row.kind is int else (int, float)) \
+                or not math.isfinite(v) or not low <= v <= high:
+            raise Problem("lab.bad_number", name=Said(row.name), low=row.kind(low), high=row.kind(high),
                           value=repr(v)[:40])
     return s
 
@@ -97,12 +100,13 @@ class CharTrainer:
         V = len(self.tokens.vocab)
         with _seed_lock:
             torch.manual_seed(s.seed)
-            self.model = Model(V, s.cell, s.hidden, s.layers)
-        self.params = list(self.model.parameters())
+            self.model = Model(V, known(s.cell), known(s.hidden), s.layers)
+        self.params: list[torch.Tensor] = list(self.model.parameters())
         self.optimizer = self._new_optimizer()
         self.loss_fn = nn.CrossEntropyLoss()
         self.lock = threading.Lock()
-        self.step, self.pos, self.state = 0, 0, None
+        self.step, self.pos = 0, 0
+        self.state: torch.Tensor | tuple[torch.Tensor, ...] | None = None     # (h, c) for an LSTM
         self.first_loss: float | None = None
         self._good = [torch.empty_like(p) for p in self.params]
         self.trained_seconds, self.held_seconds, self.since_sample = 0.0, 0.0, SAMPLE_SECONDS
@@ -112,8 +116,8 @@ class CharTrainer:
 
     def _new_optimizer(self) -> torch.optim.Optimizer:
         s = self.settings
-        return (torch.optim.Adam(self.params, lr=s.lr) if s.optimizer == "adam"
-                else torch.optim.SGD(self.params, lr=s.lr, momentum=0.9))
+        return (torch.optim.Adam(self.params, lr=known(s.lr)) if s.optimizer == "adam"
+                else torch.optim.SGD(self.params, lr=known(s.lr), momentum=0.9))
 
     @property
     def vocab(self):
@@ -132,7 +136,7 @@ class CharTrainer:
     def events(self) -> Iterator[LabEvent]:
         """Train until `steps`, yielding after every step; stop at the first loss that is not finite or blows up."""
         s = self.settings
-        while self.step < s.steps:
+        while self.step < known(s.steps):
             started = time.perf_counter()
             if self.pos + self.window + 1 > self.streams.shape[1]:
                 self.pos, self.state = 0, None                    # the streams' end: start again from zero state
@@ -161,7 +165,7 @@ class CharTrainer:
             yield self._event(logits.detach(), targets, value)
 
     def _event(self, logits, targets, loss) -> LabEvent:
-        last = self.step == self.settings.steps
+        last = self.step == known(self.settings.steps)
         held = self.score_held() if last or self.step == 1 or self.held_seconds <= HELD_SHARE * self.trained_seconds \
             else None
         sample = None
@@ -174,7 +178,7 @@ class CharTrainer:
             self.last_sample = (self.step, sample)
         pred, want = logits[0].argmax(-1).numpy(), targets[0].numpy()
         correct = float((logits.argmax(-1) == targets).float().mean())
-        return LabEvent(self.step, self.settings.steps, loss, correct, self.vocab.decode(pred), self.vocab.decode(want),
+        return LabEvent(self.step, known(self.settings.steps), loss, correct, self.vocab.decode(pred), self.vocab.decode(want),
                         bpc=loss / LN2, held_bpc=held, sample=sample)
 
     def score_held(self) -> float:
@@ -200,8 +204,8 @@ class CharTrainer:
         self.state = None
 
     def _nan_event(self, loss: float) -> LabEvent:
-        lr = self.settings.lr
-        return LabEvent(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan",
+        lr = known(self.settings.lr)
+        return LabEvent(self.step + 1, known(self.settings.steps), loss, 0.0, "", "", status="nan",
                         message=Said("lab.nan", dict(step=self.step + 1, loss=f"{loss:.4g}", lr=f"{lr:g}",
                                                    smaller=f"{lr / 10:g}", kept=self.step)))
 

@@ -25,7 +25,13 @@ class Activations:
 
     def of(self, kind: str, layer: int = 0) -> np.ndarray:
         """(T, H) of one kind ("h", "c" or a gate) in one layer."""
-        return self.h[layer] if kind == "h" else self.c[layer] if kind == "c" else self.gates[kind][layer]
+        if kind == "h":
+            return self.h[layer]
+        if kind == "c":
+            if self.c is None:
+                raise KeyError("c: only an LSTM has c_t")
+            return self.c[layer]
+        return self.gates[kind][layer]
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -55,7 +61,7 @@ def activations(rnn: torch.nn.RNNBase, vocab: Vocab, text: str) -> Activations:
         end = begin + x.shape[1]
         for layer, (lt,) in enumerate(trace.layers):
             h[layer, begin:end] = lt.h[:, 0]
-            if lstm:
+            if c is not None and lt.c is not None:                          # an LSTM: both are there
                 c[layer, begin:end] = lt.c[:, 0]
             for name, value in lt.gates.items():
                 gates.setdefault(name, np.empty((L, T, H), net.dtype))[layer, begin:end] = value[:, 0]

@@ -45,7 +45,7 @@ class TextLab:
 
     def activations(self, kind: str = "h", layer: int = 0):
         """(T, H) of one kind over the passage (the first 1,200 characters of the text), and its characters."""
-        acts = self.trainer.activations(self.trainer.settings.text[:PASSAGE])
+        acts = self.trainer.activations((self.trainer.settings.text or "")[:PASSAGE])
         return acts.of(kind, layer), acts.chars
 
     def rank(self, prop: str = "quote", kind: str = "h", layer: int = 0) -> pd.DataFrame:

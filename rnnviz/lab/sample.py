@@ -33,9 +33,10 @@ def encode(vocab: Vocab, text: str) -> np.ndarray:
 def check(key: str, value) -> None:
     """A sampling setting within its registry row, or a Problem that names it."""
     row = LAB[key]
+    low, high = row.bounds
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(value) or not row.low <= value <= row.high:
-        raise Problem("lab.bad_number", name=Said(row.name), low=row.kind(row.low), high=row.kind(row.high),
+            or not math.isfinite(value) or not low <= value <= high:
+        raise Problem("lab.bad_number", name=Said(row.name), low=row.kind(low), high=row.kind(high),
                       value=repr(value)[:40])
 
 

@@ -36,7 +36,8 @@ def layer(ex: Explored, layer: int = 0, direction: int = 0):
 def step_numbers(ex: Explored, t: int, unit: int = 0) -> dict:
     """Unit `unit` of h_t = tanh(Wx·x_t + Wh·h_{t−1} + b) at step t, term by term."""
     lt, row = layer(ex), ex.config.row
-    b = sum(ex.network.weights(0, False)[2:])
+    _, _, b_ih, b_hh = ex.network.weights(0, False)
+    b = b_ih + b_hh
     return dict(t=t, unit=unit, wx=float(lt.Wx_x[t, row, unit]), wh=float(lt.Wh_h[t, row, unit]),
                 b=float(b[unit]), a=float(lt.a[t, row, unit]), h=float(lt.h[t, row, unit]),
                 hp=float(lt.h_prev[t, row, unit]), H=ex.network.hidden_size)

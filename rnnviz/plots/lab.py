@@ -34,7 +34,8 @@ def next_spec(pairs: list[tuple[str, float]], present: bool = False) -> dict:
 
 def grid(chars: list[str], values: np.ndarray, wrap: int = WRAP):
     """Characters laid out as they read: a row per line (long lines wrap). z, text and position grids."""
-    rows, row, at = [], [], []
+    rows: list[list[int]] = []
+    row: list[int] = []
     for t, ch in enumerate(chars):
         row.append(t)
         if ch == "\n" or len(row) == wrap:
@@ -44,7 +45,7 @@ def grid(chars: list[str], values: np.ndarray, wrap: int = WRAP):
         rows.append(row)
     z = np.full((len(rows), wrap), np.nan)
     text = [[""] * wrap for _ in rows]
-    at = [[None] * wrap for _ in rows]
+    at: list[list[int | None]] = [[None] * wrap for _ in rows]
     for r, ts in enumerate(rows):
         for c, t in enumerate(ts):
             z[r, c], text[r][c], at[r][c] = values[t], shown(chars[t]), t

@@ -30,6 +30,7 @@ def step_columns(lt: LayerTrace, net: Network, row: int) -> list[tuple[str, np.n
                 ("+ b", b), ("= a_t", lt.a[:, row]), (f"h_t<br>= {act}(a_t)", h)]
     g = {k: v[:, row] for k, v in lt.gates.items()}
     if lt.cell == "lstm":
+        assert lt.c_prev is not None and lt.c is not None          # an LSTM layer keeps its cell states
         cp = "c_{t+1}" if lt.reverse else "c_{t−1}"
         return [("x_t", x), (prev, hp), (cp, lt.c_prev[:, row]), ("i<br>= σ(·)", g["i"]), ("f<br>= σ(·)", g["f"]),
                 ("g<br>= tanh(·)", g["g"]), ("o<br>= σ(·)", g["o"]), (f"c_t<br>= f·{cp}<br>+ i·g", lt.c[:, row]),

@@ -32,7 +32,7 @@ def run_name(name: str) -> str:
 
 def curves_spec(runs: dict[str, tuple[list[int], list[float], list[float]]], present=False) -> dict:
     """Loss (left) and accuracy (right) against step, one colour per run."""
-    data = []
+    data: list[dict[str, object]] = []
     step, loss_, accuracy = say("col.step"), say("col.loss"), say("col.accuracy")
     for k, (name, (steps, loss, acc)) in enumerate(runs.items()):
         name = run_name(name)

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -20,6 +21,14 @@ from .tasks import Task, make_task
 GRAD_SHARE = 0.1                # the gradient diagnostic may take at most this share of training time
 DIVERGED = 100                  # a loss this many times its first value means training blew up
 _seed_lock = threading.Lock()   # torch's global RNG: seed and build a model without another run in between
+Value = TypeVar("Value")
+
+
+def known(value: Value | None) -> Value:
+    """A setting that Settings.resolved() filled in (None means "the task's default" only before that)."""
+    if value is None:
+        raise ValueError("a task-default setting was read before Settings.resolved()")
+    return value
 
 
 @dataclass(frozen=True)
@@ -52,8 +61,8 @@ COMPARE_CELLS = ONE_PER_CLASS     # "compare": one run per torch class (RNN, LST
 
 # One bound per setting for every door (the page, its links, uploaded weights' metadata, the notebook): the
 # registry's Train rows (rnnviz/settings.py); grad_every is the trainer's own.
-LIMITS = {s.field: (int(s.low), int(s.high)) for s in TRAIN.values() if s.kind is int} | {"grad_every": (1, 10_000)}
-RATE_LIMITS = {s.field: (s.low, s.high) for s in TRAIN.values() if s.kind is float}    # lr, clip (0 = off)
+LIMITS = {s.field: (int(s.bounds[0]), int(s.bounds[1])) for s in TRAIN.values() if s.kind is int} | {"grad_every": (1, 10_000)}
+RATE_LIMITS = {s.field: s.bounds for s in TRAIN.values() if s.kind is float}    # lr, clip (0 = off)
 
 
 def check(s: Settings, task: Task) -> None:
@@ -66,9 +75,9 @@ def check(s: Settings, task: Task) -> None:
     if s.optimizer not in ("adam", "sgd"):
         raise Problem("train.optimizer", got=repr(s.optimizer))
     for name, what in (("lr", "train.what.lr"), ("clip", "train.what.clip")):
-        v, (low, high) = getattr(s, name), RATE_LIMITS[name]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and low <= v <= high):
-            raise Problem("train.rate", what=Said(what), low=f"{low:g}", high=f"{high:g}", got=shown(v))
+        v, (least, most) = getattr(s, name), RATE_LIMITS[name]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and least <= v <= most):
+            raise Problem("train.rate", what=Said(what), low=f"{least:g}", high=f"{most:g}", got=shown(v))
     if s.bidirectional and not task.many_to_one:
         raise Problem("train.bidirectional")
 
@@ -134,8 +143,8 @@ class Trainer:
 
     def _new_optimizer(self) -> torch.optim.Optimizer:
         s = self.settings
-        return (torch.optim.Adam(self.params, lr=s.lr) if s.optimizer == "adam"
-                else torch.optim.SGD(self.params, lr=s.lr, momentum=0.9))
+        return (torch.optim.Adam(self.params, lr=known(s.lr)) if s.optimizer == "adam"
+                else torch.optim.SGD(self.params, lr=known(s.lr), momentum=0.9))
 
     def _restore(self, saved: list[torch.Tensor]) -> None:
         """Put saved parameters back, with a fresh optimizer: its moments saw the bad step."""
@@ -160,7 +169,7 @@ class Trainer:
         """
         s, task = self.settings, self.task
         fixed = None if task.fresh_batches else tuple(torch.from_numpy(a) for a in task.batch(self.rng))
-        while self.step < s.steps:
+        while self.step < known(s.steps):
             started = time.perf_counter()
             inputs, targets = fixed or tuple(torch.from_numpy(a) for a in task.batch(self.rng))
             want_grads = self._want_grads()
@@ -187,7 +196,7 @@ class Trainer:
                     torch.nn.utils.clip_grad_norm_(self.params, s.clip)
                 norms = self._grad_norms() if want_grads else None
                 self.optimizer.step()
-                if self.step == s.steps - 1 and not finite(self.params):
+                if self.step == known(s.steps) - 1 and not finite(self.params):
                     self._restore(good)
                     yield self._nan_event(float("inf"), kept_step=self.step + 1, kept_loss=value)
                     return
@@ -199,7 +208,7 @@ class Trainer:
         """Record ‖dL/dh_t‖ on the first and last step, and every `grad_every` steps while that costs
         under a tenth of the training time (a large model gets fewer rows in the heatmap, not a slower run)."""
         s = self.settings
-        if self.step in (0, s.steps - 1):
+        if self.step in (0, known(s.steps) - 1):
             return True
         return (self.step - self.last_grad_step >= s.grad_every
                 and self.grad_seconds <= GRAD_SHARE * self.trained_seconds)
@@ -214,18 +223,18 @@ class Trainer:
         else:
             correct = (pred == targets).mean()
             prediction, target = task.decode(pred[0]), task.decode(targets[0])
-        return Event(self.step, self.settings.steps, loss, float(correct), prediction, target, norms)
+        return Event(self.step, known(self.settings.steps), loss, float(correct), prediction, target, norms)
 
     def _nan_event(self, loss: float, kept_step: int, kept_loss: float) -> Event:
         """kept_step: the step (counted from 1) whose loss the kept weights gave; 0 for the initial weights."""
-        lr = self.settings.lr
+        lr = known(self.settings.lr)
         usual = (self.task.defaults or {}).get("lr")          # the preset's own rate, where it is smaller
         suggestion = min(lr / 10, usual) if usual else lr / 10
         kept = (Said("nan.kept", {"step": kept_step, "loss": f"{kept_loss:.4g}"}) if kept_step
                 else Said("nan.kept_initial"))
         what = (Said("nan.not_finite", {"loss": f"{loss:g}"}) if not math.isfinite(loss) else
                 Said("nan.jumped", {"loss": f"{loss:,.4g}", "times": DIVERGED, "first": f"{self.first_loss:.4g}"}))
-        return Event(self.step + 1, self.settings.steps, loss, 0.0, "", "", status="nan", message=Said("nan", {
+        return Event(self.step + 1, known(self.settings.steps), loss, 0.0, "", "", status="nan", message=Said("nan", {
             "step": self.step + 1, "what": what, "lr": f"{lr:g}", "suggestion": f"{suggestion:g}", "kept": kept}))
 
     def _grad_norms(self) -> np.ndarray:

@@ -20,14 +20,14 @@ import threading
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
 from ..words import Problem, Said
-from .loop import Event, Settings, Trainer
+from .loop import Event, Settings, Trainer, known
 
 SLICE_SECONDS = 0.15
 TRAIN_NICENESS = 10      # training threads give way to reruns when the cores are busy
@@ -59,13 +59,13 @@ class Run:
 
     settings: Settings
     label: str = ""
-    trainer: Trainer = field(init=False)
+    _trainer: Trainer | None = field(init=False, default=None, repr=False)     # None once released
     events: list[Event] = field(default_factory=list)       # the last EVENTS_KEPT to 2 × EVENTS_KEPT
     # Running summaries, kept as events arrive so a live view reads a slice instead of scanning every event.
     # Every step's figures as 8-byte numbers: a 100,000-step run keeps 2.4 MB, not 100,000 Event objects.
-    steps: array = field(default_factory=lambda: array("q"))           # of the sane events
-    losses: array = field(default_factory=lambda: array("d"))
-    accuracies: array = field(default_factory=lambda: array("d"))
+    steps: MutableSequence[int] = field(default_factory=lambda: array("q"))           # of the sane events
+    losses: MutableSequence[float] = field(default_factory=lambda: array("d"))        # (a saved run's: lists)
+    accuracies: MutableSequence[float] = field(default_factory=lambda: array("d"))
     with_grads: list[Event] = field(default_factory=list)   # the last events that carry ‖dL/dh_t‖
     timeline: list[Event] = field(default_factory=list)     # events at the lessons' printing cadence
     status: str = "new"              # new | queued | running | stopped | done | failed
@@ -84,7 +84,7 @@ class Run:
     trainer_: Trainer | None = None   # an existing trainer (uploaded weights) instead of a fresh one
 
     def __post_init__(self):
-        self.trainer = self.trainer_ or Trainer(self.settings)   # raises ValueError for bad settings
+        self._trainer = self.trainer_ or Trainer(self.settings)   # raises ValueError for bad settings
         self.settings = self.trainer.settings
         self.trainer_ = None
         inputs, _ = self.trainer.task.batch(np.random.default_rng(0))      # (B, T): the tokens of one step
@@ -92,13 +92,25 @@ class Run:
         self.step_work = size * inputs.size + STEP_OVERHEAD
 
     @property
+    def trainer(self) -> Trainer:
+        """The run's model, optimizer and task; a released run has none."""
+        if self._trainer is None:
+            raise RuntimeError(f"run {self.id} was released: its model is gone")
+        return self._trainer
+
+    @property
+    def released(self) -> bool:
+        """True once release() let go of the model."""
+        return self._trainer is None
+
+    @property
     def work(self) -> float:
         """The work still to do, in parameter-token steps."""
-        return self.step_work * max(0, self.settings.steps - self.trainer.step)
+        return self.step_work * max(0, known(self.settings.steps) - self.trainer.step)
 
     def release(self) -> None:
         """Let go of the model, its optimizer and the history: the run's session is gone, nobody will look."""
-        self.trainer = None
+        self._trainer = None
         self.events, self.with_grads, self.timeline = [], [], []
         self.steps, self.losses, self.accuracies = array("q"), array("d"), array("d")
 
@@ -116,7 +128,7 @@ class Run:
             self.with_grads.append(event)
             if len(self.with_grads) > 2 * GRADS_KEPT:
                 self.with_grads = self.with_grads[-GRADS_KEPT:]
-        steps = self.settings.steps
+        steps = known(self.settings.steps)
         every = max(1, steps // 5) if steps > 10 else 1          # the lessons print 5 or so times a run
         if (event.step - 1) % every == 0:
             self.timeline.append(event)
@@ -231,7 +243,7 @@ class Pool:
             raise Refused("budget.full", n=len(active))
 
     def _enqueue(self, run: Run) -> None:
-        if run.active or run.trainer is None:
+        if run.active or run.released:
             return
         run.stop_requested.clear()
         run.status, run.message = "queued", ""
@@ -308,13 +320,13 @@ class Pool:
         lower_priority()
         while True:
             with self.cond:
-                run = None
+                run: Run | None = None
                 while run is None and not self.closing.is_set():
                     run = self._next_due()
                     if run is None:                 # nothing queued, or only paced runs not yet due: sleep till one is
                         wake = min((r.due() for r in self.queue), default=math.inf) - time.monotonic()
                         self.cond.wait(None if wake == math.inf else max(wake, 0.001))
-                if self.closing.is_set():
+                if self.closing.is_set() or run is None:
                     return
                 run.status = "running"
                 self.running.add(run)

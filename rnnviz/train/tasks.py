@@ -1,12 +1,13 @@
 """The lessons' training tasks as data: input ids, target ids, vocabulary, and how to read a prediction."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ..settings import TASKS, TEXT_CAP
-from ..text import Vocab, tokenize
+from ..text import Encoding, Level, Vocab, tokenize
 from ..words import Problem
 
 PRESETS = TASKS
@@ -20,14 +21,14 @@ class Task:
 
     name: str
     vocab: Vocab
-    level: str                    # "char" | "word"
+    level: Level
     inputs: np.ndarray            # (B, T) ids
     targets: np.ndarray           # (B, T) ids (many-to-one: only the last column counts)
-    encoding: str = "onehot"      # "onehot" | "embedding"
+    encoding: Encoding = "onehot"
     embedding_size: int = 5
     many_to_one: bool = False
     prefix: str = ""              # shown before the prediction (the lesson prints 'We' first)
-    defaults: dict | None = None  # the lesson's settings
+    defaults: dict[str, Any] = field(default_factory=dict)   # the lesson's settings
     fresh_batches: bool = False   # memory and text tasks draw new batches each step
     text: str = ""
     distance: int = 0             # memory task: distractors between the token and the question

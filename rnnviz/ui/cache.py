@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 
 import numpy as np
 import orjson
@@ -22,7 +23,8 @@ class Shared:
 
     def __init__(self, size: int, budget: int = 2**62, weigh=lambda value: 0):
         self.size, self.budget, self.weigh = size, budget, weigh
-        self.items, self.lock, self.held = OrderedDict(), threading.Lock(), 0
+        self.items: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()     # key -> (value, its weight)
+        self.lock, self.held = threading.Lock(), 0
 
     def get(self, key, make):
         with self.lock:

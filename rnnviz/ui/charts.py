@@ -1,10 +1,12 @@
 """Drawing a ready plotly spec without another copy or validation."""
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import streamlit as st
 
-CHART = dict(width="stretch", config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+CHART: dict[str, Any] = dict(width="stretch", config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 
 
 class ReadyFigure(go.Figure):

@@ -41,7 +41,7 @@ def looking_at(ex: Explored, config: Config) -> Explored:
     return replace(ex, config=replace(ex.config, **look))
 
 
-def make_specs(kind: str, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
+def make_specs(kind: panels_catalogue.Kind, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
     """A panel's figures from the catalogue (rnnviz/panels.py), without marks: t is marked when drawn."""
     return panels_catalogue.specs(kind, ex, c.layer, c.dir, c.row, c.t if kind == "step" else None, present)
 

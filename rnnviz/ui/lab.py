@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import pandas as pd
 import streamlit as st
@@ -9,12 +10,12 @@ import streamlit as st
 from .. import weight_files as weights
 from ..engine.registry import cell_spec
 from ..lab import neurons, texts
-from ..lab.charrnn import CharTrainer
+from ..lab.charrnn import CharTrainer, LabEvent
 from ..lab.runs import lab_run
 from ..plots import lab as plots
 from ..settings import LAB, SETTINGS
 from ..state import format_value
-from ..train.loop import Settings
+from ..train.loop import Settings, known
 from ..train.runner import Refused, Run
 from ..words import Problem, current, say
 from . import session
@@ -99,6 +100,11 @@ def lab() -> Run | None:
     return session.get("lab_run")
 
 
+def trainer_of(run: Run) -> CharTrainer:
+    """A lab run's trainer: the lab's own, which the pool runs as if it were the loop's Trainer."""
+    return cast(CharTrainer, run.trainer)
+
+
 def settings_now(text: str) -> Settings:
     g = session.get
     return Settings(task="text", text=text, cell=g("lab_cell"), hidden=int(g("lab_hidden")), layers=int(g("lab_layers")),
@@ -124,13 +130,14 @@ def start() -> None:
 
 
 def stop() -> None:
-    if lab():
-        pool().stop(lab())
+    run = lab()
+    if run:
+        pool().stop(run)
 
 
 def resume() -> None:
     run = lab()
-    if run is None or run.active or run.trainer.step >= run.settings.steps:
+    if run is None or run.active or run.trainer.step >= known(run.settings.steps):
         return
     try:
         pool().start([run], session.session_id())
@@ -160,7 +167,7 @@ def view() -> None:
     row.button(say("lab.start"), on_click=start, type="primary", key="lab_start", disabled=text is None)
     row.button(say("lab.stop"), on_click=stop, disabled=not active, key="lab_stop")
     row.button(say("lab.resume"), on_click=resume, key="lab_resume",
-               disabled=not run or active or run.trainer is None or run.trainer.step >= run.settings.steps)
+               disabled=not run or active or run.trainer is None or run.trainer.step >= known(run.settings.steps))
     row.button(say("lab.reset"), on_click=reset, disabled=not run, key="lab_reset")
     if session.get("lab_error"):
         st.error(session.literal(session.get("lab_error")))
@@ -174,6 +181,8 @@ def view() -> None:
 def open_in_explore() -> None:
     """The trained weights in the Explore view, stepping through the start of the training text."""
     run = lab()
+    if run is None:                 # the button shows only with a run; a stale click finds none
+        return
     text, _ = weights.explore_text(run.trainer)
     session.put("explore_weights", weights.for_explore(run.trainer, say("lab.explore_name", cell=run.settings.cell,
                                                                         step=run.trainer.step)))
@@ -201,12 +210,12 @@ def weights_panel(run: Run | None) -> None:
     st.markdown(f"**{say('lab.weights_title')}**")
     if run is not None and run.trainer is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
         row = st.container(horizontal=True, wrap=True)
-        fits = run.settings.hidden <= SETTINGS["H"].high and run.settings.layers <= SETTINGS["L"].high
+        fits = known(run.settings.hidden) <= SETTINGS["H"].bounds[1] and run.settings.layers <= SETTINGS["L"].bounds[1]
         row.button(say("lab.to_explore"), on_click=open_in_explore, key="lab_explore", disabled=not fits)
         row.download_button(say("lab.download"), weights.to_bytes(run.trainer), f"rnnviz-lab-{run.settings.cell}.safetensors",
                             mime="application/octet-stream", key="lab_download")
         if not fits:
-            st.caption(say("lab.explore_too_big", most=int(SETTINGS["H"].high)))
+            st.caption(say("lab.explore_too_big", most=int(SETTINGS["H"].bounds[1])))
     else:
         st.caption(say("lab.weights_when"))
     st.file_uploader(say("lab.weights_upload"), type=["safetensors"], key="lab_weights", on_change=upload_weights)
@@ -223,10 +232,10 @@ def live(active: bool) -> None:
         if run is None or run.trainer is None:
             st.info(say("lab.press_start"))
             return
-        trainer, ev = run.trainer, run.last
+        trainer, ev = trainer_of(run), cast(LabEvent | None, run.last)
         state = say(f"lab.status_{run.status}")
         bpc = ev.bpc if ev is not None and ev.status == "ok" else math.nan
-        st.progress(min(trainer.step / run.settings.steps, 1.0),
+        st.progress(min(trainer.step / known(run.settings.steps), 1.0),
                     text=say("lab.progress", state=state, step=trainer.step, steps=run.settings.steps,
                              bpc=f"{bpc:.3f}", held=f"{trainer.held_bpc:.3f}"))
         if run.status == "failed":
@@ -245,18 +254,19 @@ def live(active: bool) -> None:
 
 def write_panel(run: Run) -> None:
     st.markdown(f"**{say('lab.write_title')}**")
+    trainer = trainer_of(run)
     left, right = st.columns([3, 2])
-    left.text_input(say("lab.prompt"), key="lab_prompt", value=None, placeholder=run.trainer.prompt)
+    left.text_input(say("lab.prompt"), key="lab_prompt", value=None, placeholder=trainer.prompt)
     cols = left.columns(4)
     for col, key in zip(cols, ("lab_length", "lab_temp", "lab_topk", "lab_wseed")):
         draw(key, col)
     out = left.empty()
-    prompt = session.get("lab_prompt") or run.trainer.prompt
+    prompt = session.get("lab_prompt") or trainer.prompt
     if left.button(say("lab.write"), key="lab_write"):
         written = ""
         try:
-            for k, ch in enumerate(run.trainer.stream(prompt, session.get("lab_length"), session.get("lab_temp"),
-                                                      session.get("lab_topk"), session.get("lab_wseed"))):
+            for k, ch in enumerate(trainer.stream(prompt, session.get("lab_length"), session.get("lab_temp"),
+                                                  session.get("lab_topk"), session.get("lab_wseed"))):
                 written += ch
                 if k % 8 == 0:
                     out.code(prompt + written, language=None, wrap_lines=True)    # the text appears as it is drawn
@@ -267,7 +277,7 @@ def write_panel(run: Run) -> None:
     out.code(prompt_used + written, language=None, wrap_lines=True)
     with right:
         position = st.slider(say("lab.position"), 0, len(written), len(written), key="lab_position") if written else 0
-        pairs = run.trainer.next_chars(prompt_used + written[:position], k=10)
+        pairs = trainer.next_chars(prompt_used + written[:position], k=10)
         chart(plots.next_spec(pairs, session.present()), "lab_next")
 
 
@@ -277,7 +287,7 @@ def activations_of(run: Run, text: str, kind: str, layer: int):
     key = (run.id, run.trainer.step, text[:PASSAGE], kind, layer)
     kept = session.get("lab_acts")
     if kept is None or kept[0] != key:
-        acts = run.trainer.activations(text[:PASSAGE])
+        acts = trainer_of(run).activations(text[:PASSAGE])
         kept = (key, acts.of(kind, layer).copy(), acts.chars)
         session.put("lab_acts", kept)
     return kept[1:]
@@ -293,7 +303,7 @@ def neuron_panel(run: Run) -> None:
     cols = st.columns(3)
     kind = cols[0].selectbox(say(LAB["lab_kind"].label), kinds, format_func=fmt, key="lab_kind_shown")
     layer = cols[1].selectbox(say("lab.layer"), list(range(run.settings.layers)), key="lab_layer")
-    X, chars = activations_of(run, run.settings.text, kind, layer)
+    X, chars = activations_of(run, run.settings.text or "", kind, layer)
     props = neurons.properties(chars)
     draw("lab_prop", cols[2], horizontal=True)
     prop = session.get("lab_prop")

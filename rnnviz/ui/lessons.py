@@ -65,7 +65,7 @@ def nav(lesson: str, n: int) -> None:
     row.caption(say("lesson.where", n=n, top=top))
 
 
-def page_facts(page: Page, ex) -> dict:
+def page_facts(page: Page, ex) -> tuple[dict, dict]:
     """The page's numbers from the engine; strings (shapes, tokens) made safe for markdown."""
     raw = page.facts(ex) if page.facts else {}
     return {k: session.literal(v) if isinstance(v, str) else v for k, v in raw.items()}, raw

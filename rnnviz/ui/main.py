@@ -101,6 +101,7 @@ def explore_tab() -> None:
     for note in notes:
         st.warning(session.literal(note))
     source = config
+    ex: explore.Explored | None
     try:
         ex = explore.run(config)
         session.sync_url(ex.config, shared_runs.link())

@@ -11,7 +11,7 @@ from ..plots import training as train_plots
 from ..plots.training import run_name
 from ..settings import TASK, TRAIN
 from ..state import format_value
-from ..train.loop import COMPARE_CELLS, Settings
+from ..train.loop import COMPARE_CELLS, Settings, known
 from ..train.runner import Pool, Refused, Run
 from ..train.runner import pool as shared_pool
 from ..train.tasks import TEXT_CAP, make_task
@@ -21,7 +21,7 @@ from .charts import chart
 from .widgets import draw
 
 # Short enough for the sidebar's closed select box, in projector type too; TASK_HELP tells the rest.
-DEFAULT_TEXT = TRAIN["tr_text"].default
+DEFAULT_TEXT = str(TRAIN["tr_text"].default)
 
 # The Train view's settings as a link says them: the registry's Train rows (rnnviz/settings.py).
 LINK = TRAIN
@@ -157,7 +157,7 @@ def stop() -> None:
 
 def resume() -> None:
     waiting = [run for run in runs().values() if run.status in ("stopped", "loaded")
-               or (run.status == "done" and run.trainer.step < run.settings.steps)]
+               or (run.status == "done" and run.trainer.step < known(run.settings.steps))]
     try:
         pool().start(waiting, session.session_id())
     except Refused as e:
@@ -259,7 +259,7 @@ def live(active: bool) -> None:
 
 def status_line(name: str, run: Run, named: bool) -> None:
     ev = run.last
-    step, steps = (run.trainer.step, run.settings.steps)
+    step, steps = (run.trainer.step, known(run.settings.steps))
     prefix = f"**{run_name(name)}** " if named else ""
     position = pool().position(run) if run.status == "queued" else None
     state = (say("status.by_key") if run.by_key and run.status == "queued" and run.steps_allowed == 0

@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,15 +60,67 @@ def browser():
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = ctx.new_page()
+    watch_messages(pg)
     yield pg
     ctx.close()
 
 
+NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# Counts the script runs the page has seen end, from the first call on (a rerun can be too quick to catch by polling).
+RUNS_ENDED = """() => {
+  if (!window.__runs) {
+    const app = document.querySelector('[data-testid=stApp]');
+    window.__runs = {ended: 0};
+    new MutationObserver(() => { if (app.dataset.testScriptState === 'notRunning') window.__runs.ended++; })
+      .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+  return window.__runs.ended;
+}"""
+
+
+def wait_in_page(page, what: str, script: str, arg=None, timeout=30_000):
+    """page.wait_for_function, failing with what it waited for; returns the script's value."""
+    try:
+        return page.wait_for_function(script, arg=arg, timeout=timeout).json_value()
+    except PlaywrightTimeout:
+        pytest.fail(f"waited {timeout / 1000:g} s in the browser for {what}", pytrace=False)
+
+
+def watch_messages(page) -> None:
+    """Count the page's messages to its server and whether the server has answered the last one."""
+    page.messages = {"sent": 0, "answered": 0}
+
+    def on_socket(ws) -> None:
+        ws.on("framesent", lambda _: page.messages.update(sent=page.messages["sent"] + 1))
+        ws.on("framereceived", lambda _: page.messages.update(answered=page.messages["sent"]))
+    page.on("websocket", on_socket)
+
+
 def settle(page, timeout=60_000):
-    """Wait until the script has finished its run."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
-    page.wait_for_timeout(300)
+    """Wait until what the page asked for has run and is drawn: every message the page sent (a widget's change
+    asks for a rerun) has an answer, then the app reads `notRunning` with no stale element left."""
+    page.evaluate(NEXT_FRAMES)                                   # the action's message, if any, has left
+    deadline = time.monotonic() + timeout / 1000
+    while page.messages["answered"] < page.messages["sent"]:
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {timeout / 1000:g} s for the server to answer the page", pytrace=False)
+        page.wait_for_timeout(20)                                # Playwright takes the socket's events meanwhile
+    page.evaluate(NEXT_FRAMES)                                   # the answer is drawn: `running`, if it started one
+    wait_in_page(page, "the script to finish its run", "() => document.querySelector("
+                 "'[data-testid=stApp][data-test-script-state=notRunning]') && !document.querySelector('[data-stale=true]')",
+                 timeout=timeout)
+    page.evaluate(NEXT_FRAMES)
+
+
+def runs_ended(page) -> int:
+    """How many script runs the page has seen end since this was first called on it."""
+    return page.evaluate(RUNS_ENDED)
+
+
+def wait_for_rerun(page, ended: int, what: str, timeout=30_000) -> None:
+    """Wait until a run after `ended` (from runs_ended) has ended, then until the page is settled."""
+    wait_in_page(page, what, "n => window.__runs.ended > n", arg=ended, timeout=timeout)
+    settle(page, timeout)
 
 
 def shot(page, name, full_page=True):

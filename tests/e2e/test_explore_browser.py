@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from conftest import cut_labels, no_exception, settle, shot
+from conftest import cut_labels, no_exception, runs_ended, settle, shot, wait_for_rerun, wait_in_page
 
 from rnnviz.text import graphemes
 from rnnviz.words import LANGS, language, say
@@ -37,16 +37,17 @@ def test_type_move_play_and_switch(server, page):
     assert page.locator("[data-testid=stSliderThumbValue]").filter(has_text="2").count() >= 1
     assert "H=" not in page.url and "text=" in page.url          # the view is in the link
 
+    ended = runs_ended(page)
     page.locator("[data-testid=stPlotlyChart] .updatemenu-button").first.click()   # the chart's ▶ Play
-    seen = set()
-    for _ in range(12):                      # no server round trip: the frames change in the browser alone
-        page.wait_for_timeout(250)
-        seen.add(step_title(page))
-    assert len(seen) >= 3, f"Play should move through the frames in the browser, saw {seen}"
+    # no server round trip: the frames change in the browser alone (each animation frame looks at the title)
+    wait_in_page(page, "Play to show three different steps' titles", f"""() => {{
+        const seen = (window.__titles ||= new Set());
+        seen.add(document.querySelector('{STEP_TITLE}').textContent);
+        return seen.size >= 3; }}""", timeout=10_000)
+    assert runs_ended(page) == ended                                   # ... and the script did not run
     shot(page, "explore-playing")
     page.locator("[data-testid=stPlotlyChart] .updatemenu-button").nth(1).click()   # ❚❚ Pause: t follows
-    page.wait_for_timeout(800)
-    settle(page)
+    wait_for_rerun(page, ended, "the paused step to reach the server (a rerun at the new t)")
 
     page.get_by_role("combobox", name="Cell").first.click()
     page.get_by_role("option", name="LSTM").click()
@@ -295,9 +296,9 @@ def test_t_follows_play_when_it_is_paused_or_ends(server, page):
     page.wait_for_function(f"() => / t = [3-8] /.test(document.querySelector('{STEP_TITLE}').textContent)",
                            timeout=20_000)
     page.evaluate(WATCH_FRAMES)
+    ended = runs_ended(page)
     chart.locator(".updatemenu-button").nth(1).click()    # ❚❚ Pause
-    page.wait_for_timeout(800)                            # the report waits for the animation to be still
-    settle(page)
+    wait_for_rerun(page, ended, "the still animation's step to reach the server (a rerun at the new t)")
     frames, blank = page.evaluate("() => [window.__look.frames, window.__look.blank]")
     assert frames > 10 and blank == 0, (frames, blank)    # the page's rerun redrew the figure without a gap
     shown = int(re.search(r" t = (\d+) ", step_title(page)).group(1))

@@ -4,7 +4,7 @@ import os
 import time
 
 import pytest
-from conftest import no_exception, settle
+from conftest import no_exception, settle, watch_messages
 
 from deploy.proxy import COOKIE, config
 from deploy.supervise import Cluster
@@ -129,6 +129,7 @@ def test_a_saved_runs_link_opens_the_model_on_either_server(both_up, browser, st
         host = both_up.url.split("//")[1].split(":")[0]
         ctx.add_cookies([{"name": COOKIE, "value": f"s{i + 1}", "domain": host, "path": "/"}])
         page = ctx.new_page()
+        watch_messages(page)
         page.goto(both_up.url + f"/?view=train&run={run_id}")
         settle(page)
         body_has(page, "weights loaded: step 4/4")

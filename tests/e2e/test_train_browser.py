@@ -33,7 +33,6 @@ def test_live_training_grows_the_chart(server, page):
     page.get_by_role("button", name="▶ Start").click()
     first = last_step_past(page, 5)
     shot(page, "train-live-1", full_page=False)
-    page.wait_for_timeout(1500)
     second = last_step_past(page, first)        # times out, failing the test, if the chart stops growing
     shot(page, "train-live-2", full_page=False)
     assert second > first, (first, second)
