@@ -454,3 +454,15 @@ def test_the_code_tab_lists_the_vocabulary_and_the_embedding_rows():
     ex = build(Config(text="abcab", enc="embedding", I=3))
     first = "  ".join(f"{v:+.3f}" for v in ex.X[0, 0])
     assert vocab["embedding row"].iloc[0] == first
+
+
+def test_the_output_after_t_follows_t():
+    at = open_tab(new_app(out="1", text="abcab"), "Output layer")
+    ex = engine(text="abcab", out=True)
+    for t in (1, 3):
+        at.slider(key="t").set_value(t).run()
+        no_exception(at)
+        fig = figure_titled(at, f"the output after step t = {t}")
+        bars = dict(zip(fig["data"][0]["x"], decode(fig["data"][0]["y"]).astype(float)))
+        for token, p in bars.items():
+            np.testing.assert_allclose(p, ex.probs[0, t, list(ex.vocab.tokens).index(token)], atol=1e-6)

@@ -44,6 +44,17 @@ def last_step_figure(p: np.ndarray, vocab: list[str], present=False) -> go.Figur
     return base_layout(fig, say("fig.last.top30" if len(p) > 30 else "fig.last"), present)
 
 
+def output_at_figure(p: np.ndarray, labels: list[str], t: int, present=False) -> go.Figure:
+    """The output layer's values after step t, as bars (top 30): it follows t as the other figures do."""
+    order = np.argsort(-p)[:30]
+    fig = go.Figure(go.Bar(x=[shown(labels[i]) for i in order], y=p[order], marker_color=CATEGORICAL[1],
+                           hovertemplate="%{x}: %{y:.4f}<extra></extra>", text=[f"{v:.2f}" for v in p[order]],
+                           textposition="outside"))
+    fig.update_yaxes(title=say("axis.probability"), range=[0, 1.15])
+    fig.update_xaxes(title=say("axis.token"), type="category")
+    return base_layout(fig, say("fig.output_at", t=t), present, height=round(0.8 * look(present).height))
+
+
 def sigmoid_figures(y: np.ndarray, tokens: list[str], t: int | None, present=False) -> list[go.Figure]:
     """Typed numbers (lesson 001): y_t = σ(W_y·h_t), (T, O), at every step and at the last one."""
     T, O = y.shape

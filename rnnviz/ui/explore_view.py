@@ -11,7 +11,7 @@ from .. import export, snippet
 from .. import panels as panels_catalogue
 from ..explored import Explored
 from ..pipeline import OUTPUT_SEED_OFFSET, check_size
-from ..plots import marks, step
+from ..plots import marks, output, step
 from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
@@ -141,6 +141,10 @@ def moving_t(config: Config) -> None:
     st.markdown(say("tline", t=c.t, what=what, token=session.literal(label(tokens[c.t])), T=ex.T, steps=steps,
                     size=size))
     step_table(ex)
+    if c.panel == "output" and c.out:                   # the output after step t follows t (a small figure)
+        labels = ([f"y{o}" for o in range(ex.probs.shape[-1])] if c.enc == "numbers" else list(ex.vocab.tokens))
+        chart(output.output_at_figure(ex.probs[c.row, c.t], labels, c.t, session.present()).to_plotly_json(),
+              "output_at_t")
 
 
 def panels(ex: Explored, present: bool) -> None:

@@ -237,7 +237,7 @@ _follow = st.components.v2.component("rnnviz_follow_t", js=JS)
 
 
 def _moved() -> None:
-    asked = st.session_state[KEY].t
+    asked = getattr(session.get(KEY), "t", None)      # session state through ui/session.py, as everywhere
     if not isinstance(asked, dict):
         return
     t, n = asked.get("t"), asked.get("n")
