@@ -23,7 +23,7 @@ def test_open_the_lab_train_on_the_corpus_and_see_a_sample(server, page, lang):
     settle(page)
     page.get_by_role("button", name=w["start"]).click()
     page.wait_for_function(f"() => document.body.innerText.includes({w['sample']!r})", timeout=90_000)
-    sample = page.locator("[data-testid=stCode]").first.inner_text()
+    sample = page.locator("[data-testid=stMain] [data-testid=stCode]").first.inner_text()   # not the sidebar's link
     assert len(sample) > 50, sample
     shot(page, f"lab-sample-{lang}", full_page=False)
     page.get_by_role("button", name=w["stop"]).click()
