@@ -101,6 +101,8 @@ def settle(page, timeout=60_000):
     asks for a rerun) has an answer, then the app reads `notRunning` with no stale element left."""
     page.evaluate(NEXT_FRAMES)                                   # the action's message, if any, has left
     deadline = time.monotonic() + timeout / 1000
+    if not hasattr(page, "messages"):                            # a page a test made itself: count from now on
+        watch_messages(page)
     while page.messages["answered"] < page.messages["sent"]:
         if time.monotonic() > deadline:
             pytest.fail(f"waited {timeout / 1000:g} s for the server to answer the page", pytrace=False)

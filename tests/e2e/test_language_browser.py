@@ -5,7 +5,7 @@ import re
 import string
 
 import pytest
-from conftest import no_exception, settle, shot
+from conftest import no_exception, settle, shot, watch_messages
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rnnviz.settings import PANELS
@@ -102,6 +102,7 @@ TIPS = "[data-testid=stTooltipContent]"
 def opened(page, lang) -> list[str]:
     """The words a reader opens: every help tooltip (hovered), and every select box's choices but the language
     switch's (it names each language in that language)."""
+    page.get_by_role("combobox").nth(1).wait_for()        # the page's boxes are drawn, not only the language box
     said = []
     for target in page.locator("[data-testid=stTooltipHoverTarget]").all():
         if not target.is_visible():
@@ -278,6 +279,7 @@ def test_the_switch_changes_the_language_in_place_and_keeps_the_view(server, bro
         copied = browser.new_context(locale=BROWSER_LOCALE[other])      # the link sent to a browser in the other language
         try:
             reader = copied.new_page()
+            watch_messages(reader)                       # its messages to the server are counted, as every page's
             reader.goto(link)
             settle(reader)
             with language(lang):

@@ -80,7 +80,8 @@ def test_presentation_mode_and_the_keys_on_a_lesson_page(server, page):
     page.goto(f"{server}/?view=lessons&lesson=002&page=4&present=1&lang=ko")
     settle(page)
     wait_for_title(page, said("ko", LESSONS["002"][3].key("002", "title")))
-    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 22
+    page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) >= 22",
+                           timeout=30_000)                 # projector type, once the page's style is in
     page.wait_for_function(DOTTED, timeout=30_000)
     shot(page, "lessons-presentation-ko", full_page=False)
     page.locator("h1").click()
