@@ -296,6 +296,22 @@ def test_presentation_mode_enlarges_figures():
     assert figure_titled(at, "hidden states")["layout"]["font"]["size"] > normal
 
 
+def test_presentation_mode_keeps_every_control_and_the_text_as_it_folds_them_away():
+    """On a projector the view switch goes to the sidebar and the text into a folded box; nothing is lost."""
+    at = new_app(text="hello", H="5")
+    assert [r.key for r in at.sidebar.radio if r.key == "view"] == [] and at.main.radio(key="view")
+    at.toggle(key="present").set_value(True).run()
+    no_exception(at)
+    assert at.sidebar.radio(key="view").value == "explore"
+    assert at.text_area(key="text").value == "hello" and at.expander[0].label.endswith("Text and lesson preset")
+    at.text_area(key="text").set_value("apple").run()
+    at.sidebar.radio(key="view").set_value("train").run()
+    at.sidebar.radio(key="view").set_value("explore").run()
+    at.toggle(key="present").set_value(False).run()
+    assert at.text_area(key="text").value == "apple" and at.query_params["H"] in ("5", ["5"])
+    assert at.main.radio(key="view").value == "explore"
+
+
 def test_trace_downloads_are_offered():
     at = new_app()
     labels = [b.proto.label for b in at.get("download_button")]

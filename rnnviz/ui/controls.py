@@ -61,7 +61,7 @@ def model_controls(input_size: int | None) -> None:
 
 def text_controls() -> None:
     """Preset, text box and batch switch."""
-    c1, c2 = st.columns([3, 2])
+    c1, c2 = st.columns([1, 1] if session.present() else [3, 2])     # a projector's type: the preset's name whole
     c2.selectbox(say("label.preset"), ["none"] + list(PRESETS), key="preset", on_change=apply_preset,
                  help=say("help.preset"), format_func=words_of(lambda name: say(f"preset.{name}")))
     draw("batch", c2)

@@ -66,7 +66,8 @@ def stepper(T: int) -> None:
     row.button(say("button.next"), on_click=move, args=(1,), disabled=session.get("t", 0) >= T - 1, key="t_next",
                shortcut="Right")
     if T > 1:
-        row.slider(say("label.t"), 0, T - 1, key="t", width="stretch")
+        row.slider(say("label.t"), 0, T - 1, key="t", width="stretch",       # its label takes a line on a projector
+                   label_visibility="collapsed" if session.present() else "visible")
     else:
         row.caption(say("caption.one_step"))
 
@@ -104,10 +105,13 @@ def draw(ex: Explored, present: bool, source: Config) -> None:
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     inspect_selectors(ex)
-    weight_edits.panel(ex)
+    if not present:
+        weight_edits.panel(ex)
     source = replace(source, **{key: getattr(ex.config, key) for key in LOOK_ONLY})
     moving_t(source)
     panels(ex, present)
+    if present:                         # under the figures on a projector: they get the first screen
+        weight_edits.panel(ex)
     downloads(ex, source)
 
 
@@ -155,9 +159,12 @@ def panels(ex: Explored, present: bool) -> None:
     lt = ex.trace.layers[c.layer][c.dir]
     if tabs["step"].open:
         with tabs["step"]:
-            st.caption(say("caption.step"))
+            if not present:
+                st.caption(say("caption.step"))
             spec, = panel_specs("step", ex, present)
             chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
+            if present:                 # under the figure on a projector: the figure gets the first screen
+                st.caption(say("caption.step"))
     if tabs["maps"].open:
         with tabs["maps"]:
             for i, spec in enumerate(panel_specs("maps", ex, present)):

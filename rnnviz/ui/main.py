@@ -17,11 +17,15 @@ from .widgets import draw
 # collector's reach, so an automatic full collection (postScriptGC is off) walks only what sessions create.
 gc.freeze()
 
-# A fixed style of ours (never user text): larger type for a projector, and the page's head made compact so the
-# step figure starts within a 1280 × 800 projector's first screen.
+# A fixed style of ours (never user text): larger type for a projector, and the page's head and gaps made compact
+# so that on a 1280 × 800 projector the step figure's columns are on the first screen (the view switch goes to the
+# sidebar and the text into a folded box; tests/e2e checks where the figure lands).
 PRESENT_CSS = ("<style>html, body, [data-testid=stAppViewContainer] {font-size: 22px;} "
-               "[data-testid=stMainBlockContainer] {padding-top: 3rem;} "
-               "[data-testid=stMainBlockContainer] h1 {font-size: 1.6rem; padding: 0 0 0.5rem 0;}</style>")
+               "[data-testid=stHeader] {background: transparent; pointer-events: none;} "
+               "[data-testid=stHeader] button {pointer-events: auto;} "
+               "[data-testid=stMainBlockContainer] {padding-top: 0.6rem;} "
+               "[data-testid=stMainBlockContainer] [data-testid=stVerticalBlock] {gap: 0.45rem;} "
+               "[data-testid=stMainBlockContainer] h1 {font-size: 1.1rem; padding: 0 0 0.7rem 0;}</style>")
 
 
 def page_config() -> dict:
@@ -51,7 +55,8 @@ def main() -> None:
                 st.warning(session.literal(note))
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     class_link.note()
-    draw("view", st, horizontal=True, label_visibility="collapsed")
+    draw("view", st.sidebar if session.present() else st, horizontal=not session.present(),
+         label_visibility="collapsed")          # on a projector the figures get the room; » shows the views
     if session.get("view") == "lessons":
         lessons_view.view()
         session.sync_url(Config(view="lessons", lang=session.get("lang", "en"), present=session.present()),
@@ -74,19 +79,34 @@ def keep_settings() -> None:
     session.set_values(**{k: v for k in keys if (v := session.get(k)) is not None})
 
 
+# The tip, once dismissed, stays away in this browser: a cookie of ours (no user text) that the next visit's first
+# run reads through st.context.cookies, before anything is drawn, so a reload never flashes the tip.
+TIP_COOKIE = "rnnviz_tip"
+_REMEMBER_JS = f"""
+export default function(component) {{
+  document.cookie = "{TIP_COOKIE}=dismissed; max-age=31536000; path=/; SameSite=Lax";
+}}
+"""
+_remember = st.components.v2.component("rnnviz_remember_tip", js=_REMEMBER_JS)
+
+
 def first_visit_tip() -> None:
-    """A line for a newcomer, at the top of the sidebar: the lessons, ▶ Play and the keys; gone for the session once
-    dismissed, and never shown on a link that already says what to open."""
+    """A line for a newcomer, at the top of the sidebar: the lessons, ▶ Play and the keys; once dismissed, gone for
+    good in this browser (a cookie), and never shown on a link that already says what to open."""
     if session.get("tip_dismissed") is None:          # decided on the session's first run, before the URL is written
-        session.put("tip_dismissed", bool(st.query_params))
+        session.put("tip_dismissed", bool(st.query_params) or st.context.cookies.get(TIP_COOKIE) == "dismissed")
+    if session.get("tip_remember"):
+        with st.sidebar:                # drawn on every run after: the cookie is written once it is mounted
+            _remember(key="tip_remember_cookie", height=0)
     if session.get("tip_dismissed"):
         return
     with st.sidebar.container(border=True):
         st.markdown(say("tip.first"))
         row = st.container(horizontal=True, wrap=True)
-        row.button(say("tip.open_lessons"), on_click=session.set_values, kwargs=dict(view="lessons", tip_dismissed=True),
-                   key="tip_lessons", type="primary")
-        row.button(say("button.dismiss"), on_click=session.put, args=("tip_dismissed", True), key="tip_dismiss")
+        row.button(say("tip.open_lessons"), on_click=session.set_values,
+                   kwargs=dict(view="lessons", tip_dismissed=True, tip_remember=True), key="tip_lessons", type="primary")
+        row.button(say("button.dismiss"), on_click=session.set_values, kwargs=dict(tip_dismissed=True, tip_remember=True),
+                   key="tip_dismiss")
 
 
 def stop_trained() -> None:
@@ -96,7 +116,11 @@ def stop_trained() -> None:
 def explore_tab() -> None:
     if session.get("explore_weights") is not None:
         st.button(say("button.untrain"), on_click=stop_trained, key="untrain")
-    controls.text_controls()
+    if session.present():               # folded on a projector: the figures get the first screen
+        with st.expander(say("present.text_box"), key="present_text"):
+            controls.text_controls()
+    else:
+        controls.text_controls()
     config, notes = session.widget_config()
     for note in notes:
         st.warning(session.literal(note))

@@ -137,6 +137,36 @@ def test_presentation_mode(server, page):
     assert page.evaluate(SIDEBAR_WIDTH) > 200 and "present" not in page.url
 
 
+# The step figure's top row of plots (every column of the step) and the smallest type in it, from the drawn SVG.
+FIRST_SCREEN = """() => {
+  const fig = document.querySelector('.st-key-step_chart .js-plotly-plot');
+  const cells = [...fig.querySelectorAll('.subplot .heatmaplayer')].map(e => e.getBoundingClientRect())
+    .filter(r => r.height > 0);
+  const top = Math.min(...cells.map(r => r.top)), low = Math.min(...cells.map(r => r.bottom));
+  const sizes = [...fig.querySelectorAll('text')].filter(e => e.textContent.trim())
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  return {figure: fig.getBoundingClientRect().top, top: top, bottom: low, smallest: Math.min(...sizes),
+          scrolled: document.querySelector('[data-testid=stMain]').scrollTop + window.scrollY};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_presentation_mode_puts_the_step_figure_on_a_projectors_first_screen(server, page, lang):
+    """At 1280 × 800 a presentation-mode link opens with every column of the step figure on the first screen (no
+    scrolling), and the figure's type (token labels, unit numbers, cell values) is at least 16 px."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for query in ("text=hello", "text=hello&cell=lstm"):
+        page.goto(server + f"/?{query}&present=1&lang={lang}")
+        settle(page)
+        page.wait_for_selector(".st-key-step_chart .heatmaplayer", timeout=30_000)
+        where = page.evaluate(FIRST_SCREEN)
+        shot(page, f"explore-projector-first-screen-{lang}-{query.replace('&', '-').replace('=', '')}", full_page=False)
+        assert where["scrolled"] == 0, where
+        assert 0 < where["figure"] and where["bottom"] <= 800, (query, where)   # the step's columns, whole
+        assert where["smallest"] >= 16, (query, where)
+        no_exception(page)
+
+
 def test_link_opens_its_tab_in_presentation_mode_and_the_url_follows_the_tabs(server, page):
     page.goto(server + "/?text=apple&cell=lstm&panel=maps&present=1")
     settle(page)
@@ -215,6 +245,7 @@ def test_every_preset_name_fits_its_box_on_a_projector(server, page, lang):
     page.goto(server + f"/?present=1&lang={lang}")
     settle(page)
     with language(lang):
+        page.get_by_text(say("present.text_box")).click()        # folded on a projector: opened, it stays open
         for area in ("stMain", "stSidebar"):
             if area == "stSidebar":
                 page.get_by_test_id("stExpandSidebarButton").click()

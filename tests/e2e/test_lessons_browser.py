@@ -90,7 +90,7 @@ def test_presentation_mode_and_the_keys_on_a_lesson_page(server, page):
     assert "present=1" in page.url and "lang=ko" in page.url
 
 
-def test_the_first_visit_tip_leads_to_the_lessons(server, page):
+def test_the_first_visit_tip_leads_to_the_lessons_and_does_not_come_back(server, page, browser):
     page.goto(server)
     settle(page)
     tip = page.get_by_role("button", name=said("en", "tip.open_lessons"))
@@ -100,3 +100,20 @@ def test_the_first_visit_tip_leads_to_the_lessons(server, page):
     wait_for_title(page, said("en", LESSONS["000"][0].key("000", "title")))
     assert page.get_by_role("button", name=said("en", "tip.open_lessons")).count() == 0
     page.wait_for_function("() => location.search.includes('view=lessons')", timeout=10_000)
+    page.wait_for_function("() => document.cookie.includes('rnnviz_tip=dismissed')", timeout=10_000)
+    page.goto(server)                   # a new visit of this browser, with no link: the tip stays dismissed
+    settle(page)
+    page.get_by_role("radiogroup").first.wait_for(timeout=30_000)          # the page is drawn (the views' switch)
+    assert page.get_by_role("button", name=said("en", "tip.open_lessons")).count() == 0
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()   # another browser: it shows
+    try:
+        other.goto(server)
+        other.get_by_role("button", name=said("en", "tip.open_lessons")).wait_for(timeout=30_000)
+        other.get_by_role("button", name=said("en", "button.dismiss")).first.click()
+        other.wait_for_function("() => document.cookie.includes('rnnviz_tip=dismissed')", timeout=10_000)
+        other.reload()
+        settle(other)
+        other.get_by_role("radiogroup").first.wait_for(timeout=30_000)
+        assert other.get_by_role("button", name=said("en", "tip.open_lessons")).count() == 0
+    finally:
+        other.context.close()
