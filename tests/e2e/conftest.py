@@ -59,12 +59,24 @@ def browser():
 @pytest.fixture
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.add_init_script(RUNS_SEEN)
     pg = ctx.new_page()
     watch_messages(pg)
     yield pg
     ctx.close()
 
 
+# In every page of a test's context, from the document's start: how many script runs have ended since it loaded (a
+# page that has just loaded reads `notRunning` before its first run has even begun).
+RUNS_SEEN = """(() => {
+  window.__runsSeen = 0;
+  let was = null;
+  new MutationObserver(records => records.forEach(r => {
+    const now = r.target.getAttribute('data-test-script-state');
+    if (was === 'running' && now !== 'running') window.__runsSeen++;
+    was = now;
+  })).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+})()"""
 NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Counts the script runs the page has seen end, from the first call on (a rerun can be too quick to catch by polling).
 RUNS_ENDED = """() => {
@@ -108,6 +120,8 @@ def settle(page, timeout=60_000):
             pytest.fail(f"waited {timeout / 1000:g} s for the server to answer the page", pytrace=False)
         page.wait_for_timeout(20)                                # Playwright takes the socket's events meanwhile
     page.evaluate(NEXT_FRAMES)                                   # the answer is drawn: `running`, if it started one
+    wait_in_page(page, "the page's first script run to end", "() => window.__runsSeen === undefined || "
+                 "window.__runsSeen > 0", timeout=timeout)       # (a page a test made itself has no count)
     wait_in_page(page, "the script to finish its run", "() => document.querySelector("
                  "'[data-testid=stApp][data-test-script-state=notRunning]') && !document.querySelector('[data-stale=true]')",
                  timeout=timeout)

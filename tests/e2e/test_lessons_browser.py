@@ -24,6 +24,14 @@ def wait_for_title(page, expected: str, timeout_s: float = 30) -> None:
                            timeout=timeout_s * 1000)
 
 
+def press(page, key: str) -> None:
+    """The key to the page (not a widget), once the button it stands for is on the page."""
+    which = "lesson_next" if key == "ArrowRight" else "lesson_prev"
+    page.wait_for_selector(f".st-key-{which} button", timeout=30_000)
+    page.locator("h1").click()
+    page.keyboard.press(key)
+
+
 def said(lang: str, key: str, **params) -> str:
     with words.language(lang):
         return words.say(key, **params)
@@ -49,8 +57,7 @@ def test_every_lesson_first_to_last_page_with_the_keys(server, page, lang):
             if n == len(pages):
                 shot(page, f"lessons-{lesson}-{lang}-last", full_page=False)
                 break
-            page.locator("h1").click()          # the keys go to the page, not a widget
-            page.keyboard.press("ArrowRight")
+            press(page, "ArrowRight")
         assert page.get_by_role("button", name=re.compile(said(lang, "lesson.next"))).is_disabled()
 
 
@@ -59,8 +66,7 @@ def test_a_link_opens_its_page_and_the_left_key_goes_back(server, page):
     settle(page)
     wait_for_title(page, said("en", LESSONS["003"][1].key("003", "title")))
     assert page.get_by_text("torch.Size([1, 10, 16])").count() >= 1       # the note's printout, from the engine
-    page.locator("h1").click()
-    page.keyboard.press("ArrowLeft")
+    press(page, "ArrowLeft")
     wait_for_title(page, said("en", LESSONS["003"][0].key("003", "title")))
     page.wait_for_function("() => location.search.includes('page=1')", timeout=10_000)
 
@@ -84,8 +90,7 @@ def test_presentation_mode_and_the_keys_on_a_lesson_page(server, page):
                            timeout=30_000)                 # projector type, once the page's style is in
     page.wait_for_function(DOTTED, timeout=30_000)
     shot(page, "lessons-presentation-ko", full_page=False)
-    page.locator("h1").click()
-    page.keyboard.press("ArrowRight")
+    press(page, "ArrowRight")
     wait_for_title(page, said("ko", LESSONS["002"][4].key("002", "title")))
     assert "present=1" in page.url and "lang=ko" in page.url
 
