@@ -72,9 +72,15 @@ function install(S) {
     const P = window.Plotly, NAME = S.live.data.mark;
     if (plot.closest(".st-key-" + S.live.data.chart)) {             // the step figure: its frame for t
       const frame = plot._transitionData && plot._transitionData._frameHash[String(t)];
+      if (frame) {                  // once idle, the steps a press goes to next
+        clearTimeout(plot.__rnnvizAhead);
+        plot.__rnnvizAhead = setTimeout(() => requestIdleCallback(() => drawAhead(plot, t), {timeout: 1000}), 0);
+      }
       if (!frame || plot.layout.title.text === frame.layout.title.text) return;    // there already
+      const ready = drawnAhead(plot).frames.get(t);
       frame.traces.forEach((k, j) => {
         const z = frame.data[j].z;
+        if (ready && swapIn(plot, k, ready[k])) return;
         if (!(z.bdata && z.dtype === "f4" && alone(plot, k, {z: column(z)}))) P.restyle(plot, {z: [z]}, [k]);
       });
       plot._fullLayout._currentFrame = String(t);                   // ▶ Play goes on from here (fromcurrent)
@@ -127,6 +133,66 @@ function install(S) {
     mod.plot(plot, axes, here, layer);
     if (mod.style) mod.style(plot);
     return true;
+  };
+  // The step figure's columns drawn ahead, while the page is idle, for the steps a press goes to next (t ± 1, t + 2):
+  // plotly's drawing of a heatmap (a canvas turned into an image, ~1 ms a column) is done before the key is
+  // pressed, and a press only puts the drawn nodes in place. Kept per figure drawing and size; a few steps only.
+  const layerOf = (plot, k) => {
+    const trace = plot._fullData && plot._fullData[k];
+    const axes = trace && plot._fullLayout._plots[trace.xaxis + trace.yaxis];
+    const layer = axes && axes.plot && axes.plot.select("g." + trace.type + "layer");
+    return layer && layer.size() === 1 ? layer.node() : null;
+  };
+  // Deep copies that keep d3's data on every node (plotly's styling and its next drawing read it).
+  const withData = (from, to) => {
+    if ("__data__" in from) to.__data__ = from.__data__;
+    for (let i = 0; i < from.children.length; i++) withData(from.children[i], to.children[i]);
+    return to;
+  };
+  const copies = nodes => nodes.map(n => n.nodeType === 1 ? withData(n, n.cloneNode(true)) : n.cloneNode(true));
+  const setZ = (plot, k, z) => {
+    const trace = plot._fullData[k];
+    plot.data[k].z = z; trace.z = z; trace._input.z = z;
+  };
+  const drawnAhead = plot => {
+    const size = plot._fullLayout.width + "x" + plot._fullLayout.height;
+    let c = plot.__rnnvizDrawn;
+    if (!c || c.layout !== plot.layout || c.size !== size)
+      c = plot.__rnnvizDrawn = {layout: plot.layout, size: size, frames: new Map()};
+    return c;
+  };
+  // Column k as drawn ahead: its values, plotly's calculation of them (hover reads it) and a copy of its nodes.
+  const swapIn = (plot, k, drawn) => {
+    const layer = drawn && layerOf(plot, k);
+    if (!layer) return false;
+    setZ(plot, k, drawn.z);
+    drawn.cd[0].trace = plot._fullData[k];
+    plot.calcdata[k] = drawn.cd;
+    layer.replaceChildren(...copies(drawn.nodes));
+    return true;
+  };
+  const drawAhead = (plot, t) => {
+    if (!plot.isConnected || !plot._fullLayout || !plot._transitionData) return;
+    const ahead = drawnAhead(plot);
+    for (const s of ahead.frames.keys()) if (Math.abs(s - t) > 3) ahead.frames.delete(s);
+    for (const s of [t + 1, t - 1, t + 2]) {
+      const frame = plot._transitionData._frameHash[String(s)];
+      if (!frame || ahead.frames.has(s)) continue;
+      const drawn = {};
+      for (let j = 0; j < frame.traces.length; j++) {
+        const k = frame.traces[j], z = frame.data[j].z, layer = layerOf(plot, k);
+        if (!layer || !(z.bdata && z.dtype === "f4")) return;
+        const shown = Array.from(layer.childNodes), was = {z: plot.data[k].z, cd: plot.calcdata[k]};
+        layer.replaceChildren(...copies(shown));          // plotly draws step s into copies: what shows stays
+        const ok = alone(plot, k, {z: column(z)});
+        if (ok) drawn[k] = {z: plot.data[k].z, cd: plot.calcdata[k], nodes: Array.from(layer.childNodes)};
+        setZ(plot, k, was.z);
+        plot.calcdata[k] = was.cd;
+        layer.replaceChildren(...shown);
+        if (!ok) return;
+      }
+      ahead.frames.set(s, drawn);
+    }
   };
   // The title's first line (the step and its token) written into the drawn title, when both lines are plain
   // text (no markup to render, so the text node plotly drew holds it as is): a relayout of the title redraws

@@ -124,3 +124,52 @@ def test_a_request_past_the_end_stops_at_the_last_step(server, page):
     page.evaluate("() => { const S = window.__rnnvizT; S.sent += 1; S.live.send('t', {t: 999, n: S.sent}); }")
     agree_at(page, 4)
     no_exception(page)
+
+
+# What each column of the step figure shows: its image and its numbers, the values hover reads, and the values of
+# step t in the figure's own frame for t (sent by the server).
+COLUMNS = """t => {
+  const plot = document.querySelector('.st-key-step_chart .js-plotly-plot');
+  const frame = plot._transitionData._frameHash[String(t)];
+  const values = spec => { const b = atob(spec.bdata), u = new Uint8Array(b.length);
+    for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i);
+    return JSON.stringify(Array.from(new Float32Array(u.buffer))); };
+  return plot.data.slice(0, -1).map((d, k) => {
+    const trace = plot._fullData[k], axes = plot._fullLayout._plots[trace.xaxis + trace.yaxis];
+    const layer = axes.plot.select('g.heatmaplayer').node();
+    return {image: layer.querySelector('image').getAttribute('href'),
+            numbers: [...layer.querySelectorAll('text')].map(e => e.textContent).join(' '),
+            hover: JSON.stringify(plot.calcdata[k][0].z.map(row => row[0])),
+            step: values(frame.data[frame.traces.indexOf(k)].z)};
+  });
+}"""
+# plotly's own drawing of every column from the figure's data (a restyle recalculates and redraws them all).
+REDRAW_ALL = """() => {
+  const plot = document.querySelector('.st-key-step_chart .js-plotly-plot');
+  const k = plot.data.map((_, i) => i).slice(0, -1);
+  return window.Plotly.restyle(plot, {z: k.map(i => plot.data[i].z)}, k).then(() => true);
+}"""
+
+
+def test_columns_drawn_ahead_are_what_plotly_draws_at_that_step(server, page):
+    """A press puts columns drawn ahead (while the page was idle) in place: they are exactly what plotly itself
+    draws from the step's values, numbers and hover values included, going on and going back."""
+    for query, presses in (("text=hello", ["ArrowRight", "ArrowRight", "ArrowLeft"]),
+                           ("text=hello%20world%20again%20and%20again&H=64", ["ArrowRight", "ArrowRight"])):
+        page.goto(f"{server}/?{query}")
+        settle(page)
+        page.locator(TITLE).wait_for()
+        t = 0
+        for key in presses:
+            t += 1 if key == "ArrowRight" else -1
+            page.wait_for_function("t => { const p = document.querySelector('.st-key-step_chart .js-plotly-plot');"
+                                   " return p.__rnnvizDrawn && p.__rnnvizDrawn.frames.has(t); }", arg=t,
+                                   timeout=30_000)            # the step a press goes to, drawn ahead
+            page.locator("h1").click()
+            page.keyboard.press(key)
+            agree_at(page, t)
+            shown = page.evaluate(COLUMNS, t)
+            assert all(c["hover"] == c["step"] for c in shown), (query, t)     # step t's own values
+            assert page.evaluate(REDRAW_ALL)
+            assert page.evaluate(COLUMNS, t) == shown, (query, t)
+        no_exception(page)
