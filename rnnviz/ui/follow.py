@@ -12,6 +12,8 @@ stepper's fragment and:
   step figure to its frame for t (only the traces and shapes a frame changes), every mark named
   marks.MARK_NAME (the outline of column t in the heatmaps and the output, the ring on the hidden-state path) to
   t; and writes t into the page's link;
+- draws the step figure's columns for the steps a press goes to next (t ± 1, t + 2) while the page is idle, so a
+  press only puts drawn nodes in place (plotly's heatmap drawing, ~1 ms a column, is done before the key);
 - hears the step figure's own ▶ Play / ❚❚ Pause / slider drag, and asks for the step on show, which becomes t for
   the whole page.
 
