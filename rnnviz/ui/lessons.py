@@ -52,7 +52,7 @@ def link() -> dict[str, str]:
 def nav(lesson: str, n: int) -> None:
     """Lesson choice, page list, previous / next (← → keys)."""
     top = page_count(lesson)
-    cols = st.columns([2, 3])
+    cols = st.columns(2)                # halves: each name whole, at 1280 px in projector type too
     cols[0].selectbox(say("lesson.choose"), list(LESSONS), key="lesson", on_change=new_lesson,
                       format_func=words_of(lambda k: say(LINK["lesson"].choice(k))))
     pages = LESSONS[lesson]

@@ -122,3 +122,27 @@ def test_the_first_visit_tip_leads_to_the_lessons_and_does_not_come_back(server,
         assert other.get_by_role("button", name=said("en", "tip.open_lessons")).count() == 0
     finally:
         other.context.close()
+
+
+SELECT_CUT = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stSelectbox] input')]
+    .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.value)"""
+
+
+def widest(titles: list[str]) -> int:
+    """The index of the title that takes the most room (a Hangul syllable about twice a Latin letter)."""
+    return max(range(len(titles)), key=lambda i: sum(2 if ord(c) > 0x1100 else 1 for c in titles[i]))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_lesson_and_page_names_fit_their_boxes_on_a_projector(server, page, lang):
+    """At 1280 × 800 in presentation mode every lesson's name, and its widest page title, shows whole."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for lesson, pages in LESSONS.items():
+        n = widest([said(lang, p.key(lesson, "title")) for p in pages]) + 1
+        page.goto(f"{server}/?view=lessons&lesson={lesson}&page={n}&present=1&lang={lang}")
+        settle(page)
+        wait_for_title(page, said(lang, pages[n - 1].key(lesson, "title")))
+        cut = page.evaluate(SELECT_CUT)
+        if cut:
+            shot(page, f"cut-lesson-{lesson}-{lang}", full_page=False)
+        assert cut == [], (lesson, n, cut)
