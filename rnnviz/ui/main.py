@@ -21,8 +21,8 @@ gc.freeze()
 # so that on a 1280 × 800 projector the step figure's columns are on the first screen (the view switch goes to the
 # sidebar and the text into a folded box; tests/e2e checks where the figure lands).
 PRESENT_CSS = ("<style>html, body, [data-testid=stAppViewContainer] {font-size: 22px;} "
-               "[data-testid=stHeader] {background: transparent; pointer-events: none;} "
-               "[data-testid=stHeader] button {pointer-events: auto;} "
+               "[data-testid=stHeader], [data-testid=stHeader] * {background: transparent; pointer-events: none;} "
+               "[data-testid=stHeader] button, [data-testid=stHeader] button * {pointer-events: auto;} "
                "[data-testid=stMainBlockContainer] {padding-top: 0.6rem;} "
                "[data-testid=stMainBlockContainer] [data-testid=stVerticalBlock] {gap: 0.45rem;} "
                "[data-testid=stMainBlockContainer] h1 {font-size: 1.1rem; padding: 0 0 0.7rem 0;}</style>")

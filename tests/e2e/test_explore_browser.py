@@ -165,6 +165,13 @@ def test_presentation_mode_puts_the_step_figure_on_a_projectors_first_screen(ser
         assert 0 < where["figure"] and where["bottom"] <= 800, (query, where)   # the step's columns, whole
         assert where["smallest"] >= 16, (query, where)
         no_exception(page)
+    page.locator("h1").click()                  # the compact head is not under the toolbar's strip: it takes clicks
+    with language(lang):
+        box = say("present.text_box")
+    page.get_by_text(box).click(position={"x": 5, "y": 5})           # its top edge: the text box opens
+    page.get_by_role("textbox").first.wait_for(timeout=10_000)
+    page.get_by_test_id("stExpandSidebarButton").click()                 # » still brings the sidebar: the views
+    page.wait_for_function(SIDEBAR_WIDTH + " > 200")
 
 
 def test_link_opens_its_tab_in_presentation_mode_and_the_url_follows_the_tabs(server, page):
