@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..state import SPECS, Config
 from ..words import say
-from . import class_link, controls, session, shared_runs, train_view
+from . import class_link, controls, session, shared_runs, streamlit_words, train_view
 from . import explore_view as explore
 from . import lab as lab_view
 from . import lessons as lessons_view
@@ -70,6 +70,7 @@ def main() -> None:
     else:
         explore_tab()
     class_link.panel()                  # last in the sidebar: a teacher's tool, out of the students' way
+    streamlit_words.mount()     # Streamlit's own uploader words, in the page's language
 
 
 def keep_settings() -> None:

@@ -289,3 +289,37 @@ def test_the_switch_changes_the_language_in_place_and_keeps_the_view(server, bro
 
 
 BROWSER_LOCALE = {"ko": "ko-KR", "en": "en-US"}
+
+
+UPLOADER = """() => [...document.querySelectorAll('[data-testid=stFileUploader] section')].map(e => e.innerText)
+    .join('\\n') + '\\n' + [...document.querySelectorAll('[data-testid=stFileUploader] [role=alert]')]
+    .map(e => e.textContent).join('\\n')"""
+
+
+def test_streamlits_own_uploader_words_follow_the_language(server, page, tmp_path):
+    """The uploader's button, its size line and its message for a file too large are Streamlit's words: in Korean
+    they read in Korean (the catalogue's), and back in English after the switch."""
+    big = tmp_path / "big.safetensors"
+    big.write_bytes(b"\0" * (33 * 1024 * 1024))                 # over the 32 MB upload limit: refused in the page
+    page.goto(server + "/?view=train&lang=ko")
+    settle(page)
+    with language("ko"):
+        button, too_big, error = say("uploader.button"), say("uploader.too_big", size="32.0MB"), say("uploader.error")
+        limit = say("uploader.limit", size="32MB", types="SAFETENSORS")
+    page.wait_for_function("w => (document.querySelector('[data-testid=stFileUploader] section')?.innerText || '')"
+                           ".includes(w)", arg=button, timeout=30_000)
+    shown = page.evaluate(UPLOADER)
+    assert limit in shown and not re.search(r"\bUpload\b|per file", shown), shown
+    page.locator("input[type=file]").set_input_files(str(big))
+    page.wait_for_function(f"w => ({UPLOADER})().includes(w)", arg=error + too_big, timeout=30_000)
+    shown = page.evaluate(UPLOADER)
+    assert not re.search(r"must be|Error:", shown), shown
+    shot(page, "uploader-ko", full_page=False)
+    page.get_by_role("combobox", name="언어").click()
+    page.get_by_role("option", name="English").click()
+    settle(page)
+    with language("en"):
+        back = say("uploader.too_big", size="32.0MB")
+    page.wait_for_function(f"w => ({UPLOADER})().includes(w)", arg=back, timeout=30_000)
+    assert "파일" not in page.evaluate(UPLOADER)
+    no_exception(page)
