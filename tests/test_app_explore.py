@@ -4,6 +4,7 @@ import pytest
 from apptest_helpers import decode, figure_titled, figures, new_app, no_exception, open_tab, step_columns, texts
 
 from rnnviz.pipeline import build
+from rnnviz.plots.theme import PRESENT_INK
 from rnnviz.state import Config
 from rnnviz.ui.presets import PRESETS
 
@@ -293,7 +294,10 @@ def test_presentation_mode_enlarges_figures():
     at = open_tab(new_app(), "Heatmaps")
     normal = figure_titled(at, "hidden states")["layout"]["font"]["size"]
     at.toggle(key="present").set_value(True).run()
-    assert figure_titled(at, "hidden states")["layout"]["font"]["size"] > normal
+    layout = figure_titled(at, "hidden states")["layout"]
+    assert layout["font"]["size"] > normal
+    # dark type, tick labels included (Streamlit's theme greys them)
+    assert layout["font"]["color"] == PRESENT_INK and layout["xaxis"]["tickfont"]["color"] == PRESENT_INK
 
 
 def test_presentation_mode_keeps_every_control_and_the_text_as_it_folds_them_away():

@@ -91,3 +91,19 @@ def test_the_class_panel_writes_the_link():
     at.multiselect(key="class_lock").set_value(["H"]).run()
     code = [c.value for c in at.code if "hide=" in c.value]
     assert code and "hide=cell%2CL" in code[0] and "lock=H" in code[0] and "text=apple" in code[0]
+
+
+def test_every_fragment_says_its_words_in_the_pages_language():
+    """A fragment reruns alone (a t-move, a live training panel every second): the language is set per script run,
+    so each fragment sets it first, or its words come out in English on a Korean page."""
+    import ast
+    from pathlib import Path
+    ui = Path(__file__).resolve().parents[1] / "rnnviz" / "ui"
+    fragments = []
+    for path in sorted(ui.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any("fragment" in ast.unparse(d) for d in node.decorator_list):
+                body = [b for b in node.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+                fragments.append((f"{path.name}:{node.name}", ast.unparse(body[0]) if body else ""))
+    assert len(fragments) >= 5, fragments
+    assert [name for name, first in fragments if first != "session.use_language()"] == []

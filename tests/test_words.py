@@ -69,3 +69,22 @@ def test_problem_is_said_in_the_language_it_is_shown_in():
     assert str(problem) == "The text was 3,000 characters long; only the first 2,000 are used."
     with words.language("ko"):
         assert str(problem) == "text 길이가 3,000자라서 앞의 2,000자만 씁니다."
+
+
+def test_korean_sentences_name_buttons_by_their_korean_labels():
+    """A Korean sentence that points to a button ("press ▶ 재생") uses the label the Korean page shows, never the
+    English one ("▶ Play")."""
+    import re
+
+    from rnnviz.words import catalogue
+    en, ko = catalogue("en"), catalogue("ko")
+    labels = {}
+    for key, text in en.items():
+        core = re.sub(r"[^A-Za-z ]", "", text).strip()
+        if (key.startswith(("button.", "step.play", "step.pause", "lesson.prev", "lesson.next", "tip.open"))
+                and 4 <= len(core) and len(core.split()) <= 2 and ko.get(key) and core not in ko[key]):
+            labels[key] = core
+    assert "Play" in labels.values() and "Pause" in labels.values(), labels
+    named = [(key, label) for label in labels.values() for key, text in ko.items()
+             if re.search(r"\b" + re.escape(label) + r"\b", text)]
+    assert named == []

@@ -21,6 +21,7 @@ class Look:
     step_height: int = 380
 
 
+PRESENT_INK = "#1f2430"
 NORMAL = Look()
 PRESENT = Look(font_size=20, cell_text_size=16, height=480, step_height=560)
 
@@ -33,8 +34,9 @@ def layout_base(title: str, present: bool = False, height: int | None = None) ->
     """Title, fonts, margins and colours shared by every figure, as a plotly layout dict."""
     lk = look(present)
     heading = dict(font=dict(size=lk.font_size + 4)) if present else {}     # a title readable from the back row
+    ink = dict(color=PRESENT_INK) if present else {}      # dark type on a projector (the theme's grey washes out)
     return dict(title=dict(text=title, x=0.01, xanchor="left", **heading), height=height or lk.height,
-                font=dict(family=FONT, size=lk.font_size), margin=dict(l=60, r=20, t=60, b=50),
+                font=dict(family=FONT, size=lk.font_size, **ink), margin=dict(l=60, r=20, t=60, b=50),
                 plot_bgcolor="white", paper_bgcolor="white")
 
 
@@ -42,3 +44,20 @@ def base_layout(fig, title: str, present: bool = False, height: int | None = Non
     """Apply layout_base to a go.Figure."""
     fig.update_layout(**layout_base(title, present, height))
     return fig
+
+
+def inked(spec: dict) -> dict:
+    """A projector figure (its type in PRESENT_INK) with its axes' tick labels and titles in that ink too: Streamlit's
+    theme greys them, and grey washes out on a projector. A shallow copy: cached specs stay as they are."""
+    layout = spec.get("layout") or {}
+    if (layout.get("font") or {}).get("color") != PRESENT_INK:
+        return spec
+    ink = {"color": PRESENT_INK}
+    axes = {}
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            title = axis.get("title")
+            title = {**title, "font": {**(title.get("font") or {}), **ink}} if isinstance(title, dict) else title
+            axes[name] = {**axis, "tickfont": {**(axis.get("tickfont") or {}), **ink},
+                          **({"title": title} if title is not None else {})}
+    return {**spec, "layout": {**layout, **axes}}

@@ -6,6 +6,8 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..plots.theme import inked
+
 CHART: dict[str, Any] = dict(width="stretch", config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 
 
@@ -25,4 +27,4 @@ class ReadyFigure(go.Figure):
 
 
 def chart(spec: dict, key: str) -> None:
-    st.plotly_chart(ReadyFigure(spec), key=key, **CHART)
+    st.plotly_chart(ReadyFigure(inked(spec)), key=key, **CHART)

@@ -175,6 +175,7 @@ def live_training(page: Page) -> None:
 
     @st.fragment(run_every=train_view.live_seconds() if active else None)
     def progress() -> None:
+        session.use_language()          # a fragment's own run: say its words in the page's language
         current_runs = {name: r for name, r in train_view.runs().items() if r.settings.task == page.task}
         if not current_runs:
             st.caption(say("lesson.press_train"))

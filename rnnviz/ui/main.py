@@ -6,6 +6,7 @@ import gc
 import streamlit as st
 
 from ..state import SPECS, Config
+from ..words import current as current_language
 from ..words import say
 from . import class_link, controls, session, shared_runs, streamlit_words, train_view
 from . import explore_view as explore
@@ -28,6 +29,13 @@ PRESENT_CSS = ("<style>html, body, [data-testid=stAppViewContainer] {font-size: 
                "[data-testid=stMainBlockContainer] h1 {font-size: 1.1rem; padding: 0 0 0.7rem 0;}</style>")
 
 
+# Always (fixed, never user text): no grey frame round the whole page once a key has been pressed in it (Streamlit
+# rings the focused main area, which the keys need to be, on every lesson page and t-move); and in Korean, lines
+# break between words, not inside them (keep-all), with a long run still wrapped rather than overflowing.
+PAGE_CSS = "<style>[data-testid=stMain]:focus-visible::before {box-shadow: none !important;}</style>"
+KOREAN_CSS = "<style>[data-testid=stApp] * {word-break: keep-all !important; overflow-wrap: anywhere !important;}</style>"
+
+
 def page_config() -> dict:
     """The page's settings. In presentation mode the sidebar folds away for the charts (» at the top brings it
     back, and it stays while the mode lasts: Streamlit applies the sidebar state only when it changes)."""
@@ -44,6 +52,7 @@ def main() -> None:
     shared_runs.rerun_on_reconnect()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
+    st.sidebar.html(PAGE_CSS + (KOREAN_CSS if current_language() == "ko" else ""))    # style only, out of the way
     if session.present():
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     first_visit_tip()

@@ -122,6 +122,6 @@ def rerun_on_reconnect() -> None:
     on its view from its link at once, instead of at the student's next action, which the link would override."""
     @st.fragment(run_every=RECONNECT_SECONDS)
     def heartbeat() -> None:
-        pass
+        session.use_language()          # says nothing, but a fragment's run is in the page's language all the same
 
     heartbeat()

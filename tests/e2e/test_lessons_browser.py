@@ -93,6 +93,11 @@ def test_presentation_mode_and_the_keys_on_a_lesson_page(server, page):
     press(page, "ArrowRight")
     wait_for_title(page, said("ko", LESSONS["002"][4].key("002", "title")))
     assert "present=1" in page.url and "lang=ko" in page.url
+    ring = page.evaluate("""() => { const m = document.querySelector('[data-testid=stMain]');
+        return [m.matches(':focus-visible'), getComputedStyle(m, '::before').boxShadow]; }""")
+    assert ring == [True, "none"], ring                  # the keys' focus draws no frame round the page
+    assert page.evaluate("() => getComputedStyle(document.querySelector('[data-testid=stMain] p')).wordBreak") \
+        == "keep-all"                                    # Korean lines break between words
 
 
 def test_the_first_visit_tip_leads_to_the_lessons_and_does_not_come_back(server, page, browser):
