@@ -131,11 +131,13 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
 
     def marks(step: int) -> list[dict]:
         """The current step outlined, and a white curtain over the steps not computed yet ("h_t lighting up")."""
-        x0, x1 = (-0.5, step - 0.5) if lt.reverse else (step + 0.5, T - 0.5)
+        x0, x1 = (-0.5, step - 0.5) if lt.reverse else (step + 0.5, T - 0.5)      # x0 == x1: nothing to cover
         curtain = dict(type="rect", x0=x0, x1=x1, y0=-0.5, y1=H - 0.5, fillcolor="white", opacity=0.92,
                        line=dict(width=0), layer="above", **ref)
         box = step_box(step, ref["xref"], ref["yref"])
-        return [curtain, box] if x1 > x0 else [box]
+        # Always two shapes, the curtain of no width at the last step: plotly's animation matches shapes by their
+        # place in the list, so a frame with one would turn the curtain into the box (a covered last step).
+        return [curtain, box]
 
     hidden = dict(type="heatmap", z=typed_array(lt.h[:, row].T), x=time_labels(tokens), y=list(range(H)),
                   zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=False,

@@ -90,9 +90,11 @@ function install(S) {
       P.relayout(plot, titled(plot, title) ? {shapes: frame.layout.shapes} : {shapes: frame.layout.shapes, "title.text": title});
       // The animation slider's grip once t rests (a relayout of it takes 30-50 ms, which would hold up the next
       // of ten quick presses): the figure shows t first.
-      const active = plot._fullLayout.sliders[0].steps.findIndex(s => s.label === String(t));
+      const slider = plot._fullLayout.sliders && plot._fullLayout.sliders[0];
+      const active = slider ? slider.steps.findIndex(s => s.label === String(t)) : -1;
       clearTimeout(plot.__rnnvizGrip);
-      plot.__rnnvizGrip = setTimeout(() => {
+      plot.__rnnvizGrip = setTimeout(() => {          // (the figure may have been drawn anew, or gone, since)
+        if (active < 0 || !plot.isConnected || !plot.layout || !plot.layout.title || !plot._fullLayout) return;
         if (shownOf(plot) !== String(t) && plot.layout.title.text === frame.layout.title.text)
           P.relayout(plot, {"sliders[0].active": active});
       }, 400);

@@ -8,7 +8,7 @@ import streamlit as st
 from ..state import SPECS, Config
 from ..words import current as current_language
 from ..words import say
-from . import class_link, controls, session, shared_runs, streamlit_words, train_view
+from . import class_link, controls, page_keys, session, shared_runs, streamlit_words, train_view
 from . import explore_view as explore
 from . import lab as lab_view
 from . import lessons as lessons_view
@@ -26,7 +26,8 @@ PRESENT_CSS = ("<style>html, body, [data-testid=stAppViewContainer] {font-size: 
                "[data-testid=stHeader] button, [data-testid=stHeader] button * {pointer-events: auto;} "
                "[data-testid=stMainBlockContainer] {padding-top: 0.6rem;} "
                "[data-testid=stMainBlockContainer] [data-testid=stVerticalBlock] {gap: 0.45rem;} "
-               "[data-testid=stMainBlockContainer] h1 {font-size: 1.1rem; padding: 0 0 0.7rem 0;}</style>")
+               "[data-testid=stMainBlockContainer] h1 {font-size: 1.1rem; padding: 0 0 0.7rem 0;} "
+               "@media (max-width: 800px) {[data-testid=stMainBlockContainer] h1 {padding-left: 2.4rem;}}</style>")
 
 
 # Always (fixed, never user text): no grey frame round the whole page once a key has been pressed in it (Streamlit
@@ -79,7 +80,8 @@ def main() -> None:
     else:
         explore_tab()
     class_link.panel()                  # last in the sidebar: a teacher's tool, out of the students' way
-    streamlit_words.mount()     # Streamlit's own uploader words, in the page's language
+    streamlit_words.mount()             # Streamlit's own uploader words, in the page's language
+    page_keys.mount()                   # the keys stay the page's after the sidebar's switches
 
 
 def keep_settings() -> None:

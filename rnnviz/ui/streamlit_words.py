@@ -45,10 +45,19 @@ function install(S) {
   };
   S.pass = () => {
     if (!S.w) return;
-    document.querySelectorAll("[data-testid=stFileUploader], [data-testid=stTooltipContent]").forEach(root => {
+    document.querySelectorAll("[data-testid=stFileUploader], [data-testid=stTooltipContent], [data-testid=stTooltipErrorContent]").forEach(root => {
       const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let n = walk.nextNode(); n; n = walk.nextNode()) say(n);
-      root.querySelectorAll("button[aria-label='Add files']").forEach(b => b.setAttribute("aria-label", S.w.add));
+      root.querySelectorAll("[aria-label]").forEach(e => {      // what a screen reader says of its buttons
+        const now = e.getAttribute("aria-label");
+        if (now === e.__rnnvizAria) return;
+        const m = /^Remove (.+)$/.exec(now);
+        const text = now === "Add files" ? S.w.add : now === "file upload" ? S.w.input
+                     : m ? fill(S.w.remove, {name: m[1]}) : null;
+        if (text === null) return;
+        e.setAttribute("aria-label", text);
+        e.__rnnvizAria = text;
+      });
     });
   };
   new MutationObserver(S.pass).observe(document.body, {subtree: true, childList: true, characterData: true});
@@ -60,9 +69,10 @@ _words = st.components.v2.component("rnnviz_streamlit_words", js=JS)
 
 def mount() -> None:
     """Streamlit's uploader words in the page's language (drawn on every run, in the sidebar: no room taken)."""
-    hole = {"size": "{size}", "types": "{types}", "type": "{type}"}
+    hole = {"size": "{size}", "types": "{types}", "type": "{type}"}     # filled in the page
     words = {"lang": current(), "upload": say("uploader.button"), "limit": say("uploader.limit", **hole),
              "limit_any": say("uploader.limit_any", **hole), "too_big": say("uploader.too_big", **hole),
-             "not_allowed": say("uploader.not_allowed", **hole), "error": say("uploader.error"), "add": say("uploader.add")}
+             "not_allowed": say("uploader.not_allowed", **hole), "error": say("uploader.error"), "add": say("uploader.add"),
+             "input": say("uploader.input"), "remove": say("uploader.remove", name="{name}")}
     with st.sidebar:
         _words(key="streamlit_words", data=words, height=0)

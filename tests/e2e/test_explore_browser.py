@@ -438,3 +438,21 @@ def test_the_link_follows_t_and_opens_there(server, page):
     charts = page.evaluate(CHARTS)
     assert any(c["marks"] == [3] for c in charts), charts
     no_exception(page)
+
+
+def test_the_keys_are_the_pages_after_presentation_mode_is_switched_on(server, page):
+    """The switch folds away with the sidebar but kept the focus: → still steps t, and Space does not flip the
+    hidden switch back off."""
+    page.goto(server + "/?text=hello+world&t=2")
+    settle(page)
+    page.get_by_text("Presentation mode (projector)").click()
+    settle(page)
+    page.wait_for_function(SIDEBAR_WIDTH + " === 0")
+    page.keyboard.press("ArrowRight")
+    wait_in_page(page, "t = 3 after → (the focus was on the hidden switch)",
+                 "() => document.querySelector('.st-key-t [data-testid=stSliderThumbValue]')?.textContent === '3'"
+                 " && new URL(location.href).searchParams.get('t') === '3'")
+    page.keyboard.press("Space")
+    settle(page)
+    assert "present=1" in page.url and page.evaluate(SIDEBAR_WIDTH) == 0
+    no_exception(page)

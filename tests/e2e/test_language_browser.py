@@ -314,6 +314,12 @@ def test_streamlits_own_uploader_words_follow_the_language(server, page, tmp_pat
     page.wait_for_function(f"w => ({UPLOADER})().includes(w)", arg=error + too_big, timeout=30_000)
     shown = page.evaluate(UPLOADER)
     assert not re.search(r"must be|Error:", shown), shown
+    page.locator("[data-testid=stTooltipErrorHoverTarget]").first.hover()     # the refusal a sighted reader sees
+    tip = page.locator("[data-testid=stTooltipErrorContent]").first
+    tip.wait_for(timeout=10_000)
+    page.wait_for_function("w => [...document.querySelectorAll('[data-testid=stTooltipErrorContent]')]"
+                           ".some(e => e.innerText.includes(w))", arg=too_big, timeout=10_000)
+    assert "must be" not in tip.inner_text(), tip.inner_text()
     shot(page, "uploader-ko", full_page=False)
     page.get_by_role("combobox", name="언어").click()
     page.get_by_role("option", name="English").click()

@@ -151,3 +151,16 @@ def test_lesson_and_page_names_fit_their_boxes_on_a_projector(server, page, lang
         if cut:
             shot(page, f"cut-lesson-{lesson}-{lang}", full_page=False)
         assert cut == [], (lesson, n, cut)
+
+
+def test_after_choosing_the_lessons_view_the_keys_turn_pages(server, page):
+    """The view switch (a radio) lets go of the focus once used: → turns the lesson's page, not the view."""
+    page.goto(f"{server}/?text=hello")
+    settle(page)
+    page.get_by_text(said("en", "choice.view.lessons")).click()
+    settle(page)
+    wait_for_title(page, said("en", LESSONS["000"][0].key("000", "title")))
+    page.wait_for_selector(".st-key-lesson_next button", timeout=30_000)
+    page.keyboard.press("ArrowRight")
+    wait_for_title(page, said("en", LESSONS["000"][1].key("000", "title")))
+    assert "view=lessons" in page.url

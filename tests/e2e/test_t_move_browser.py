@@ -173,3 +173,19 @@ def test_columns_drawn_ahead_are_what_plotly_draws_at_that_step(server, page):
             assert page.evaluate(REDRAW_ALL)
             assert page.evaluate(COLUMNS, t) == shown, (query, t)
         no_exception(page)
+
+
+def test_play_to_the_last_step_leaves_the_strip_uncovered(server, page):
+    """▶ Play to the end: at the last step no curtain covers the strip, and the step's box is on its column
+    (plotly's animation matches shapes by their place, so every frame has the same two)."""
+    page.goto(server + "/?text=hello&t=2")
+    settle(page)
+    page.locator(TITLE).wait_for()
+    page.locator(".st-key-step_chart .updatemenu-button").first.click()        # ▶ Play
+    agree_at(page, 4)
+    shapes = page.evaluate("""() => document.querySelector('.st-key-step_chart .js-plotly-plot')._fullLayout.shapes
+        .map(s => [s.x0, s.x1, s.opacity])""")
+    assert len(shapes) == 2, shapes
+    (c0, c1, _), (b0, b1, _) = shapes
+    assert c0 == c1 and (b0, b1) == (3.5, 4.5), shapes          # the curtain has no width; the box is on t = 4
+    no_exception(page)
