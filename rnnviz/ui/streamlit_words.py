@@ -45,7 +45,8 @@ function install(S) {
   };
   S.pass = () => {
     if (!S.w) return;
-    document.querySelectorAll("[data-testid=stFileUploader], [data-testid=stTooltipContent], [data-testid=stTooltipErrorContent]").forEach(root => {
+    const ROOTS = "[data-testid=stFileUploader], [data-testid=stTooltipContent], [data-testid=stTooltipErrorContent]";
+    document.querySelectorAll(ROOTS).forEach(root => {
       const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let n = walk.nextNode(); n; n = walk.nextNode()) say(n);
       root.querySelectorAll("[aria-label]").forEach(e => {      // what a screen reader says of its buttons
