@@ -135,3 +135,17 @@ def test_the_long_term_page_trains_rnn_lstm_and_gru_side_by_side_and_stops():
     at.button(key="lesson_stop").click().run()
     wait_until(at, lambda a: not any(r.active for r in a.session_state["runs"].values()), "the runs to stop")
     no_exception(at)
+
+
+def test_the_saturation_page_shows_every_h_t_on_its_own_scale():
+    """Lesson 000's "every h_t near 1": under the step figure (one range, set by a_t), the hidden states' heatmap on
+    their own range, every value after t = 0 at its top."""
+    from apptest_helpers import decode
+    n = [p.id for p in LESSONS["000"]].index("saturate") + 1
+    at = new_app(view="lessons", lesson="000", page=str(n))
+    no_exception(at)
+    step_fig, states = figures(at)[:2]
+    h = decode(states["data"][0]["z"])                           # (H, T): every h_t of the sequence
+    ex = build(LESSONS["000"][n - 1].config())
+    assert h.shape[1] == ex.T and h[:, 1:].min() > 0.99
+    assert states["data"][0]["zmax"] <= 1.0 + 1e-6 < step_fig["data"][0]["zmax"]   # its own, narrower range

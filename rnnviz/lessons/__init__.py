@@ -27,6 +27,7 @@ class Page:
     layer: int = 0
     dir: int = 0
     outline: str = ""                            # the step figure's column to outline (its name's start)
+    with_states: bool = False                    # under the step figure, every h_t on its own scale (maps' first)
     math: str = ""                               # the equation (LaTeX: no words)
     numbers: bool = False                        # words `.numbers`: the equation with this step's numbers
     question: bool = False                       # words `.q` and `.a`
@@ -59,7 +60,7 @@ LESSONS: dict[str, tuple[Page, ...]] = {
           facts=lambda ex: f.step_numbers(ex, 0)),
         P("second_step", "saturation", t=1, outline="+ Wh", math=RNN, numbers=True,
           facts=lambda ex: f.step_numbers(ex, 1)),
-        P("saturate", "saturation", t=1, outline="h_t", question=True, facts=f.saturation),
+        P("saturate", "saturation", t=1, outline="h_t", with_states=True, question=True, facts=f.saturation),
         P("loop", "saturation", panel="maps", t=9, facts=f.sizes,
           code="for input_t in inputs:\n    output_t = np.tanh(np.dot(Wx, input_t) + np.dot(Wh, hidden_state_t) + b)\n"
                "    total_hidden_states.append(list(output_t))\n    hidden_state_t = output_t\n"

@@ -107,6 +107,9 @@ def figure(page: Page, ex, present: bool, facts: dict) -> None:
         spec, = explore.panel_specs("step", ex, present)
         spec = step.show_step(spec, lt, ex.network, c.row, c.t)
         chart(outlined(spec, page.outline) if page.outline else spec, "lesson_step")
+        if page.with_states:            # the step figure's one range is set by its widest column (a_t): every h_t
+            maps = explore.panel_specs("maps", ex, present)     # the input, then the hidden states (on their range)
+            chart(marks.with_step(maps[1], c.t), "lesson_states")
     elif page.panel == "maps":
         for i, spec in enumerate(explore.panel_specs("maps", ex, present)[:2]):
             chart(marks.with_step(spec, c.t), f"lesson_map_{i}")
