@@ -66,13 +66,19 @@ def test_a_damaged_description_or_weights_file_says_so(tmp_path):
         store.load(run_id, blobs)
 
 
-def test_the_store_keeps_at_most_so_many_runs_oldest_first(tmp_path):
-    blobs = store.Folder(tmp_path)
+def saved_in_order(blobs, folder, n: int) -> list[str]:
+    """n runs of one trained model saved in `folder`, written one after the other (a clear order of writing)."""
     trainer = trained()
     ids = []
-    for i in range(5):
+    for i in range(n):
         ids.append(store.save(trainer, info_of(trainer), blobs))
-        os.utime(tmp_path / f"{ids[-1]}.json", (1000 + i, 1000 + i))      # a clear order of writing
+        os.utime(folder / f"{ids[-1]}.json", (1000 + i, 1000 + i))
+    return ids
+
+
+def test_the_store_keeps_at_most_so_many_runs_oldest_first(tmp_path):
+    blobs = store.Folder(tmp_path)
+    ids = saved_in_order(blobs, tmp_path, 5)
     removed = store.prune(blobs, max_runs=3)
     assert removed == ids[:2]
     assert {k.split(".")[0] for k, _, _ in blobs.list()} == set(ids[2:])
@@ -80,11 +86,7 @@ def test_the_store_keeps_at_most_so_many_runs_oldest_first(tmp_path):
 
 def test_the_store_keeps_at_most_so_many_bytes_oldest_first(tmp_path):
     blobs = store.Folder(tmp_path)
-    trainer = trained()
-    ids = []
-    for i in range(4):
-        ids.append(store.save(trainer, info_of(trainer), blobs))
-        os.utime(tmp_path / f"{ids[-1]}.json", (1000 + i, 1000 + i))
+    ids = saved_in_order(blobs, tmp_path, 4)
     one_run = sum(n for k, _, n in blobs.list() if k.startswith(ids[0] + "."))
     removed = store.prune(blobs, max_bytes=2 * one_run + 10)
     assert removed == ids[:2]

@@ -114,12 +114,23 @@ function install(S) {
   // Trace k given new values and drawn alone on its axes with plotly's own code for its type (a restyle draws
   // every trace of the figure again: ~80 ms for the step figure). False if plotly's insides are not as expected
   // (then the caller restyles).
-  const alone = (plot, k, values) => {
-    const trace = plot._fullData[k], mod = trace && trace._module;
+  // Trace k, its axes and the one layer (a d3 selection) its type is drawn in on them; null if not as expected.
+  const drawnOn = (plot, k) => {
+    const trace = plot._fullData && plot._fullData[k];
     const axes = trace && plot._fullLayout._plots[trace.xaxis + trace.yaxis];
     const layer = axes && axes.plot && axes.plot.select("g." + trace.type + "layer");
-    if (!mod || !mod.calc || !mod.plot || !layer || layer.size() !== 1 || !plot.calcdata[k]) return false;
-    Object.entries(values).forEach(([name, v]) => { plot.data[k][name] = v; trace[name] = v; trace._input[name] = v; });
+    return layer && layer.size() === 1 ? {trace, axes, layer} : null;
+  };
+  // New values of trace k, where plotly keeps them (the figure's data, its full data and that one's input).
+  const setValues = (plot, k, values) => Object.entries(values).forEach(([name, v]) => {
+    const trace = plot._fullData[k];
+    plot.data[k][name] = v; trace[name] = v; trace._input[name] = v;
+  });
+  const alone = (plot, k, values) => {
+    const on = drawnOn(plot, k), trace = on && on.trace, mod = trace && trace._module;
+    if (!on || !mod || !mod.calc || !mod.plot || !plot.calcdata[k]) return false;
+    const {axes, layer} = on;
+    setValues(plot, k, values);
     const cd = mod.calc(plot, trace);
     cd[0].trace = trace;
     plot.calcdata[k] = cd;
@@ -141,12 +152,7 @@ function install(S) {
   // The step figure's columns drawn ahead, while the page is idle, for the steps a press goes to next (t ± 1, t + 2):
   // plotly's drawing of a heatmap (a canvas turned into an image, ~1 ms a column) is done before the key is
   // pressed, and a press only puts the drawn nodes in place. Kept per figure drawing and size; a few steps only.
-  const layerOf = (plot, k) => {
-    const trace = plot._fullData && plot._fullData[k];
-    const axes = trace && plot._fullLayout._plots[trace.xaxis + trace.yaxis];
-    const layer = axes && axes.plot && axes.plot.select("g." + trace.type + "layer");
-    return layer && layer.size() === 1 ? layer.node() : null;
-  };
+  const layerOf = (plot, k) => { const on = drawnOn(plot, k); return on ? on.layer.node() : null; };
   // Deep copies that keep d3's data on every node (plotly's styling and its next drawing read it).
   const withData = (from, to) => {
     if ("__data__" in from) to.__data__ = from.__data__;
@@ -154,10 +160,6 @@ function install(S) {
     return to;
   };
   const copies = nodes => nodes.map(n => n.nodeType === 1 ? withData(n, n.cloneNode(true)) : n.cloneNode(true));
-  const setZ = (plot, k, z) => {
-    const trace = plot._fullData[k];
-    plot.data[k].z = z; trace.z = z; trace._input.z = z;
-  };
   const drawnAhead = plot => {
     const size = plot._fullLayout.width + "x" + plot._fullLayout.height;
     let c = plot.__rnnvizDrawn;
@@ -169,7 +171,7 @@ function install(S) {
   const swapIn = (plot, k, drawn) => {
     const layer = drawn && layerOf(plot, k);
     if (!layer) return false;
-    setZ(plot, k, drawn.z);
+    setValues(plot, k, {z: drawn.z});
     drawn.cd[0].trace = plot._fullData[k];
     plot.calcdata[k] = drawn.cd;
     layer.replaceChildren(...copies(drawn.nodes));
@@ -190,7 +192,7 @@ function install(S) {
         layer.replaceChildren(...copies(shown));          // plotly draws step s into copies: what shows stays
         const ok = alone(plot, k, {z: column(z)});
         if (ok) drawn[k] = {z: plot.data[k].z, cd: plot.calcdata[k], nodes: Array.from(layer.childNodes)};
-        setZ(plot, k, was.z);
+        setValues(plot, k, {z: was.z});
         plot.calcdata[k] = was.cd;
         layer.replaceChildren(...shown);
         if (!ok) return;

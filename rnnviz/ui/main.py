@@ -53,9 +53,8 @@ def main() -> None:
     shared_runs.rerun_on_reconnect()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
-    st.sidebar.html(PAGE_CSS + (KOREAN_CSS if current_language() == "ko" else ""))    # style only, out of the way
-    if session.present():
-        st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    st.sidebar.html(PAGE_CSS + (KOREAN_CSS if current_language() == "ko" else "")     # style only, out of the way
+                    + (PRESENT_CSS if session.present() else ""))
     first_visit_tip()
     st.title(say("page.title"))
     if link_notes:

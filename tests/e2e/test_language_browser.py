@@ -182,6 +182,16 @@ def walk_explore(page, server, lang) -> dict[str, list[str]]:
     return seen
 
 
+def run_until(page, text: str) -> None:
+    """Start a training run and wait until the page says `text` and the finished run is drawn."""
+    page.get_by_role("button", name=say("button.start")).click()
+    page.wait_for_function(f"() => document.body.innerText.includes({json.dumps(text)})", timeout=60_000)
+    page.get_by_role("button", name=say("button.download_weights")).wait_for(timeout=30_000)
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    no_exception(page)
+
+
 def walk_train(page, server, lang) -> dict[str, list[str]]:
     """The Train view empty, after an apple run to its end, and after a run that diverges (a huge learning rate)."""
     seen = {}
@@ -191,12 +201,7 @@ def walk_train(page, server, lang) -> dict[str, list[str]]:
     seen["Train, help and choices"] = opened(page, lang)
     steps = make_task("apple").defaults["steps"]
     done = f"{say('status.done')}: {say('status.step', step=steps, steps=steps)}"
-    page.get_by_role("button", name=say("button.start")).click()
-    page.wait_for_function(f"() => document.body.innerText.includes({json.dumps(done)})", timeout=60_000)
-    page.get_by_role("button", name=say("button.download_weights")).wait_for(timeout=30_000)
-    settle(page)
-    page.wait_for_function(FIGURES_DRAWN)
-    no_exception(page)
+    run_until(page, done)
     seen["Train, an apple run finished"] = look(page)
     if lang == "ko":
         shot(page, "language-ko-train", full_page=False)
@@ -204,13 +209,7 @@ def walk_train(page, server, lang) -> dict[str, list[str]]:
     lr.fill("1000000")
     lr.press("Enter")
     settle(page)
-    page.get_by_role("button", name=say("button.start")).click()
-    message = fixed("nan")
-    page.wait_for_function(f"() => document.body.innerText.includes({json.dumps(message)})", timeout=60_000)
-    page.get_by_role("button", name=say("button.download_weights")).wait_for(timeout=30_000)
-    settle(page)
-    page.wait_for_function(FIGURES_DRAWN)
-    no_exception(page)
+    run_until(page, fixed("nan"))
     seen["Train, a run diverged (learning rate 1000000)"] = look(page)
     return seen
 
