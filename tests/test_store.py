@@ -58,7 +58,7 @@ def test_a_damaged_description_or_weights_file_says_so(tmp_path):
     trainer = trained()
     run_id = store.save(trainer, info_of(trainer), blobs)
     blobs.put(f"{run_id}.json", b"{not json")
-    with pytest.raises(ValueError, match="description is damaged"):
+    with pytest.raises(ValueError, match="damaged or not usable"):
         store.load(run_id, blobs)
     run_id = store.save(trainer, info_of(trainer), blobs)
     blobs.put(f"{run_id}.safetensors", b"\x00" * 64)
@@ -190,7 +190,7 @@ def test_a_link_from_a_page_with_an_unsaved_run_says_it_cannot_come_back(tmp_pat
 
 def test_a_model_too_large_to_open_again_is_refused_with_its_size(tmp_path):
     blobs = store.Folder(tmp_path)
-    trainer = Trainer(Settings(task="text", text="".join(chr(0xAC00 + i) for i in range(4990)), cell="lstm",
+    trainer = Trainer(Settings(task="text", text="".join(chr(0xAC00 + i) for i in range(4095)), cell="lstm",
                                hidden=256, layers=4, steps=1))
     blobs_limit = weights.MAX_BYTES
     weights.MAX_BYTES = 8 * 2**20                     # a deployment with a smaller cap than this model
@@ -200,3 +200,112 @@ def test_a_model_too_large_to_open_again_is_refused_with_its_size(tmp_path):
     finally:
         weights.MAX_BYTES = blobs_limit
     assert blobs.list() == []
+
+
+# Issue 22: a hostile student against the class's store.
+
+def one_run_bytes(blobs, run_id) -> int:
+    return sum(n for k, _, n in blobs.list() if k.startswith(run_id + "."))
+
+
+def test_a_student_cannot_evict_the_teachers_run_and_is_told_their_share(tmp_path, monkeypatch):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    teacher = store.save(trainer, info_of(trainer), blobs, client="ip:10.0.0.1")
+    size = one_run_bytes(blobs, teacher)
+    monkeypatch.setattr(store, "MAX_BYTES", 6 * size)             # a store of six runs ...
+    monkeypatch.setattr(store, "CLIENT_BYTES", 3 * size)          # ... and a student's share of three
+    saved = []
+    with pytest.raises(ValueError, match=r"the runs saved from your browser already take [\d.]+ MB of the"):
+        for _ in range(10):                                       # issue 22: "Save for the class" ten times
+            saved.append(store.save(trainer, info_of(trainer), blobs, client="ip:10.0.0.66"))
+    assert len(saved) == 3
+    assert store.load(teacher, blobs)[0].step == 3                # the teacher's link still opens
+    assert all(store.load(r, blobs) for r in saved)               # and the student's saves are all kept
+
+
+def test_a_full_store_lets_go_of_the_biggest_holders_runs_first(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    teacher = store.save(trainer, info_of(trainer), blobs, client="teacher")
+    os.utime(tmp_path / f"{teacher}.json", (500, 500))            # the oldest run of all
+    students = []
+    for i in range(3):
+        for j in range(2):
+            students.append(store.save(trainer, info_of(trainer), blobs, client=f"student {i}"))
+            os.utime(tmp_path / f"{students[-1]}.json", (1000 + 10 * j + i, 1000 + 10 * j + i))
+    removed = store.prune(blobs, max_runs=4)
+    assert teacher not in removed and len(removed) == 3
+    assert sorted(removed) == sorted(students[:6:2])              # each student's oldest: one run each
+    assert store.load(teacher, blobs)[0].step == 3
+
+
+def test_many_small_saves_do_not_push_out_one_big_run(tmp_path):
+    blobs = store.Folder(tmp_path)
+    teacher = store.save(trained(cell="lstm"), info_of(trained()), blobs, client="teacher")
+    small = [store.save(trained(), info_of(trained()), blobs, client="student") for _ in range(5)]
+    removed = store.prune(blobs, max_runs=4, max_bytes=10**9)
+    assert teacher not in removed and set(removed) <= set(small)
+
+
+def test_the_store_names_a_client_by_a_digest_never_its_address(tmp_path):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    run_id = store.save(trainer, info_of(trainer), blobs, client="ip:203.0.113.9")
+    assert b"203.0.113" not in blobs.get(f"{run_id}.json")
+    assert store.load(run_id, blobs)[1].owner == store.owner_of("ip:203.0.113.9")
+
+
+NESTED = b"[" * 50_000 + b"]" * 50_000
+
+
+@pytest.mark.parametrize("meta", [NESTED, b'{"step": ' + b"9" * 400 + b', "label": "x", "steps": [], "losses": [], '
+                                  b'"accuracies": [], "saved": ' + b"9" * 400 + b"}",
+                                  b'{"step": 1e400, "label": "x", "steps": [], "losses": [], "accuracies": []}',
+                                  b'{"step": 1, "label": "x", "steps": [], "losses": [' + b"9" * 400 + b'], '
+                                  b'"accuracies": []}', b"[1, 2]", b'"text"'])
+def test_a_crafted_description_is_damaged_or_not_usable(tmp_path, meta):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    run_id = store.save(trainer, info_of(trainer), blobs)
+    blobs.put(f"{run_id}.json", meta)
+    with pytest.raises(ValueError, match="damaged or not usable"):
+        store.load(run_id, blobs)
+    store.prune(blobs)                                           # the store's bookkeeping reads it as well
+
+
+@pytest.mark.parametrize("which", ["json", "safetensors"])
+def test_a_folder_where_a_runs_file_belongs_is_damaged_and_never_removed(tmp_path, which):
+    blobs = store.Folder(tmp_path)
+    trainer = trained()
+    run_id = store.save(trainer, info_of(trainer), blobs)
+    (tmp_path / f"{run_id}.{which}").unlink()
+    (tmp_path / f"{run_id}.{which}").mkdir()
+    with pytest.raises(ValueError, match="damaged or not usable"):
+        store.load(run_id, blobs)
+    store.save(trainer, info_of(trainer), blobs)                  # saving (and pruning) goes on around it
+    assert (tmp_path / f"{run_id}.{which}").is_dir()
+
+
+def test_a_link_to_a_folder_run_gets_a_note_in_the_pages_language_and_a_working_page(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception, texts
+    run_id, _ = saved_run(tmp_path, monkeypatch)
+    (tmp_path / f"{run_id}.json").unlink()
+    (tmp_path / f"{run_id}.json").mkdir()
+    at = new_app(view="train", run=run_id, lang="ko")
+    no_exception(at)
+    assert "저장된 실행이 손상되었거나 쓸 수 없습니다" in texts(at)
+    assert at.button(key="tr_start").disabled is False
+
+
+def test_a_page_past_its_students_share_is_told_so_and_keeps_its_saved_run(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception, texts
+    first, _ = saved_run(tmp_path, monkeypatch)
+    monkeypatch.setattr(store, "CLIENT_BYTES", int(1.5 * one_run_bytes(store.Folder(tmp_path), first)))
+    at = new_app(view="train", run=first, lang="ko")
+    at.button(key="tr_share").click().run()
+    mine = query(at)["run"]
+    at.button(key="tr_share").click().run()
+    no_exception(at)
+    assert "학생 한 명은 반의 저장소에 최대" in texts(at)
+    assert query(at)["run"] == mine and store.load(mine)[0].step == 3

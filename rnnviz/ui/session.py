@@ -110,10 +110,43 @@ def start(more: dict[str, Setting]) -> list[str]:
     return ss.get("_link_notes", [])
 
 
-def session_id() -> str | None:
-    """This session's id, as Streamlit's session manager knows it."""
+class Owner(str):
+    """A session's id that also says which student (client) the session belongs to: budgets count the client."""
+
+    client: str
+
+    def __new__(cls, session: str, client: str) -> Owner:
+        owner = super().__new__(cls, session)
+        owner.client = client
+        return owner
+
+
+def session_id() -> Owner | None:
+    """This session's id, as Streamlit's session manager knows it, with the student it belongs to."""
     ctx = get_script_run_ctx()
-    return ctx.session_id if ctx else None
+    return Owner(ctx.session_id, client()) if ctx else None
+
+
+LOOPBACK_PROXY = "X-Forwarded-For"     # set by the class's proxy on this host (deploy/haproxy.cfg.in)
+
+
+def client() -> str:
+    """The student across tabs: the address the class's proxy on this host forwarded, else the browser's own
+    address, else the browser's Streamlit cookie, else this session (a bare script run, AppTest)."""
+    ctx = get_script_run_ctx()
+    fallback = f"session:{ctx.session_id}" if ctx else "session:"
+    try:
+        address = st.context.ip_address
+        forwarded = st.context.headers.get(LOOPBACK_PROXY, "")
+        cookie = st.context.cookies.get("_streamlit_xsrf", "")
+    except Exception:           # no browser behind this run
+        return fallback
+    address, forwarded, cookie = (v if isinstance(v, str) else None for v in (address, forwarded, cookie))
+    if address is None and forwarded:           # only a peer on this host may say whom it forwards: its last hop
+        return "ip:" + forwarded.split(",")[-1].strip()[:64]
+    if address:
+        return "ip:" + address
+    return f"cookie:{cookie[:128]}" if cookie else fallback
 
 
 def alive(session_id: str) -> bool:

@@ -16,7 +16,7 @@ from . import session
 # The link's words for this (the registry's rows): `run` names a saved run; `unsaved` says the page held a run only
 # its server had.
 LINK = SHARED
-SAVES_PER_SESSION = 20      # one student cannot push the class's runs out of the bounded store
+SAVES_PER_SESSION = 20      # a page's saves; store.CLIENT_BYTES bounds a student's bytes across tabs
 _SHARED = "_shared_run"     # {"id", "run", "step"}: the session's run that is the saved one, as it was saved
 
 
@@ -87,7 +87,7 @@ def save() -> None:
     info = store.Stored(step=run.trainer.step, label=run.label, steps=list(run.steps), losses=list(run.losses),
                         accuracies=list(run.accuracies))
     try:
-        run_id = store.save(run.trainer, info)
+        run_id = store.save(run.trainer, info, client=session.client())   # bounded per student
     except OSError as e:
         session.put("share_msg", ("error", Said("shared.unwritable", {"why": e.strerror})))
         return
