@@ -224,7 +224,7 @@ def prune(blobs: Blobs, max_runs: int = MAX_RUNS, max_bytes: int = MAX_BYTES) ->
     total = sum(run.size for run in runs.values())
     removed = []
     while order and (len(order) > max_runs or total > max_bytes):
-        share = {}
+        share: dict[str, tuple[int, int]] = {}
         for r in order:
             n, size = share.get(runs[r].owner, (0, 0))
             share[runs[r].owner] = (n + 1, size + runs[r].size)

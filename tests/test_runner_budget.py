@@ -11,7 +11,8 @@ import pytest
 from waiting import wait_for
 
 from rnnviz.train.loop import Event, Settings
-from rnnviz.train.runner import EVENTS_KEPT, GRADS_KEPT, SESSION_WORK, Pool, Refused, Run, minutes
+from rnnviz.train.runner import EVENTS_KEPT, GRADS_KEPT, RUN_BYTES, SESSION_WORK, STEP_WORK, WORK_PER_SECOND, Pool, Refused, Run, minutes
+from rnnviz.ui.session import Owner
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Settings(task="text", text="the quick brown fox jumps over the lazy dog. " * 100, cell="lstm",
@@ -173,3 +174,94 @@ def test_by_key_takes_exactly_one_step_per_press():
         assert run.trainer.step == 3 and run.status == "queued"
     finally:
         pool.shutdown()
+
+
+# --- a hostile class, round two (issue 22, High 3 and Low 9) -----------------------------------------------------
+
+def tab(session: str, student: str) -> Owner:
+    """A session of a student's browser, as ui/session.session_id names it."""
+    return Owner(session, student)
+
+
+def test_a_students_tabs_share_one_budget(pools):
+    pool = pools(workers=1, session_runs=3)
+    pool.start([long_run(i) for i in range(3)], tab("tab 1", "ip:10.0.0.66"))     # "Compare cells" in one tab
+    for other in ("tab 2", "tab 3", "tab 4", "tab 5", "tab 6"):                    # ... and five more tabs
+        with pytest.raises(Refused, match="at most 3 runs"):
+            pool.start([long_run(9)], tab(other, "ip:10.0.0.66"))
+    pool.start([long_run(9)], tab("tab 7", "ip:10.0.0.7"))                        # a classmate has their own
+    assert len(pool.held()) == 4
+
+
+def test_workers_take_the_students_in_turn_so_a_small_run_never_waits_behind_many():
+    pool = Pool(workers=0, session_runs=6)           # no worker: the test takes the turns itself
+    try:
+        hostile = [long_run(i) for i in range(6)]
+        pool.start(hostile[:3], tab("tab 1", "ip:10.0.0.66"))
+        pool.start(hostile[3:], tab("tab 2", "ip:10.0.0.65"))
+        honest = Run(Settings(task="apple"))
+        pool.start([honest], tab("tab 3", "ip:10.0.0.7"))        # queued last, behind six runs
+        turns = [pool._next_due() for _ in range(3)]
+        assert honest in turns                       # within the first round of students, not after six slices
+        owners = [r.client for r in turns]
+        assert len(set(owners)) == 3                 # one turn each
+        for run in turns:                            # a slice ends: back to the end of the queue
+            pool.queue.append(run)
+        assert {pool._next_due().client for _ in range(3)} == set(owners)
+    finally:
+        pool.shutdown()
+
+
+LARGEST_MEMORY = Settings(task="memory", cell="lstm", hidden=256, layers=4, bidirectional=True, distance=200, steps=1)
+
+
+def test_a_model_whose_one_step_takes_too_long_is_refused_with_the_bound(pools):
+    pool = pools(workers=1)
+    with pytest.raises(Refused, match=r"one training step of this model would take about \d+ s") as refused:
+        pool.start([Run(LARGEST_MEMORY)], tab("tab 1", "ip:10.0.0.66"))
+    assert f"at most {STEP_WORK / WORK_PER_SECOND:,.0f} s" in str(refused.value) and pool.held() == []
+    pool.start([Run(replace(LARGEST_MEMORY, hidden=64))], tab("tab 1", "ip:10.0.0.66"))   # a smaller one fits
+
+
+def test_the_memory_a_run_may_take_is_bounded_and_said(pools):
+    big = Run(replace(HOSTILE, steps=1))
+    pool = pools(workers=1, run_bytes=big.memory - 1)
+    with pytest.raises(Refused, match=rf"about {big.memory / 2**20:,.0f} MB of the server's memory"):
+        pool.start([big], tab("tab 1", "ip:10.0.0.66"))
+    assert RUN_BYTES > big.memory                                  # the page's bound lets issue 12's link train
+
+
+def test_every_model_the_step_bound_lets_through_fits_the_memory_bound():
+    texts = ["".join(chr(0x4E00 + i) for i in range(4095)), HOSTILE.text]
+    candidates = [Settings(task="text", text=t, cell=c, hidden=256, layers=4, steps=1) for t in texts
+                  for c in ("lstm", "gru", "rnn_tanh")]
+    candidates += [replace(LARGEST_MEMORY, hidden=h, layers=n, bidirectional=b) for h in (64, 128, 256)
+                   for n in (1, 2, 4) for b in (False, True)]
+    for settings in candidates:
+        run = Run(settings)
+        assert run.step_work > STEP_WORK or run.memory <= RUN_BYTES, settings
+
+
+def test_a_text_with_more_kinds_of_characters_than_the_engine_takes_is_refused_before_it_starts():
+    text = "".join(chr(0x4E00 + i) for i in range(5000))           # issue 22, Low 9: 5,000 distinct characters
+    with pytest.raises(ValueError, match="5,000 different characters, and a training text can have at most 4,095"):
+        Run(Settings(task="text", text=text, steps=1))
+    Run(Settings(task="text", text=text[:4095], steps=1))           # the limit itself trains
+
+
+def test_the_train_view_says_the_character_limit_in_the_pages_language():
+    from apptest_helpers import new_app, no_exception, texts
+    at = new_app(view="train", tr_task="text", tr_text="".join(chr(0x4E00 + i) for i in range(5000)), lang="ko")
+    at.button(key="tr_start").click().run()
+    no_exception(at)
+    assert "서로 다른 문자가 5,000개" in texts(at) and "4,095개까지" in texts(at)
+    assert "runs" not in at.session_state                            # nothing started, nothing failed at step 0
+
+
+def test_a_students_runs_together_take_a_bounded_memory(pools):
+    one = Run(replace(HOSTILE, steps=1))
+    pool = pools(workers=1, student_bytes=int(2.5 * one.memory))
+    pool.start([one, Run(replace(HOSTILE, steps=1, seed=1))], tab("tab 1", "ip:10.0.0.66"))
+    with pytest.raises(Refused, match=r"each student's runs may take at most \d+ MB together"):
+        pool.start([Run(replace(HOSTILE, steps=1, seed=2))], tab("tab 2", "ip:10.0.0.66"))
+    pool.start([Run(replace(HOSTILE, steps=1, seed=3))], tab("tab 3", "ip:10.0.0.7"))

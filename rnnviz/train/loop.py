@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from ..bridge import from_torch
+from ..engine.network import MAX_SIZE
 from ..engine.registry import ONE_PER_CLASS, CellName, cell_spec
 from ..settings import TRAIN
 from ..words import Problem, Said
@@ -80,6 +81,8 @@ def check(s: Settings, task: Task) -> None:
             raise Problem("train.rate", what=Said(what), low=f"{least:g}", high=f"{most:g}", got=shown(v))
     if s.bidirectional and not task.many_to_one:
         raise Problem("train.bidirectional")
+    if len(task.vocab) > MAX_SIZE:     # the engine's bound on a layer's size: refused now, not at step 0
+        raise Problem("train.vocab", n=f"{len(task.vocab) - 1:,}", most=f"{MAX_SIZE - 1:,}")
 
 
 def shown(value) -> str:

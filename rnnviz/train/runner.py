@@ -4,9 +4,12 @@ Each Run lives outside any script run, so reruns and clicks never lose progress.
 next waiting run, train it for a slice, and put it back at the end of the queue: many runs share the
 machine fairly, interactive reruns keep a core, and a waiting run knows its place in the queue.
 
-A run belongs to the session that started it: a budget bounds what one session and the whole server may have
-waiting or training, and a reaper stops the runs of a session the server no longer knows (closed, past its
-reconnect grace period) and lets their memory go.
+A run belongs to the session that started it, and the session to a student (its client: ui/session.client, one
+for all of a browser's tabs). A budget bounds what one student and the whole server may have waiting or training;
+workers take the students in turn (round-robin by client), so a small run never waits behind another student's
+many; one step of any run the page may start is bounded in work (about a second of a core) and a run's memory is
+bounded too. A reaper stops the runs of a session the server no longer knows (closed, past its reconnect grace
+period) and lets their memory go.
 """
 from __future__ import annotations
 
@@ -40,8 +43,11 @@ _ids = itertools.count(1)
 # about 2e9 of them a second (bench/train.py's sizes), so the figures below read as core-time.
 WORK_PER_SECOND = 2e9            # parameter-tokens one core trains per second (LSTM 256 × 4 layers: 2–4.7e9)
 STEP_OVERHEAD = 4e6              # a step's fixed cost (~2 ms of Python and dispatch), so tiny models count too
-SESSION_RUNS = 3                 # runs one session may have waiting or training ("Compare cells" starts three)
+SESSION_RUNS = 3                 # runs one student (all their tabs) may have waiting or training ("Compare cells": 3)
 SESSION_WORK = 600 * WORK_PER_SECOND   # ... and their work still to do: about ten minutes of one core
+STEP_WORK = 8e9                  # one step of a run the page starts: ~1 s of a core here (a step cannot be cut)
+RUN_BYTES = 384 * 2**20          # the memory one run may take (weights, gradients, Adam, copies, one step's values)
+STUDENT_BYTES = 512 * 2**20      # ... and all of one student's runs waiting or training (a bound on the server's RSS)
 SERVER_RUNS = int(os.environ.get("RNNVIZ_SERVER_RUNS", 60))   # runs the whole server may have waiting or training
 SERVER_WORK = 6 * SESSION_WORK   # ... and their work still to do: about an hour of one core
 REAP_SECONDS = 2.0               # how often the reaper looks for runs whose session is gone
@@ -73,6 +79,7 @@ class Run:
     id: int = field(default_factory=lambda: next(_ids))
     stop_requested: threading.Event = field(default_factory=threading.Event)
     owner: str | None = None         # the Streamlit session that started it (None: a notebook or a test)
+    client: str | None = None        # the student that session belongs to (budgets and turns count students)
     orphaned: bool = False           # its session is gone: stop, and let go of its memory
     # A class's pace: the same steps, slower. pace > 0: at most that many steps a second; by_key: one step each
     # time the page says so (steps_allowed counts the presses not yet used). Neither changes a single number.
@@ -90,6 +97,7 @@ class Run:
         inputs, _ = self.trainer.task.batch(np.random.default_rng(0))      # (B, T): the tokens of one step
         size = sum(p.numel() for p in self.trainer.params)
         self.step_work = size * inputs.size + STEP_OVERHEAD
+        self.memory = footprint(self.settings, size, inputs.size, len(self.trainer.task.vocab))
 
     @property
     def trainer(self) -> Trainer:
@@ -174,6 +182,15 @@ class Run:
         return self.events[-1] if self.events else None
 
 
+def footprint(s: Settings, parameters: int, tokens: int, vocab: int) -> int:
+    """Bytes one run may hold while it trains (float32): the parameters ten times (weights, gradients, Adam's two
+    moments, two copies, and what the allocator keeps of torch's work buffers: measured) and one step's values,
+    ~12 per hidden unit per token per layer and direction (an LSTM's gates before and after their nonlinearity,
+    c_t, tanh(c_t), h_t) and 3 per output."""
+    directions = 2 if s.bidirectional else 1
+    return 4 * (10 * parameters + tokens * (12 * known(s.hidden) * s.layers * directions + 3 * vocab))
+
+
 def lower_priority(niceness: int = TRAIN_NICENESS) -> None:
     """Make the calling thread yield the CPU to the server's interactive threads (Linux: a thread's own nice value)."""
     try:
@@ -194,15 +211,19 @@ class Pool:
 
     def __init__(self, workers: int = WORKERS, alive: Callable[[str], bool] = lambda owner: True,
                  session_runs: int = SESSION_RUNS, session_work: float = SESSION_WORK,
-                 server_runs: int = SERVER_RUNS, server_work: float = SERVER_WORK):
+                 server_runs: int = SERVER_RUNS, server_work: float = SERVER_WORK, step_work: float = STEP_WORK,
+                 run_bytes: int = RUN_BYTES, student_bytes: int = STUDENT_BYTES):
         # Training threads run Python between torch ops; with the default 5 ms switch interval an interactive
         # rerun waits up to 5 ms at every GIL hand-over. 1 ms keeps reruns quick while runs train.
         sys.setswitchinterval(SWITCH_INTERVAL)
         self.alive = alive               # owner -> does the server still know that session?
         self.session_runs, self.session_work = session_runs, session_work
         self.server_runs, self.server_work = server_runs, server_work
+        self.step_work, self.run_bytes, self.student_bytes = step_work, run_bytes, student_bytes
         self.queue: deque[Run] = deque()
         self.running: set[Run] = set()
+        self.turns = itertools.count(1)
+        self.served: dict[str | None, int] = {}     # client -> the turn it last had a worker (0: never)
         self.cond = threading.Condition()
         self.closing = threading.Event()
         self.threads = [threading.Thread(target=self._work, name=f"rnnviz-train-{i}", daemon=True)
@@ -220,19 +241,30 @@ class Pool:
         """Queue `runs` for the session `owner` in place of its runs `replacing` (those stop), or raise Refused
         and change nothing."""
         runs, replacing = list(runs), set(replacing)
+        client = getattr(owner, "client", owner)     # ui/session.Owner says whose session it is
         with self.cond:
-            self._admit(runs, owner, replacing)
+            self._admit(runs, client, replacing)
             for run in replacing:
                 self._stop(run)
             for run in runs:
-                run.owner = owner
+                run.owner, run.client = owner, client
                 self._enqueue(run)
 
-    def _admit(self, runs: list[Run], owner: str | None, replacing: set[Run]) -> None:
+    def _admit(self, runs: list[Run], client: str | None, replacing: set[Run]) -> None:
         active = [r for r in (*self.queue, *self.running) if r.status in ("queued", "running")
                   and r not in replacing and r not in runs]
-        mine = [r for r in active if owner is not None and r.owner == owner]
+        for run in runs:
+            if run.step_work > self.step_work:
+                raise Refused("budget.step", seconds=f"{run.step_work / WORK_PER_SECOND:,.0f}",
+                              most=f"{self.step_work / WORK_PER_SECOND:,.0f}")
+            if run.memory > self.run_bytes:
+                raise Refused("budget.memory", mb=f"{run.memory / 2**20:,.0f}", most=f"{self.run_bytes / 2**20:,.0f}")
+        mine = [r for r in active if client is not None and r.client == client]
         new = sum(r.work for r in runs)
+        held = sum(r.memory for r in mine)
+        if client is not None and held + sum(r.memory for r in runs) > self.student_bytes:
+            raise Refused("budget.student_memory", mb=f"{sum(r.memory for r in runs) / 2**20:,.0f}",
+                          held=f"{held / 2**20:,.0f}", most=f"{self.student_bytes / 2**20:,.0f}")
         if len(mine) + len(runs) > self.session_runs:
             raise Refused("budget.runs", most=self.session_runs, mine=len(mine))
         if sum(r.work for r in mine) + new > self.session_work:
@@ -341,13 +373,18 @@ class Pool:
                     run.release()
 
     def _next_due(self) -> Run | None:
-        """The first queued run whose next step may run now, taken out of the queue (the others keep their place)."""
+        """The queued run whose next step may run now, of the student who waited longest for a worker (the first
+        of theirs in the queue), taken out of the queue; the others keep their place."""
         now = time.monotonic()
-        for run in self.queue:
-            if run.due() <= now:
-                self.queue.remove(run)
-                return run
-        return None
+        due = [run for run in self.queue if run.due() <= now]
+        if not due:
+            return None
+        run = min(due, key=lambda r: self.served.get(r.client, 0))     # min keeps the queue's order among equals
+        self.queue.remove(run)
+        if len(self.served) > 4 * self.server_runs:                     # forget the students who have left
+            self.served = {r.client: self.served.get(r.client, 0) for r in (*self.queue, *self.running)}
+        self.served[run.client] = next(self.turns)
+        return run
 
     def set_pace(self, run: Run, pace: float, by_key: bool) -> None:
         """Change a run's pace, running or not; the steps it takes stay the same."""

@@ -136,12 +136,10 @@ def client() -> str:
     ctx = get_script_run_ctx()
     fallback = f"session:{ctx.session_id}" if ctx else "session:"
     try:
-        address = st.context.ip_address
-        forwarded = st.context.headers.get(LOOPBACK_PROXY, "")
-        cookie = st.context.cookies.get("_streamlit_xsrf", "")
+        seen = (st.context.ip_address, st.context.headers.get(LOOPBACK_PROXY), st.context.cookies.get("_streamlit_xsrf"))
     except Exception:           # no browser behind this run
         return fallback
-    address, forwarded, cookie = (v if isinstance(v, str) else None for v in (address, forwarded, cookie))
+    address, forwarded, cookie = (v if isinstance(v, str) else None for v in seen)     # AppTest has stand-ins
     if address is None and forwarded:           # only a peer on this host may say whom it forwards: its last hop
         return "ip:" + forwarded.split(",")[-1].strip()[:64]
     if address:
