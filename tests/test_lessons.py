@@ -13,6 +13,7 @@ from rnnviz.lessons.outline import OUTLINE_NAME, outlined
 from rnnviz.pipeline import build
 from rnnviz.plots import step
 from rnnviz.settings import LESSON, LESSON_IDS, MAX_PAGES
+from rnnviz.train.loop import Settings, Trainer
 
 PAGES = list(every_page())
 UNFILLED = re.compile(r"\{[A-Za-z_]\w*(:[^}]*)?\}")          # a {placeholder} left unformatted
@@ -21,6 +22,19 @@ IDS = [f"{lesson}-{n}-{p.id}" for lesson, n, p in PAGES]
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def built(page):
+    """The page's engine run, as the page draws it (on its note's vocabulary where it has one)."""
+    config = page.config()
+    return build(config, page.weights(config))
+
+
+def run_facts(task: str) -> dict:
+    """A real run's numbers for a training page's answer: its first step that predicts the whole target."""
+    right = facts.first_right(Trainer(Settings(task=task)).events())
+    assert right is not None, f"the {task} run never predicted its target"
+    return right
 
 
 def test_the_settings_know_every_lesson_and_its_pages():
@@ -33,18 +47,21 @@ def test_the_settings_know_every_lesson_and_its_pages():
 
 @pytest.mark.parametrize(("lesson", "n", "page"), PAGES, ids=IDS)
 def test_every_page_builds_and_says_its_words_with_the_engines_numbers(lesson, n, page):
-    ex = build(page.config())
+    ex = built(page)
     raw = page.facts(ex) if page.facts else {}
     parts = ["title", "body"] + ["numbers"] * page.numbers + ["q", "a"] * page.question
+    trained = page.panel == "train" and page.question         # its answer comes from the run: or a wait for it
+    parts += ["a_wait"] * trained
     for part in parts:
         key = page.key(lesson, part)
         en, ko = words.catalogue("en").get(key), words.catalogue("ko").get(key)
         assert en and ko, f"{key} is missing from a catalogue"
         assert placeholders(en) == placeholders(ko), key
-        assert placeholders(en) <= set(raw), f"{key} needs numbers the page does not compute"
+        have = raw | run_facts(page.task) if trained and part == "a" else raw
+        assert placeholders(en) <= set(have), f"{key} needs numbers the page does not compute"
         for lang in ("en", "ko"):
             with words.language(lang):
-                text = words.say(key, **raw)
+                text = words.say(key, **have)
             assert not UNFILLED.search(text) and text.strip(), (key, lang)
     code = page.code.format(**raw)                       # every number of the code comes from the page's facts
     assert not UNFILLED.search(code)
@@ -80,7 +97,7 @@ def test_an_unknown_column_is_refused_by_name():
 
 def page_facts(lesson: str, page_id: str) -> dict:
     page = next(p for p in LESSONS[lesson] if p.id == page_id)
-    return page.facts(build(page.config()))
+    return page.facts(built(page))
 
 
 # The notes' own printouts, as they print them (../shared/lessons/*.txt).

@@ -4,8 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from ..explored import Explored
+from ..engine import Network
+from ..explored import Explored, TrainedWeights
+from ..pipeline import INPUT_SEED_OFFSET
 from ..state import Config
+from ..text import embedding_table
+from ..train.tasks import make_task
 from ..ui.presets import PRESETS
 from . import facts as f
 
@@ -34,6 +38,8 @@ class Page:
     code: str = ""                               # PyTorch code, formatted with the page's facts
     facts: Callable[[Explored], dict] | None = None
     task: str = ""                               # the Train view's task this page trains or links to
+    vocab: str = ""                              # the Train task whose vocabulary (ids as the note numbers them)
+                                                 # the figure's input uses, instead of the text's own
 
     def config(self, lang: str = "en", present: bool = False) -> Config:
         """The Explore settings of the page's figure."""
@@ -41,6 +47,17 @@ class Page:
         return replace(Config(), **values, t=self.t, layer=self.layer, dir=self.dir,
                        panel=self.panel if self.panel in ("step", "maps", "output", "code") else "step",
                        lang=lang, present=present)
+
+    def weights(self, config: Config) -> TrainedWeights | None:
+        """Untrained weights of the page's settings on its note's vocabulary: `<unk>`=0, We=1 … or '!'=0, 'a'=1 …"""
+        if not self.vocab:
+            return None
+        task = make_task(self.vocab)
+        net = Network.init(config.cell, task.input_size, config.H, config.L, config.bi, config.bf, seed=config.seed,
+                           scale=config.scale, init=config.init)
+        table = (embedding_table(len(task.vocab), task.input_size, config.seed + INPUT_SEED_OFFSET)
+                 if task.encoding == "embedding" else None)
+        return TrainedWeights(net, task.vocab, task.level, task.encoding, table, name="")
 
     def key(self, lesson: str, part: str) -> str:
         return f"lesson.{lesson}.{self.id}.{part}"
@@ -70,7 +87,7 @@ LESSONS: dict[str, tuple[Page, ...]] = {
                                                                              outputs="{outputs}", status="{status}")),
     ),
     "001": (
-        P("why", "hello", outline="h_t", facts=f.sizes),
+        P("why", "hello", dict(H=6), outline="h_t", facts=f.sizes),       # the note's hidden size 6, input 4
         P("kinds", "vectors", panel="output", t=4, facts=f.head),
         P("cell", "vectors", outline="x_t", math=RNN, facts=f.sizes,
           code="x_t = torch.randn({I})             # torch.Size([{I}])\nh_t_minus_1 = torch.zeros(1, {H})  "
@@ -82,7 +99,8 @@ LESSONS: dict[str, tuple[Page, ...]] = {
                "# {y_shape}"),
     ),
     "002": (
-        P("layout", "avengers", panel="code", facts=lambda ex: f.sizes(ex) | f.avengers(),
+        P("layout", "avengers", dict(text=f.AVENGERS_INPUT), panel="code", vocab="avengers",
+          facts=lambda ex: f.sizes(ex) | f.avengers(),
           code="if self.batch_first:\n    inputs = inputs.transpose(0, 1)   # (B, T, E) -> (T, B, E)\n"
                "seqlen, batch_size, _ = inputs.size()"),
         P("embedding", "avengers", outline="x_t", math=RNN, facts=f.sizes),
@@ -105,7 +123,7 @@ LESSONS: dict[str, tuple[Page, ...]] = {
           code="cell = nn.RNN(input_size=5, hidden_size=8, num_layers=2, batch_first=True, bidirectional=True)\n"
                "print(outputs.shape)   # {outputs}\nprint(_status.shape)   # {status}"),
         P("backward", "deep", dir=1, t=9, outline="h_t", question=True, facts=f.sizes),
-        P("apple_data", "apple", panel="maps", facts=lambda ex: f.apple(), task="apple",
+        P("apple_data", "apple", panel="maps", vocab="apple", facts=lambda ex: f.apple(), task="apple",
           code="char_vocab = sorted(list(set(input_str + label_str)))\nprint(char_to_index)   # {char_to_index}\n"
                "print(x_data)   # {x_data}\nprint(y_data)   # {y_data}\nprint(X.shape)   # {X_shape}"),
         P("apple_train", "apple", panel="train", task="apple", question=True, facts=lambda ex: f.apple()),

@@ -5,7 +5,9 @@ import numpy as np
 
 from ..engine import Network
 from ..explored import Explored
-from ..train.tasks import make_task
+from ..train.tasks import AVENGERS, make_task
+
+AVENGERS_INPUT = AVENGERS.rsplit(" ", 1)[0]     # the note's model reads the sentence without its last word
 
 
 def size(shape) -> str:
@@ -96,3 +98,9 @@ def one_hot_at(ex: Explored, t: int) -> dict:
     row = ex.X[ex.config.row, t]
     i = int(row.argmax())
     return dict(t=t, index=i, token=ex.vocab.tokens[i], I=ex.X.shape[-1])
+
+
+def first_right(events) -> dict | None:
+    """The first training step whose prediction equals the target (lesson 003's question), from a run's events."""
+    e = next((e for e in events if e.status == "ok" and e.prediction == e.target), None)
+    return None if e is None else dict(first=e.step, steps=e.steps, loss=e.loss, target=e.target)

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
+import pandas as pd
 import streamlit as st
 
+from .. import snippet
+from ..explored import Explored
 from ..lessons import LESSONS, Page, page_count
+from ..lessons.facts import first_right
 from ..lessons.outline import outlined
 from ..plots import marks, step
+from ..plots.heatmaps import time_labels
+from ..plots.literal import quoted
 from ..settings import LESSON, LOOK_ONLY
 from ..state import Config
+from ..train.loop import Event, known
+from ..train.runner import Run
 from ..words import current, say
 from . import explore_view as explore
 from . import session, train_view
+from .cache import cached_build, specs, weights_id
 from .charts import chart
-from .widgets import words_of
+from .widgets import draw, words_of
 
 LINK = LESSON              # the link's lesson= and page= (rows of rnnviz/settings.py)
 
@@ -81,16 +90,16 @@ def view() -> None:
     page = LESSONS[lesson][n - 1]
     present = session.present()
     config = page.config(current(), present)
-    ex = explore.looking_at(explore.cached_build(_computes(config), "", None), config)
+    ex, wid = explored(page, config)
     said, raw = page_facts(page, ex)
     st.subheader(say(page.key(lesson, "title")))
     st.markdown(say(page.key(lesson, "body"), **said))
-    figure(page, ex, present, raw)
+    figure(page, ex, wid, present)
     layers(lesson, page, said, raw)
     if page.question:
         st.markdown(f"**{say('lesson.question')}** {say(page.key(lesson, 'q'), **said)}")
         with st.expander(say("lesson.reveal"), key=f"reveal_{lesson}_{page.id}"):
-            st.markdown(say(page.key(lesson, "a"), **said))
+            st.markdown(answer(lesson, page, said))
     doors(page, config)
 
 
@@ -99,31 +108,87 @@ def _computes(config: Config) -> Config:
     return replace(config, **LOOK_ONLY)
 
 
-def figure(page: Page, ex, present: bool, facts: dict) -> None:
+def explored(page: Page, config: Config) -> tuple[Explored, str]:
+    """The page's engine run (shared cache) and its weights' id: a page on its note's vocabulary has its own."""
+    weights = page.weights(config)
+    wid = f"{weights_id(weights)}:{page.vocab}" if weights is not None else ""
+    return explore.looking_at(cached_build(_computes(config), wid, weights), config), wid
+
+
+def panel_specs(kind: str, ex: Explored, wid: str, present: bool) -> tuple[dict, ...]:
+    """A panel's cached figures for this page's run (keyed by the page's weights, not the Explore view's)."""
+    c = ex.config
+    t = step.frame_anchor(ex.T, c.t) if kind == "step" else 0
+    key = replace(c, **{**LOOK_ONLY, "t": t, "row": c.row, "layer": c.layer, "dir": c.dir})
+    drawn = specs(kind, key, wid, present, ex, explore.make_specs)
+    return tuple(untokened(s, ex) for s in drawn) if c.enc == "random" else drawn
+
+
+def figure(page: Page, ex: Explored, wid: str, present: bool) -> None:
     """The page's live figure in its state, the element to look at outlined."""
     c = ex.config
     lt = ex.trace.layers[c.layer][c.dir]
     if page.panel == "step":
-        spec, = explore.panel_specs("step", ex, present)
+        spec, = panel_specs("step", ex, wid, present)
         spec = step.show_step(spec, lt, ex.network, c.row, c.t)
         chart(outlined(spec, page.outline) if page.outline else spec, "lesson_step")
         if page.with_states:            # the step figure's one range is set by its widest column (a_t): every h_t
-            maps = explore.panel_specs("maps", ex, present)     # the input, then the hidden states (on their range)
+            maps = panel_specs("maps", ex, wid, present)    # the input, then the hidden states (on their range)
             chart(marks.with_step(maps[1], c.t), "lesson_states")
     elif page.panel == "maps":
-        for i, spec in enumerate(explore.panel_specs("maps", ex, present)[:2]):
+        for i, spec in enumerate(panel_specs("maps", ex, wid, present)[:2]):
             chart(marks.with_step(spec, c.t), f"lesson_map_{i}")
     elif page.panel == "weights":
-        for i, spec in enumerate(explore.panel_specs("weights", ex, present)):
+        for i, spec in enumerate(panel_specs("weights", ex, wid, present)):
             chart(spec, f"lesson_weights_{i}")
     elif page.panel == "output":
-        probs, last = explore.panel_specs("output", ex, present)
+        probs, last = panel_specs("output", ex, wid, present)
         chart(marks.with_step(probs, c.t), "lesson_probs")
         chart(last, "lesson_last")
     elif page.panel == "code":
-        explore.torch_panel(ex)             # the shapes PyTorch reports, the two readings of a batch, the code
+        tensors(page, ex)
     elif page.panel in ("train", "compare"):
         live_training(page)
+
+
+def untokened(spec: dict, ex: Explored) -> dict:
+    """A copy of a figure of random NumPy input, which has no tokens: its titles and time axes name the step t
+    alone (the text behind such a run only counts its timesteps)."""
+    c = ex.config
+    tokens = ex.rows[c.row]
+    labels, steps = time_labels(tokens), [str(t) for t in range(len(tokens))]
+    titles = {say(k, t=t, token=quoted(tok), layer=c.layer, row=c.row): say(f"lesson.random.{k}", t=t,
+                                                                             layer=c.layer, row=c.row)
+              for k in ("step.title", "step.title.backward") for t, tok in enumerate(tokens)}
+    axis, time_axis = say("axis.time_token"), say("lesson.random.axis")
+
+    def walk(v):
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return steps if v == labels else [walk(x) for x in v]
+        if isinstance(v, str):
+            head, sep, tail = v.partition("<br>")
+            return time_axis if v == axis else titles[head] + sep + tail if head in titles else v
+        return v
+
+    return walk(spec)
+
+
+def tensors(page: Page, ex: Explored) -> None:
+    """The shapes PyTorch reports, the two readings of a batch, the code; a vocabulary only where there are tokens
+    (random NumPy input has none), and for a page on its note's vocabulary the note's own code (below) alone."""
+    if ex.config.enc != "random" and not page.vocab:
+        explore.torch_panel(ex)
+        return
+    if page.vocab:
+        explore.vocabulary(ex)
+    rows = [{say("table.tensor"): n, say("table.shape"): str(tuple(s)), say("table.meaning"): m}
+            for n, s, m in snippet.shapes(ex)]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if not page.vocab:
+        st.caption(say("caption.code"))
+        st.code(snippet.torch_code(ex), language="python", wrap_lines=True)
 
 
 def layers(lesson: str, page: Page, said: dict, raw: dict) -> None:
@@ -165,21 +230,70 @@ def start_live(task: str, compare: bool) -> None:
     (train_view.compare if compare else train_view.start)()
 
 
+EVERY_STEP = 100     # a run of up to this many steps is printed whole, as note 003 prints its 100 (longer: 5 or so)
+
+
+def page_runs(page: Page) -> dict[str, Run]:
+    """This session's runs of the page's task."""
+    return {name: r for name, r in train_view.runs().items() if r.settings.task == page.task}
+
+
+def printout(run: Run) -> list[Event]:
+    """The steps the page's table prints: every one of a short run (as the note), else the Train view's cadence."""
+    if known(run.settings.steps) <= EVERY_STEP:
+        return [e for e in run.events if e.status == "ok"]
+    return run.printout(39)
+
+
+def answer(lesson: str, page: Page, said: dict) -> str:
+    """The reveal: from the page's numbers, or for a training page from its run's own numbers."""
+    if page.panel != "train":
+        return say(page.key(lesson, "a"), **said)
+    run = next(iter(page_runs(page).values()), None)
+    right = first_right(printout(run)) if run is not None else None
+    if right is None:
+        return say(page.key(lesson, "a_wait"), **said)
+    return say(page.key(lesson, "a"), **{**said, **right, "target": session.literal(right["target"])})
+
+
+def printout_table(events: list[Event]) -> None:
+    """The note's printout as a table: step, loss, accuracy, prediction, target."""
+    if not events:
+        return
+    st.markdown(say("predictions.title"))
+    step, loss, accuracy, prediction, target = (say(f"col.{k}") for k in ("step", "loss", "accuracy", "prediction",
+                                                                          "target"))
+    st.dataframe(pd.DataFrame([{step: f"[{e.step:02d}/{e.steps}]", loss: round(e.loss, 4), accuracy: e.accuracy,
+                                prediction: e.prediction, target: e.target} for e in events]),
+                 hide_index=True, width="stretch",
+                 column_config={accuracy: st.column_config.ProgressColumn(accuracy, min_value=0, max_value=1,
+                                                                          format="percent")})
+
+
+def pace_control(row, active: bool) -> None:
+    """The Train view's pace (the same steps, slower), so a class can watch the prediction turn."""
+    draw("tr_pace", row, on_change=train_view.apply_pace)
+    if train_view.pace()[1]:            # one step per press (→ turns the page here: no shortcut)
+        row.button(say("button.one_step"), on_click=train_view.one_step, disabled=not active, key="lesson_one_step",
+                   help=say("help.one_step"))
+
+
 def live_training(page: Page) -> None:
     compare = page.panel == "compare"
-    row = st.container(horizontal=True)
+    mine = page_runs(page)
+    active = any(r.active for r in mine.values())
+    row = st.container(horizontal=True, wrap=True, vertical_alignment="bottom")
     row.button(say("lesson.compare_live" if compare else "lesson.train_live"), on_click=start_live,
                args=(page.task, compare), key="lesson_live", type="primary")
     row.button(say("lesson.stop_live"), on_click=train_view.stop, key="lesson_stop")
+    pace_control(row, active)
     if session.get("train_error"):
-        st.error(session.literal(session.get("train_error")))
-    mine = {name: r for name, r in train_view.runs().items() if r.settings.task == page.task}
-    active = any(r.active for r in mine.values())
+        st.error(session.literal(session.sentence(session.get("train_error"))))
 
     @st.fragment(run_every=train_view.live_seconds() if active else None)
     def progress() -> None:
         session.use_language()          # a fragment's own run: say its words in the page's language
-        current_runs = {name: r for name, r in train_view.runs().items() if r.settings.task == page.task}
+        current_runs = page_runs(page)
         if not current_runs:
             st.caption(say("lesson.press_train"))
             return
@@ -189,7 +303,7 @@ def live_training(page: Page) -> None:
         if compare:
             train_view.gradient_panel(current_runs, session.present())
         else:
-            train_view.predictions_table(next(iter(current_runs.values())))
+            printout_table(printout(next(iter(current_runs.values()))))
         if active and not any(r.active for r in current_runs.values()):
             st.rerun()
 
