@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ..plots.theme import inked
+from .streamlit_words import plotly_locale
 
-CHART: dict[str, Any] = dict(width="stretch", config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+CONFIG: dict[str, Any] = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 class ReadyFigure(go.Figure):
@@ -26,5 +27,16 @@ class ReadyFigure(go.Figure):
         return self._spec
 
 
+def without_gap_hover(spec: dict) -> dict:
+    """A heatmap's empty cells (no value: a passage's line ends) say nothing on hover, not "(position null)".
+    A shallow copy: cached specs stay as they are."""
+    data = spec.get("data") or []
+    if not any(d.get("type") == "heatmap" and "hoverongaps" not in d for d in data):
+        return spec
+    return {**spec, "data": [{"hoverongaps": False, **d} if d.get("type") == "heatmap" else d for d in data]}
+
+
 def chart(spec: dict, key: str) -> None:
-    st.plotly_chart(ReadyFigure(inked(spec)), key=key, **CHART)
+    """A figure with plotly's own words (its toolbar, its notices) in the page's language."""
+    st.plotly_chart(ReadyFigure(inked(without_gap_hover(spec))), key=key, width="stretch",
+                    config={**CONFIG, **plotly_locale()})

@@ -1,79 +1,83 @@
-"""Streamlit's own words on our pages, in the page's language: the file uploader's button, its size line and the
-messages it gives for a file it refuses (too large, a type it does not take) are written by Streamlit's frontend in
-English. A small fixed script of ours (components v2, no user text) finds those texts and writes the catalogue's
-words for them into the same text nodes, so React keeps them, and again whenever Streamlit writes them anew.
-Only our words and the sizes and types Streamlit wrote go in, as text: nothing is rendered as markup."""
+"""Streamlit's own words on our pages, in the page's language: the uploader's button, size line and refusals, the
+skip link, the select boxes' placeholders, the tables' and code blocks' toolbars, the figures' Fullscreen button,
+the help buttons' names for a screen reader... are written by Streamlit's frontend in English. A small fixed script
+of ours (components v2, no user text) finds those texts and writes the catalogue's words for them into the same text
+nodes and attributes, so React keeps them, and again whenever Streamlit writes them anew. Only our words and the
+parts Streamlit wrote (sizes, types, our own labels) go in, as text: nothing is rendered as markup."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
-from ..words import current, say
+from ..words import catalogue, current, placeholders, say
 
-JS = """
-export default function(component) {
-  const S = window.__rnnvizWords || (window.__rnnvizWords = {w: null, installed: false});
-  S.w = component.data;
-  if (!S.installed) install(S);
-  S.pass();
+# Streamlit's English (1.67) and the catalogue keys said in its place, in that order. A pattern is a whole text (a
+# JavaScript regular expression); its named groups fill the parameters of the same names.
+STREAMLIT: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"Upload", ("uploader.button",)),
+    (r"Error:", ("uploader.error",)),
+    (r"(?<size>\S+) per file • (?<types>.+)", ("uploader.limit",)),
+    (r"(?<size>\S+) per file", ("uploader.limit_any",)),
+    (r"File must be (?<size>\S+) or smaller\.", ("uploader.too_big",)),
+    (r"Error: File must be (?<size>\S+) or smaller\.", ("uploader.error", "uploader.too_big")),
+    (r"(?<type>.+) files are not allowed\.", ("uploader.not_allowed",)),
+    (r"Error: (?<type>.+) files are not allowed\.", ("uploader.error", "uploader.not_allowed")),
+    (r"Add files", ("uploader.add",)),
+    (r"file upload", ("uploader.input",)),
+    (r"Remove (?<name>.+)", ("uploader.remove",)),
+    (r"Skip to main content", ("streamlit.skip",)),
+    (r"Choose an option", ("streamlit.choose_one",)),
+    (r"Choose options", ("streamlit.choose_many",)),
+    (r"No results", ("streamlit.no_results",)),
+    (r"Select all", ("streamlit.select_all",)),
+    (r"Clear all", ("streamlit.clear_all",)),
+    (r"Open", ("streamlit.open",)),
+    (r"Copy to clipboard", ("streamlit.copy",)),
+    (r"Show/hide columns", ("streamlit.columns",)),
+    (r"Search", ("streamlit.search",)),
+    (r"Fullscreen", ("streamlit.fullscreen",)),
+    (r"Close fullscreen", ("streamlit.close_fullscreen",)),
+    (r"Help for (?<label>.+)", ("streamlit.help_for",)),
+    (r"Link to heading", ("streamlit.heading_link",)),
+    (r"Shortcut (?<key>.+)", ("streamlit.shortcut",)),
+    (r"Sidebar", ("streamlit.sidebar",)),
+    (r"Collapse sidebar", ("streamlit.collapse_sidebar",)),
+    (r"Expand sidebar", ("streamlit.expand_sidebar",)),
+    (r"Increment", ("streamlit.increment",)),
+    (r"Decrement", ("streamlit.decrement",)),
+)
+# Plotly's own English on our figures (its toolbar, its notices), said through plotly's locale dictionary.
+PLOTLY = {
+    "Download plot as a PNG": "plotly.download", "Zoom": "plotly.zoom", "Pan": "plotly.pan",
+    "Box Select": "plotly.box_select", "Lasso Select": "plotly.lasso_select", "Zoom in": "plotly.zoom_in",
+    "Zoom out": "plotly.zoom_out", "Autoscale": "plotly.autoscale", "Reset axes": "plotly.reset_axes",
+    "Reset view": "plotly.reset_view", "Toggle Spike Lines": "plotly.spikes",
+    "Show closest data on hover": "plotly.closest", "Compare data on hover": "plotly.compare",
+    "Double-click to zoom back out": "plotly.double_click", "Preparing image - this may take a few seconds":
+    "plotly.preparing", "Image download succeeded": "plotly.downloaded",
+    "Sorry, there was a problem downloading your image!": "plotly.not_downloaded",
 }
 
-function install(S) {
-  S.installed = true;
-  const fill = (text, values) => Object.entries(values).reduce((t, [k, v]) => t.split("{" + k + "}").join(v), text);
-  // Streamlit's English (its uploader, 1.67) and the words for it; null: not one of those texts.
-  const RULES = [
-    [/^Upload$/, (m, w) => w.upload],
-    [/^Error:$/, (m, w) => w.error],
-    [/^(\\S+) per file • (.+)$/, (m, w) => fill(w.limit, {size: m[1], types: m[2]})],
-    [/^(\\S+) per file$/, (m, w) => fill(w.limit_any, {size: m[1]})],
-    [/^(Error: )?File must be (\\S+) or smaller\\.$/, (m, w) => (m[1] ? w.error : "") + fill(w.too_big, {size: m[2]})],
-    [/^(Error: )?(.+) files are not allowed\\.$/, (m, w) => (m[1] ? w.error : "") + fill(w.not_allowed, {type: m[2]})],
-  ];
-  const say = node => {
-    if (node.__rnnvizSaid === node.data + "|" + S.w.lang) return;
-    const from = node.__rnnvizSaid !== undefined && node.data === node.__rnnvizShown ? node.__rnnvizFrom : node.data;
-    for (const [re, words] of RULES) {
-      const m = re.exec(from.trim());
-      if (!m) continue;
-      const text = words(m, S.w);
-      node.__rnnvizFrom = from;
-      node.__rnnvizShown = text;
-      if (node.data !== text) node.data = text;
-      node.__rnnvizSaid = text + "|" + S.w.lang;
-      return;
-    }
-  };
-  S.pass = () => {
-    if (!S.w) return;
-    const ROOTS = "[data-testid=stFileUploader], [data-testid=stTooltipContent], [data-testid=stTooltipErrorContent]";
-    document.querySelectorAll(ROOTS).forEach(root => {
-      const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let n = walk.nextNode(); n; n = walk.nextNode()) say(n);
-      root.querySelectorAll("[aria-label]").forEach(e => {      // what a screen reader says of its buttons
-        const now = e.getAttribute("aria-label");
-        if (now === e.__rnnvizAria) return;
-        const m = /^Remove (.+)$/.exec(now);
-        const text = now === "Add files" ? S.w.add : now === "file upload" ? S.w.input
-                     : m ? fill(S.w.remove, {name: m[1]}) : null;
-        if (text === null) return;
-        e.setAttribute("aria-label", text);
-        e.__rnnvizAria = text;
-      });
-    });
-  };
-  new MutationObserver(S.pass).observe(document.body, {subtree: true, childList: true, characterData: true});
-}
-"""
+_words = st.components.v2.component("rnnviz_streamlit_words", js=(Path(__file__).with_name("streamlit_words.js")
+                                                                  .read_text(encoding="utf-8")))
 
-_words = st.components.v2.component("rnnviz_streamlit_words", js=JS)
+
+def holes(key: str) -> str:
+    """The words for `key` in the page's language with each parameter left as `{name}`, filled in the page."""
+    return say(key, **{name: "{" + name + "}" for name in placeholders(catalogue("en")[key])})
+
+
+def plotly_locale() -> dict:
+    """Plotly's config for a figure: its toolbar's and notices' words in the page's language."""
+    lang = current()
+    return {"locale": lang, "locales": {lang: {"dictionary": {english: say(key) for english, key in PLOTLY.items()}}}}
 
 
 def mount() -> None:
-    """Streamlit's uploader words in the page's language (drawn on every run, in the sidebar: no room taken)."""
-    hole = {"size": "{size}", "types": "{types}", "type": "{type}"}     # filled in the page
-    words = {"lang": current(), "upload": say("uploader.button"), "limit": say("uploader.limit", **hole),
-             "limit_any": say("uploader.limit_any", **hole), "too_big": say("uploader.too_big", **hole),
-             "not_allowed": say("uploader.not_allowed", **hole), "error": say("uploader.error"), "add": say("uploader.add"),
-             "input": say("uploader.input"), "remove": say("uploader.remove", name="{name}")}
+    """Streamlit's words in the page's language (drawn on every run, in the sidebar: no room taken)."""
+    keys = {key for _, said in STREAMLIT for key in said}
+    data = {"lang": current(), "rules": [[pattern, list(said)] for pattern, said in STREAMLIT],
+            "words": {key: holes(key) for key in sorted(keys)}}
     with st.sidebar:
-        _words(key="streamlit_words", data=words, height=0)
+        _words(key="streamlit_words", data=data, height=0)
