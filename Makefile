@@ -3,23 +3,31 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+# Two stamps: `make run` installs only the app's runtime (requirements.txt); tests, lint and benchmarks add the dev
+# tools (requirements-dev.txt, which includes the runtime).
+RUN_STAMP := $(VENV)/.run-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 REPLICAS ?= 2
 
 .PHONY: run class test lint unit e2e bench chromium haproxy clean
 
+$(RUN_STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@rm -f $(VENV)/.run-*; touch $@
+
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
-	@rm -f $(VENV)/.installed-*; touch $@
+	@rm -f $(VENV)/.dev-* $(VENV)/.run-*; touch $@ $(RUN_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # A class beyond one process: REPLICAS Streamlit servers behind HAProxy on ADDRESS:PORT (docs/deploy.md).
-class: $(STAMP) haproxy
+class: $(RUN_STAMP) haproxy
 	$(PY) -m deploy.supervise --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS)
 
 # Debian's HAProxy for `make class` and the proxy tests.

@@ -66,16 +66,24 @@ def test_same_seed_same_curve():
 
 
 def test_lstm_remembers_where_the_rnn_is_at_chance():
-    """Distance 60: recall 1 of 4 tokens (chance 25%), 800 steps. LSTM (chrono init) remembers; the RNN cannot."""
+    """Distance 60: recall 1 of 4 tokens (chance 25%), 800 steps. LSTM (chrono init) remembers; the RNN cannot.
+
+    The gradient claim is about the whole run, not one step: once the LSTM has learned, its loss (and so every
+    gradient) is tiny and the first-to-last ratio at one step swings by 10x between CPU kernels (0.0006 to 0.009,
+    ATEN_CPU_CAPABILITY=default/avx2 and an AMD EPYC). Over the nine recorded profiles the median ratio is ~1e-3 for
+    the LSTM and ~1e-15 for the RNN: the bounds below keep two and six orders of magnitude of margin.
+    """
     def final(cell):
         events = list(run("memory", cell=cell, distance=60, steps=800, seed=0, grad_every=100))
-        return np.mean([e.accuracy for e in events[-100:]]), events[-1].grad_norms
-    rnn_acc, rnn_norms = final("rnn_tanh")
-    lstm_acc, lstm_norms = final("lstm")
+        ratios = [e.grad_norms[0] / e.grad_norms[-1] for e in events if e.grad_norms is not None]
+        return np.mean([e.accuracy for e in events[-100:]]), float(np.median(ratios)), len(ratios)
+    rnn_acc, rnn_ratio, n_rnn = final("rnn_tanh")
+    lstm_acc, lstm_ratio, n_lstm = final("lstm")
+    assert n_rnn == n_lstm == 9, (n_rnn, n_lstm)         # steps 1, 101, ..., 701 and 800
     assert rnn_acc < 0.35, rnn_acc          # at chance
     assert lstm_acc > 0.9, lstm_acc         # remembers
-    assert rnn_norms[0] < 1e-6 * rnn_norms[-1]          # the RNN's gradient has vanished by the first step
-    assert lstm_norms[0] > 1e-3 * lstm_norms[-1]        # the LSTM's still arrives
+    assert rnn_ratio < 1e-9, rnn_ratio      # the RNN's gradient has vanished by the first step
+    assert lstm_ratio > 1e-5, lstm_ratio    # the LSTM's still arrives
 
 
 def test_lstm_chrono_init_opens_forget_gates_for_the_task_length():
