@@ -8,6 +8,7 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import words
+from . import upload_budget
 from ..rows import split_rows
 from ..settings import PANELS, Setting, control_list
 from ..state import SPECS, Config, out_of_range_notes, parse, parse_query
@@ -82,6 +83,7 @@ def start(more: dict[str, Setting]) -> list[str]:
     """On a session's first run, fill the widgets from the link (the Explore settings, and those of `more`, the
     Train view's table, whose keys are its widgets' keys); return the notes about anything clamped or dropped."""
     ss = st.session_state
+    upload_budget.install()                         # once per server: a session's uploads are bounded
     if not ss.get(_URL_LOADED):
         raw = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
         lang, lang_notes = _link_language(raw)
@@ -136,7 +138,8 @@ def client() -> str:
     ctx = get_script_run_ctx()
     fallback = f"session:{ctx.session_id}" if ctx else "session:"
     try:
-        seen = (st.context.ip_address, st.context.headers.get(LOOPBACK_PROXY), st.context.cookies.get("_streamlit_xsrf"))
+        hops = st.context.headers.get_all(LOOPBACK_PROXY)                  # the proxy's own is the last
+        seen = (st.context.ip_address, hops[-1] if hops else None, st.context.cookies.get("_streamlit_xsrf"))
     except Exception:           # no browser behind this run
         return fallback
     address, forwarded, cookie = (v if isinstance(v, str) else None for v in seen)     # AppTest has stand-ins
