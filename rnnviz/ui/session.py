@@ -8,10 +8,10 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import words
-from . import upload_budget
 from ..rows import split_rows
 from ..settings import PANELS, Setting, control_list
 from ..state import SPECS, Config, out_of_range_notes, parse, parse_query
+from . import upload_budget
 
 _URL_LOADED = "_url_loaded"
 
