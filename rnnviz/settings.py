@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .engine import CELLS
-from .text import ENCODINGS, LEVELS, MAX_CHARS
+from .text import CODE_POINTS_PER_CHAR, ENCODINGS, LEVELS, MAX_CHARS
 from .words import LANGS
 
 Widget = Literal["text", "select", "radio", "slider", "number", "toggle", "tabs", "stepper", "none"]
@@ -78,6 +78,14 @@ class Setting:
         if self.low is None or self.high is None:
             raise TypeError(f"setting {self.key!r} has no range")
         return self.low, self.high
+
+    @property
+    def max_chars(self) -> int:
+        """A text box's cap as Streamlit counts it, code points (its server cuts there before the script runs): room
+        for `high` characters of several code points each; `high` itself is checked after, in characters."""
+        if self.kind is not str or self.high is None:
+            raise TypeError(f"setting {self.key!r} is not a text with a cap")
+        return int(self.high) * CODE_POINTS_PER_CHAR
 
     def choice(self, value: str) -> str:
         return f"choice.{self.words or self.key}.{value}"

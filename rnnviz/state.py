@@ -8,7 +8,7 @@ from typing import Any
 
 from .engine.registry import CellName
 from .settings import EXPLORE, Setting
-from .text import MAX_CHARS, Encoding, Level, cut, graphemes
+from .text import CODE_POINTS_PER_CHAR, MAX_CHARS, Encoding, Level, cut, graphemes, too_big, unlinked
 from .words import Said, say
 
 SPECS = EXPLORE                 # the Explore view's rows of the settings registry (rnnviz/settings.py)
@@ -105,8 +105,9 @@ def format_value(v: object) -> str:
 
 
 def _short(s: str, n: int = 40) -> str:
-    s = "".join(ch if ch.isprintable() else "?" for ch in s)
-    return s if len(s) <= n else s[:n] + "…"
+    """User text as a note quotes it: printable, at most `n` characters, never a link."""
+    s = "".join(ch if ch.isprintable() else "?" for ch in s[:n + 1])
+    return unlinked(s if len(s) <= n else s[:n] + "…")
 
 
 def capital(text: str) -> str:
@@ -169,6 +170,9 @@ def validate(key: str, value: Any, specs: dict[str, Setting] = SPECS, whole_line
         return None, say("value.not_choice", what=what, value=_short(str(value)), choices=", ".join(spec.choices))
     text, cap = str(value), int(spec.high or MAX_CHARS)          # a text's `high` is its length cap
     kept = cut(text, cap, whole_lines)                           # whole graphemes (typed numbers: whole lines)
+    if kept != text and too_big(text, cap):                      # too long to count its characters
+        return kept, say("value.cut_size", what=what, n=len(text), most=cap * CODE_POINTS_PER_CHAR,
+                         used=len(graphemes(kept)))
     if kept != text:
         return kept, say("value.cut", what=what, n=len(graphemes(text)), used=len(graphemes(kept)))
     return text, ""

@@ -13,6 +13,11 @@ from numpy.typing import DTypeLike
 from .words import Problem
 
 MAX_CHARS = 2000      # the cap on text for one run; the app shortens longer text and says so
+# A character a reader sees may be several code points (é as e + ´ is two, 👩‍👩‍👧‍👦 seven): a text of `cap` characters
+# holds at most `cap` times these, cut before any grapheme split, normalisation or encoding (a 20 MB paste costs
+# microseconds, and 1,900 characters of 1,000 combining marks each are not 1,900 characters).
+CODE_POINTS_PER_CHAR = 8
+BYTES_PER_CHAR = 28   # of UTF-8 (a Hangul syllable is 3 bytes, an emoji 4, 👩‍👩‍👧‍👦 25)
 UNK = "<unk>"
 Level = Literal["char", "word"]
 Encoding = Literal["onehot", "embedding", "random", "numbers"]
@@ -37,10 +42,32 @@ def clean(text: str) -> str:
                    if ch in "\n\t " or unicodedata.category(ch) not in _INVISIBLE or ch == "\u200d")
 
 
+def bound(text: str, cap: int) -> str:
+    """The start of `text` within `cap` characters' code points and bytes (a prefix; a grapheme may be cut in half)."""
+    text = text[:cap * CODE_POINTS_PER_CHAR]
+    most = cap * BYTES_PER_CHAR
+    if len(text) * 4 <= most:                        # UTF-8 takes at most 4 bytes a code point
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= most:
+        return text
+    while most and data[most] & 0xC0 == 0x80:         # back to the start of the code point cut in half
+        most -= 1
+    return data[:most].decode("utf-8", "surrogatepass")
+
+
+def too_big(text: str, cap: int) -> bool:
+    """More code points or bytes than `cap` characters may hold: no need to count its characters."""
+    return len(bound(text, cap)) < len(text)
+
+
 def check(text: str, max_chars: int = MAX_CHARS) -> str:
     """The text, cleaned; raise a clear ValueError if it is empty, whitespace only, or too long."""
     if not isinstance(text, str):
         raise Problem("text.not_str", kind=type(text).__name__)
+    if too_big(text, max_chars):
+        raise Problem("text.too_big", n=len(text), limit=max_chars, most=max_chars * CODE_POINTS_PER_CHAR,
+                      kb=max_chars * BYTES_PER_CHAR // 1000)
     text = clean(text)
     if not visible(text):
         raise Problem("text.empty")
@@ -57,15 +84,30 @@ def visible(text: str) -> bool:
 
 
 def cut(text: str, cap: int, whole_lines: bool = False) -> str:
-    """The first `cap` characters a reader sees (never half a grapheme); with `whole_lines`, ending at a line
-    break, so no line is cut in half (typed numbers: a line is one timestep)."""
-    parts = graphemes(text)
-    if len(parts) <= cap:
+    """The first `cap` characters a reader sees (never half a grapheme), within their code points and bytes
+    (`bound`, first); with `whole_lines`, ending at a line break, so no line is cut in half (typed numbers: a line
+    is one timestep)."""
+    bounded = bound(text, cap)
+    parts = graphemes(bounded)
+    if len(bounded) < len(text) and len(parts) > 1 and len(graphemes(parts[-1] + text[len(bounded)])) == 1:
+        parts.pop()                                   # the bound cut this character in half
+    if len(parts) <= cap and len(bounded) == len(text):
         return text
     kept = "".join(parts[:cap])
-    if whole_lines and "\n" in kept and not "".join(parts[cap:]).startswith("\n"):
+    if whole_lines and "\n" in kept and not text.startswith("\n", len(kept)):
         kept = kept[:kept.rindex("\n")]
     return kept
+
+
+# Where a Markdown renderer (GFM's autolinks, which act after escapes) would start a link: before ':' and '@' (a URL's
+# scheme, mailto:, an e-mail address) and between 'www' and its dot.
+_LINK_START = regex.compile(r"(?=[:@])|(?i:(?<=www)(?=\.))")
+WORD_JOINER = "\u2060"
+
+
+def unlinked(text: str) -> str:
+    """User text that no Markdown renderer makes a link of: an invisible word joiner where a link would start."""
+    return _LINK_START.sub(WORD_JOINER, text)
 
 
 def some(items: Iterable[object], n: int = 5, sep: str = ", ") -> str:

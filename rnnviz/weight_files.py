@@ -37,7 +37,7 @@ def from_bytes(data: bytes, make=Trainer) -> Trainer:
         arrays = st_load(data)
         header_len = int.from_bytes(data[:8], "little")
         meta = json.loads(data[8:8 + header_len]).get("__metadata__", {})
-    except (SafetensorError, ValueError, UnicodeDecodeError, json.JSONDecodeError, OverflowError) as e:
+    except (SafetensorError, ValueError, UnicodeDecodeError, json.JSONDecodeError, OverflowError, RecursionError) as e:
         raise Problem("upload.not_safetensors") from e
     if "rnnviz" not in meta:
         raise Problem("upload.no_settings")
@@ -52,6 +52,8 @@ def from_bytes(data: bytes, make=Trainer) -> Trainer:
         trainer = make(Settings(**stored))
     except (TypeError, ValueError, json.JSONDecodeError) as e:
         raise Problem("upload.bad_settings", why=str(e)[:300]) from e
+    except (RecursionError, OverflowError) as e:        # nested 50,000 deep, a number of 400 digits
+        raise Problem("upload.damaged") from e
     expected = {k: tuple(v.shape) for k, v in trainer.model.state_dict().items()}
     got = {k: tuple(v.shape) for k, v in arrays.items()}
     missing, extra = sorted(set(expected) - set(got)), sorted(set(got) - set(expected))

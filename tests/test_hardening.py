@@ -174,7 +174,8 @@ def test_notes_shorten_absurd_values():
 
 
 def test_the_largest_model_the_train_view_makes_can_be_uploaded_again():
-    text = "".join(chr(0xAC00 + i) for i in range(4990))        # 4,990 distinct syllables, one-hot
+    from rnnviz.engine.network import MAX_SIZE
+    text = "".join(chr(0xAC00 + i) for i in range(MAX_SIZE - 1))  # the most distinct syllables a text may have, one-hot
     trainer = Trainer(Settings(task="text", text=text, cell="lstm", hidden=256, layers=4, steps=1))
     data = weights.to_bytes(trainer)
     assert len(data) <= weights.MAX_BYTES

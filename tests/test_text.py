@@ -36,8 +36,10 @@ def test_empty_or_whitespace_text_raises(text):
 
 
 def test_text_over_the_cap_raises_with_the_numbers():
-    with pytest.raises(ValueError, match=f"10,000 characters; the limit is {MAX_CHARS:,}"):
-        tokenize("a" * 10_000)
+    with pytest.raises(ValueError, match=f"3,000 characters; the limit is {MAX_CHARS:,}"):
+        tokenize("a" * 3_000)
+    with pytest.raises(ValueError, match=f"20,000 Unicode code points; the limit is {MAX_CHARS:,} characters"):
+        tokenize("a" * 20_000)                          # too long to count its characters: its code points
     assert len(tokenize("a" * MAX_CHARS)) == MAX_CHARS
 
 

@@ -6,9 +6,10 @@ import gc
 import streamlit as st
 
 from ..state import SPECS, Config
+from ..text import unlinked
 from ..words import current as current_language
 from ..words import say
-from . import class_link, controls, page_keys, session, shared_runs, streamlit_words, train_view
+from . import class_link, controls, long_link, page_keys, session, shared_runs, streamlit_words, train_view
 from . import explore_view as explore
 from . import lab as lab_view
 from . import lessons as lessons_view
@@ -61,7 +62,7 @@ def main() -> None:
         with st.container(border=True):
             st.markdown(session.literal(say("link.notes_title")))
             for note in link_notes:
-                st.warning(session.literal(note))
+                st.warning(session.literal(unlinked(str(note))))     # a link's text, never a link
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     class_link.note()
     draw("view", st.sidebar if session.present() else st, horizontal=not session.present(),
@@ -81,6 +82,7 @@ def main() -> None:
     class_link.panel()                  # last in the sidebar: a teacher's tool, out of the students' way
     streamlit_words.mount()             # Streamlit's own uploader words, in the page's language
     page_keys.mount()                   # the keys stay the page's after the sidebar's switches
+    long_link.mount()                   # a link too long for Streamlit: the link's notes say so
 
 
 def keep_settings() -> None:

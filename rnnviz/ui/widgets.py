@@ -53,5 +53,5 @@ def draw(key: str, where=None, *, label: str | None = None, help: str | None = N
     if s.widget == "toggle":
         return where.toggle(label, **common)
     if s.widget == "text":
-        return where.text_area(label, **common)
+        return where.text_area(label, **{"max_chars": s.max_chars, **common})    # a paste is cut at the door
     raise ValueError(f"setting {key!r} has no widget of its own")
