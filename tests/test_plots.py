@@ -26,8 +26,27 @@ def test_step_figure_columns_and_frames_are_the_trace(cell):
         np.testing.assert_allclose(z(fig["frames"][7]["data"][k]).ravel(), v[7])
     np.testing.assert_allclose(z(fig["data"][len(cols)]), lt.h[:, 0].T)
     assert len(fig["frames"]) == 11
-    ranges = {(d["zmin"], d["zmax"]) for d in fig["data"]}
-    assert len(ranges) == 1 and list(ranges)[0][0] == -list(ranges)[0][1]   # one range, centred at 0
+    own = step.h_columns(cols) | {len(cols)}                         # h_{t-1}, h_t and the strip of every h_t
+    ranges = {(d["zmin"], d["zmax"]) for k, d in enumerate(fig["data"]) if k not in own}
+    assert len(ranges) == 1 and list(ranges)[0][0] == -list(ranges)[0][1]   # one range for the rest, centred at 0
+
+
+@pytest.mark.parametrize("cell", ONE_PER_CLASS.values())
+def test_h_t_and_its_strip_have_a_colour_range_of_their_own(cell):
+    """With LSTM, h_t = o·tanh(c_t) is small beside x_t, the gates and c_t: on their one range the h_t strip looked
+    white. h_{t-1}, h_t and the strip now span h's own values (±max|h|), with a colour bar of their own."""
+    ex = build(Config(text="hello world", cell=cell, H=6))
+    lt = ex.trace.layers[0][0]
+    spec = step.step_spec(lt, ex.network, ex.rows[0], 0, 4)
+    names = [d["x"][0] for d in spec["data"][:-1]]
+    h_top = float(np.abs(lt.h[:, 0]).max())
+    for k in [names.index(n) for n in names if n.startswith("h_")] + [len(names)]:   # h_{t-1}, h_t, the strip
+        d = spec["data"][k]
+        assert (d["zmin"], d["zmax"], d["zmid"]) == pytest.approx((-h_top, h_top, 0)), names[k] if k < len(names) else k
+    rest = max(float(np.abs(v).max()) for n, v in step.step_columns(lt, ex.network, 0) if not n.startswith("h_"))
+    assert spec["data"][0]["zmax"] == pytest.approx(rest) and rest > h_top     # the gates' range is wider
+    assert [d["showscale"] for d in spec["data"]].count(True) == 2              # a colour bar for each range
+    assert spec["data"][-1]["showscale"] and spec["data"][-1]["colorbar"]["title"]["text"] == "h"
 
 
 def test_show_step_equals_a_fresh_figure():
@@ -161,7 +180,7 @@ def test_gradient_profile_ticks_whole_timesteps_and_powers_of_ten():
     assert "dtick" not in long["layout"]["xaxis"]
 
 
-@pytest.mark.parametrize("H, I, present", [(8, 4, False), (8, 14, False), (20, 16, False), (16, 3, True)])
+@pytest.mark.parametrize("H, I, present", [(8, 4, False), (8, 14, False), (20, 16, False), (10, 3, True)])
 def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
     from rnnviz.plots.theme import look
     ex = build(Config(text="abcdefghijklmnopqrstuvwxyz"[:I], H=H))
@@ -173,6 +192,32 @@ def test_step_figure_is_tall_enough_for_the_numbers_in_its_cells(H, I, present):
     rows = max(H, I)
     assert spec["data"][0]["texttemplate"]                       # the numbers are shown ...
     assert top_px / rows >= look(present).cell_text_size + 4    # ... in rows tall enough to hold them
+
+
+@pytest.mark.parametrize("cell, H, text", [("rnn_tanh", 8, "hello"), ("lstm", 8, "hello"), ("gru", 20, "hello"),
+                                           ("lstm", 20, "We are Avengers going to End Game"), ("lstm", 64, "a" * 300)])
+def test_the_projectors_step_figure_fits_the_screen_with_play_and_its_slider(cell, H, text):
+    """Presentation mode: the whole figure (columns, strip, ▶ Play, slider) in FIT_HEIGHT px, whatever the sizes
+    (the Explore figure ran to y = 1137 at 1280 × 800, the LSTM lesson's to 1,250 px); the cells keep their numbers
+    while rows of them fit, the strip keeps its rows, and ▶ Play sits under the strip's labels, inside the figure."""
+    from rnnviz.plots.theme import look
+    ex = build(Config(text=text, cell=cell, H=H, tok="word" if " " in text else "char"))
+    lt = ex.trace.layers[0][0]
+    spec = step.step_spec(lt, ex.network, ex.rows[0], 0, 0, present=True)
+    layout, low = spec["layout"], len(step.step_columns(lt, ex.network, 0)) + 1      # the strip's axes
+    m = layout["margin"]
+    plot = layout["height"] - m["t"] - m["b"]
+    assert layout["height"] == step.FIT_HEIGHT
+    rows = max(H, ex.network.input_size)
+    top, strip = layout["yaxis"]["domain"], layout[f"yaxis{low}"]["domain"]
+    if rows <= 10:
+        assert spec["data"][0]["texttemplate"] and (top[1] - top[0]) * plot / rows >= look(True).cell_text_size + 4
+    else:
+        assert not spec["data"][0]["texttemplate"]          # on hover only: the numbers would not fit their rows
+    assert (strip[1] - strip[0]) * plot >= step.FIT_STRIP[0] and top[0] > strip[1]
+    below = -layout["updatemenus"][0]["y"] * plot                       # px from the strip's bottom to ▶ Play
+    assert below >= step.FIT_BUTTONS - 1 and below + 100 <= m["b"]     # the buttons and the slider in the figure
+    assert len(layout[f"xaxis{low}"].get("tickvals", ex.rows[0])) <= step.FIT_TICKS     # token labels apart
 
 
 @pytest.mark.parametrize("cell", ONE_PER_CLASS.values())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import math
 import re
 
 import numpy as np
@@ -78,6 +79,15 @@ SLIDER_ROW = 45         # px from the top of the Play / Pause buttons down to th
 # with the sidebar open; presentation mode adds 4).
 HEAD_SIZE = {"RNN": 16, "GRU": 14, "LSTM": 12}    # by torch class
 UNIT_GAP = 0.05         # after x_t: room for the unit numbers (up to 255) beside h_{t-1}, clear of x_t's cells
+# Presentation mode fits the whole figure, ▶ Play and its slider included, on a 1024 × 768 projector under the page's
+# compact head (the figure starts ~190 px down): its parts in px, the rows of numbers first, the strip what is left.
+FIT_HEIGHT = 570
+FIT_TITLE = 40          # the title's line (its second, smaller line for a window of steps: FIT_NOTE more)
+FIT_NOTE = 22
+FIT_GAP = 34            # between the columns and the strip: the strip's title
+FIT_STRIP = (56, 120)   # the strip of every h_t: at least, at most
+FIT_BUTTONS = 62        # px under the strip to ▶ Play: the tokens and the axis title
+FIT_BOTTOM = 172        # ... and under the strip to the figure's bottom: ▶ Play, then the slider under it
 
 
 def step_figure(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int, present: bool = False,
@@ -107,22 +117,35 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     k = len(cols)
     T, H = lt.h.shape[0], lt.h.shape[-1]
     lk = look(present)
-    zmax = symmetric_range(*[v for _, v in cols])
+    own = h_columns(cols)                               # h_t, h_{t-1} and the strip: on h's own colour range
+    zmax = symmetric_range(*[v for c, (_, v) in enumerate(cols) if c not in own])
+    hmax = symmetric_range(lt.h[:, row])
     rows = max(max(v.shape[1], 1) for _, v in cols)
-    show_text = rows <= TEXT_ROWS                       # numbers in the cells while they fit; hover always has them
     t = min(t, T - 1)
     window = frame_window(T, t)
-    tops, top_y, bottom_y = subplot_grid(k, first_gap=UNIT_GAP)
+    partial = len(window) < T                           # Play covers a window of the steps: the title says which
+    lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title
+    head = HEAD_SIZE[CELL_TABLE[lt.cell].torch_class] + 4 * present
+    if present:
+        fit = fitted(rows, H, lines - 2 * partial, head, partial, lk.cell_text_size)
+        show_text = fit["text"]
+        tops, top_y, bottom_y = subplot_grid(k, row_heights=fit["row_heights"], v_gap=fit["v_gap"],
+                                             first_gap=UNIT_GAP)
+    else:
+        show_text = rows <= TEXT_ROWS                   # numbers in the cells while they fit; hover always has them
+        tops, top_y, bottom_y = subplot_grid(k, first_gap=UNIT_GAP)
     axis = lambda c: "" if c == 1 else str(c)          # noqa: E731  plotly names axes x, x2, x3, ...
     low = k + 1                                         # the wide bottom plot
     unit = say("axis.unit")
+
+    bar = max(c for c in range(k) if c not in own)     # the columns' colour bar: beside the top row
 
     def column(step: int, c: int) -> dict:
         name, v = cols[c]
         ylab = input_labels if name == "x_t" and input_labels and len(input_labels) == v.shape[1] else None
         return dict(type="heatmap", z=typed_array(v[step][:, None]), x=[name],
                     y=[shown(s) for s in ylab] if ylab else list(range(v.shape[1])),
-                    zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=c == k - 1,
+                    **colours(hmax if c in own else zmax, c == bar, top_y),
                     texttemplate="%{z:.2f}" if show_text else "", textfont=dict(size=lk.cell_text_size),
                     hovertemplate=f"{name}<br>{unit} %{{y}}<br>%{{z:.6g}}<extra>t={step}</extra>", xgap=1, ygap=1,
                     xaxis="x" + axis(c + 1), yaxis="y" + axis(c + 1))
@@ -140,24 +163,28 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
         return [curtain, box]
 
     hidden = dict(type="heatmap", z=typed_array(lt.h[:, row].T), x=time_labels(tokens), y=list(range(H)),
-                  zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=False,
+                  **colours(hmax, True, [bottom_y[0], top_y[0]], "h"),     # beside the strip and its title
                   xgap=1 if T <= 200 else 0, ygap=1 if H <= 64 else 0, xaxis=f"x{low}", yaxis=f"y{low}",
                   hovertemplate=f"t %{{x}}<br>{unit} %{{y}}<br>h = %{{z:.6g}}<extra></extra>")
 
-    partial = len(window) < T                           # Play covers a window of the steps: the title says which
     note = "<br><sup>" + say("step.window", first=window.start, last=window.stop - 1, T=T) + "</sup>"
 
     def title(step: int) -> str:
         return (say("step.title.backward" if lt.reverse else "step.title", t=step, token=quoted(tokens[step]),
                     layer=lt.layer, row=row) + (note if partial else ""))
 
-    lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title
-    margin = dict(l=60, r=20, t=60 + 22 * lines + 16 * present, b=150 + SLIDER_ROW + 10 * present)
-    # Tall enough that every row of the tallest column holds its number: the top row of plots gets TOP_SHARE of
-    # the plot area (subplot_grid's defaults).
-    needed = rows * (lk.cell_text_size + 6) / TOP_SHARE if show_text else 0
-    layout = layout_base(title(t), present, height=round(max(lk.step_height - 120, needed) + margin["t"] + margin["b"]))
+    if present:
+        margin = dict(l=60, r=20, t=fit["top"], b=FIT_BOTTOM)
+        layout = layout_base(title(t), present, height=FIT_HEIGHT)
+        layout["title"].update(y=1, yref="container", yanchor="top", pad=dict(t=8))    # the names' room is below it
+    else:
+        margin = dict(l=60, r=20, t=60 + 22 * lines, b=150 + SLIDER_ROW)
+        # Tall enough that every row of the tallest column holds its number: the top row of plots gets TOP_SHARE of
+        # the plot area (subplot_grid's defaults).
+        needed = rows * (lk.cell_text_size + 6) / TOP_SHARE if show_text else 0
+        layout = layout_base(title(t), present, height=round(max(lk.step_height - 120, needed) + margin["t"] + margin["b"]))
     layout["margin"] = margin
+    buttons_y = -FIT_BUTTONS / fit["plot"] if present else -0.2
     layout["shapes"] = marks(t)
     for c in range(1, k + 1):       # no tick marks: between the columns they read as minus signs
         layout["xaxis" + axis(c)] = dict(domain=tops[c - 1], anchor="y" + axis(c), showticklabels=False, ticks="")
@@ -165,9 +192,11 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                                          showticklabels=c <= 2, type="category")
     layout[f"xaxis{low}"] = dict(domain=[0.0, 1.0], anchor=f"y{low}", type="category",
                                  title=dict(text=say("axis.time_token")), tickangle=0 if T <= 20 else -60)
+    if present:
+        layout[f"xaxis{low}"].update(fit_ticks(hidden["x"]))
     layout[f"yaxis{low}"] = dict(domain=bottom_y, anchor=f"x{low}", autorange="reversed", title=dict(text=unit),
-                                 dtick=max(1, H // 8))          # whole unit numbers, however few
-    head = HEAD_SIZE[CELL_TABLE[lt.cell].torch_class] + 4 * present
+                                 dtick=max(1, H // 8, math.ceil((lk.font_size + 4) * H / fit["strip"]) if present else 1))
+    # whole unit numbers, however few (on a projector's short strip: as many as stand a font size apart)
     layout["annotations"] = [dict(text=subscripted(name), x=(tops[c][0] + tops[c][1]) / 2, y=top_y[1], xref="paper",
                                   yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
                                   font=dict(size=head)) for c, (name, _) in enumerate(cols)]
@@ -179,11 +208,11 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                                  fromcurrent=True, mode="immediate")])
     pause = dict(label=say("step.pause"), method="animate",
                  args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")])
-    layout["updatemenus"] = [dict(type="buttons", direction="left", x=0.0, y=-0.2, xanchor="left", yanchor="top",
+    layout["updatemenus"] = [dict(type="buttons", direction="left", x=0.0, y=buttons_y, xanchor="left", yanchor="top",
                                   buttons=[play, pause], showactive=False, pad=dict(t=10, r=10))]
     # The slider gets a row of its own under ▶ Play and ❚❚ Pause: beside them it slid under the buttons whenever
     # the figure was narrow (a 1024 px screen with the sidebar open, or projector type).
-    layout["sliders"] = [dict(active=window.index(t), x=0.0, len=1.0, y=-0.2, yanchor="top",
+    layout["sliders"] = [dict(active=window.index(t), x=0.0, len=1.0, y=buttons_y, yanchor="top",
                               currentvalue=dict(visible=False), pad=dict(t=SLIDER_ROW + 10 * present),
                               steps=[dict(label=str(s), method="animate",
                                           args=[[str(s)], dict(frame=dict(duration=0, redraw=True), mode="immediate")])
@@ -193,6 +222,49 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
                    traces=list(range(k)), layout=dict(shapes=marks(s), title=dict(text=title(s))))
               for s in window]
     return dict(data=[column(t, c) for c in range(k)] + [hidden], layout=layout, frames=frames)
+
+
+def h_columns(cols: list[tuple[str, np.ndarray]]) -> set[int]:
+    """The columns that hold hidden states (h_{t−1}, h_t): they share the strip's colour range, h's own (beside
+    a_t, the gates and c_t, an LSTM's small h_t looked white)."""
+    return {c for c, (name, _) in enumerate(cols) if name.startswith("h_")}
+
+
+def colours(zmax: float, bar: bool, domain: list[float], title: str = "") -> dict:
+    """A diverging colour range ±zmax centred at 0, with its colour bar (if any) beside the plot row it colours."""
+    scale = dict(colorbar=dict(y=domain[0], yanchor="bottom", len=domain[1] - domain[0], thickness=14, nticks=4,
+                               title=dict(text=title, side="right"))) if bar else {}
+    return dict(zmin=-zmax, zmax=zmax, zmid=0, colorscale=DIVERGING, showscale=bar, **scale)
+
+
+def fitted(rows: int, H: int, lines: int, head: int, partial: bool, text_size: int) -> dict:
+    """The projector's layout in px: the figure fits FIT_HEIGHT; the columns hold their numbers while those fit,
+    the strip gets the rest (within FIT_STRIP). Returns the top margin, plot height, row shares and whether the
+    cells show their numbers."""
+    top = FIT_TITLE + FIT_NOTE * partial + lines * (head + 4)
+    plot = FIT_HEIGHT - top - FIT_BOTTOM
+    room = plot - FIT_GAP - FIT_STRIP[0]
+    per_row = text_size + 4
+    text = rows * per_row <= room
+    columns = rows * per_row if text else 0
+    strip = min(max(FIT_STRIP[0], 12 * H), FIT_STRIP[1], plot - FIT_GAP - columns)
+    columns = plot - FIT_GAP - strip
+    return dict(top=top, plot=plot, text=text, v_gap=FIT_GAP / plot, strip=strip,
+                row_heights=(columns / (plot - FIT_GAP), strip / (plot - FIT_GAP)))
+
+
+FIT_TICKS = 20          # on a projector, at most this many token labels under the strip, each at most FIT_LABEL
+FIT_LABEL = 6           # characters: turned, they stay above ▶ Play
+
+
+def fit_ticks(labels: list[str]) -> dict:
+    """The strip's token labels on a projector: up to 10 upright; more, turned, every k-th and cut short."""
+    if len(labels) <= 10:
+        return dict(tickangle=0)
+    every = math.ceil(len(labels) / FIT_TICKS)
+    kept = labels[::every]
+    return dict(tickangle=-60, tickvals=kept, title=dict(text=""),       # the labels say "t:token"; hover too
+                ticktext=[s if len(s) <= FIT_LABEL else s[:FIT_LABEL - 1] + "…" for s in kept])
 
 
 def show_step(spec: dict, lt: LayerTrace, net: Network, row: int, t: int) -> dict:

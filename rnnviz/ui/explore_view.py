@@ -108,9 +108,11 @@ def draw(ex: Explored, present: bool, source: Config) -> None:
     if not present:
         weight_edits.panel(ex)
     source = replace(source, **{key: getattr(ex.config, key) for key in LOOK_ONLY})
-    moving_t(source)
+    if not present:
+        moving_t(source)
     panels(ex, present)
-    if present:                         # under the figures on a projector: they get the first screen
+    if present:                         # under the figures on a projector: the step figure and its ▶ Play get the
+        moving_t(source)                # first screen (t moves with the keys, the figure's slider or these)
         weight_edits.panel(ex)
     downloads(ex, source)
 
