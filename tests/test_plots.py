@@ -302,3 +302,60 @@ def test_a_long_text_shows_every_step_from_the_cached_animation():
         shown = step.show_step(spec, lt, ex.network, 0, t)
         assert shown["layout"]["title"]["text"].startswith(f"the step at t = {t} ")
         np.testing.assert_allclose(decode(shown["data"][-2]["z"]).ravel(), lt.h[t, 0], atol=1e-6)
+
+
+def test_a_projector_reads_hover_labels_and_the_labs_passage_in_projector_type():
+    """On a projector the hover labels were ~10 px and the lab's passage characters ~6 px: both at least 16 px."""
+    from rnnviz.plots import lab
+    from rnnviz.plots import training as train_plots
+    from rnnviz.plots.theme import look
+    ex = build(Config(text="hello", cell="lstm"))
+    lt = ex.trace.layers[0][0]
+    specs = [step.step_spec(lt, ex.network, ex.rows[0], 0, 0, True),
+             heatmaps.layer_figures(lt, ex.rows[0], 0, 0, True)[0].to_plotly_json(),
+             train_plots.curves_spec({"a": ([1], [1.0], [0.5])}, True)]
+    assert all(s["layout"]["hoverlabel"]["font"]["size"] >= 16 for s in specs)
+    assert look(False).hover_size < 16                               # the laptop's stay as they were
+    text = "A long passage, 한국어와 English, that wraps over several rows of the grid." * 2
+    passage = lab.passage_spec(list(text), np.linspace(-1, 1, len(text)), "unit 3", present=True)
+    heat = passage["data"][0]
+    assert heat["textfont"]["size"] >= 16 and len(heat["z"][0]) <= lab.PRESENT_WRAP
+    rows_px = (passage["layout"]["height"] - 60) / len(heat["z"])
+    assert rows_px >= heat["textfont"]["size"] + 4                   # each row holds its characters
+    laptop = lab.passage_spec(list(text), np.linspace(-1, 1, len(text)), "unit 3")
+    assert len(laptop["data"][0]["z"][0]) == lab.WRAP
+
+
+def test_korean_y_axis_titles_are_written_across_the_page():
+    """Plotly turns a y-axis title sideways: in Korean the page writes it across, over the axis's top end (an
+    annotation), the figure's title keeping its line; English titles stay as plotly draws them."""
+    from rnnviz.plots.theme import upright
+    from rnnviz.words import language
+    ex = build(Config(text="hello"))
+    lt = ex.trace.layers[0][0]
+    for lang in ("ko", "en"):
+        with language(lang):
+            fig = heatmaps.layer_figures(lt, ex.rows[0], 0, 0)[0].to_plotly_json()
+            spec = step.step_spec(lt, ex.network, ex.rows[0], 0, 0, True)
+        title = fig["layout"]["yaxis"]["title"]["text"]
+        drawn, step_drawn = upright(fig), upright(spec)
+        notes = [a["text"] for a in drawn["layout"].get("annotations", ())]
+        if lang == "ko":
+            assert title == "유닛" and drawn["layout"]["yaxis"]["title"]["text"] == "" and notes == ["유닛"]
+            assert drawn["layout"]["margin"]["t"] > fig["layout"]["margin"]["t"]     # room under the title
+            low = [k for k in step_drawn["layout"] if k.startswith("yaxis") and step_drawn["layout"][k].get("title")]
+            assert all(step_drawn["layout"][k]["title"]["text"] == "" for k in low)
+            assert "유닛" in [a["text"] for a in step_drawn["layout"]["annotations"]]
+            assert fig["layout"]["yaxis"]["title"]["text"] == "유닛"                  # the cached spec is untouched
+        else:
+            assert drawn is fig and notes == []
+
+
+def test_long_time_labels_of_typed_numbers_are_written_on_lines_of_their_own():
+    """Lesson 001's typed rows ("0:0.1, 0.2, 0.3, 0.4") side by side ran into each other at 1024 px."""
+    ex = build(Config(text="0.1, 0.2, 0.3, 0.4\n0.2, 0.3, 0.4, 0.5\n0.3, 0.4, 0.5, 0.6", enc="numbers", out=True))
+    fig = output.sigmoid_figures(ex.probs[0], ex.rows[0], 1)[0]
+    ticks = list(fig.layout.xaxis.ticktext)
+    assert ticks[0] == "0:<br>0.1, 0.2,<br>0.3, 0.4" and list(fig.layout.xaxis.tickvals) == heatmaps.time_labels(ex.rows[0])
+    assert max(len(line) for s in ticks for line in s.split("<br>")) <= 10
+    assert fig.layout.margin.b >= 50 + 2 * 17                        # room for the labels' two more lines

@@ -33,6 +33,21 @@ def time_labels(tokens: list[str]) -> list[str]:
 
 
 MAX_TEXT_ROWS = 48      # more rows than this show their numbers on hover only
+def wrapped(label: str, width: int = 10) -> str:
+    """A long time label "t:token" on lines of about `width` characters, t on the first ("0:0.1, 0.2, 0.3, 0.4"
+    side by side ran into its neighbours at 1024 px)."""
+    if len(label) <= width:
+        return label
+    t, _, token = label.partition(":")
+    lines: list[str] = []
+    for word in token.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join([t + ":", *lines])
+
+
 LABEL_ROWS = 20         # up to this many rows, every row gets its own label
 MAX_PLOT = 1000         # px: a figure grows for its rows up to this plot height, then labels thin out
 MARGINS = 110           # layout_base's top and bottom margins

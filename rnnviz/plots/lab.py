@@ -5,9 +5,10 @@ import numpy as np
 
 from ..words import say
 from .literal import shown
-from .theme import CATEGORICAL, DIVERGING, layout_base
+from .theme import CATEGORICAL, DIVERGING, layout_base, look
 
 WRAP = 80                 # characters per row of a coloured passage
+PRESENT_WRAP = 32         # ... on a projector, so each character can be drawn in projector type (it was ~6 px)
 
 
 def bpc_spec(steps, train_bpc, held, present: bool = False) -> dict:
@@ -54,12 +55,13 @@ def grid(chars: list[str], values: np.ndarray, wrap: int = WRAP):
 
 def passage_spec(chars: list[str], values: np.ndarray, title: str, present: bool = False) -> dict:
     """Every character of a passage coloured by one unit's activation (diverging, 0 in the middle), value on hover."""
-    z, text, at = grid(chars, values)
+    z, text, at = grid(chars, values, PRESENT_WRAP if present else WRAP)
     limit = float(np.nanmax(np.abs(values))) or 1.0
+    size = look(present).cell_text_size
     data = [dict(type="heatmap", z=z.tolist(), text=text, customdata=at, texttemplate="%{text}",
-                 colorscale=DIVERGING, zmin=-limit, zmax=limit, zmid=0, xgap=1, ygap=1,
-                 hovertemplate=say("lab.hover_unit"), colorbar=dict(thickness=12))]
-    layout = layout_base(title, present, height=90 + 22 * len(text))
+                 **(dict(textfont=dict(size=size)) if present else {}), colorscale=DIVERGING,
+                 zmin=-limit, zmax=limit, zmid=0, xgap=1, ygap=1, hovertemplate=say("lab.hover_unit"), colorbar=dict(thickness=12))]
+    layout = layout_base(title, present, height=90 + (size + 11) * len(text))       # 22 px rows (33 on a projector)
     layout.update(yaxis=dict(autorange="reversed", showticklabels=False, showgrid=False),
                   xaxis=dict(showticklabels=False, showgrid=False), margin=dict(l=10, r=10, t=50, b=10))
     return dict(data=data, layout=layout)

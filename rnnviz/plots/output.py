@@ -5,7 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..words import say
-from .heatmaps import MAX_PLOT, time_labels
+from .heatmaps import MAX_PLOT, time_labels, wrapped
 from .literal import reading, shown
 from .marks import ring, step_box
 from .theme import CATEGORICAL, SEQUENTIAL, base_layout, look
@@ -59,16 +59,21 @@ def sigmoid_figures(y: np.ndarray, tokens: list[str], t: int | None, present=Fal
     """Typed numbers (lesson 001): y_t = σ(W_y·h_t), (T, O), at every step and at the last one."""
     T, O = y.shape
     names = [f"y{o}" for o in range(O)]
-    steps = go.Figure(go.Heatmap(z=y.T, x=time_labels(tokens), y=names, zmin=0, zmax=1, colorscale=SEQUENTIAL,
-                                 colorbar=dict(title="y"), xgap=1, ygap=1,
+    x = time_labels(tokens)
+    ticks = [wrapped(s) for s in x] if T <= 20 else x       # a typed line of numbers on lines of its own
+    lines = max(s.count("<br>") for s in ticks)
+    steps = go.Figure(go.Heatmap(z=y.T, x=x, y=names, zmin=0, zmax=1, colorscale=SEQUENTIAL,
+                                 colorbar=dict(title=dict(text="y", side="right"), tickvals=[0, 0.5, 1]), xgap=1, ygap=1,
                                  texttemplate="%{z:.3f}" if T * O <= 200 else None,
                                  hovertemplate=say("hover.after") + "<br>%{y} = %{z:.6g}<extra></extra>"))
     if t is not None:
         steps.add_shape(step_box(t))
     steps.update_yaxes(title=say("axis.output"), type="category", autorange="reversed")
-    steps.update_xaxes(title=say("axis.time_x"), type="category", tickangle=0 if T <= 20 else -60)
-    base_layout(steps, say("fig.sigmoid"), present,
-                height=round(max(0.65 * look(present).height, 28 * O + 170)))     # a row per output, not more
+    steps.update_xaxes(title=say("axis.time_x"), type="category", tickangle=0 if T <= 20 else -60,
+                       tickvals=x, ticktext=ticks)
+    base_layout(steps, say("fig.sigmoid"), present,      # a row per output, not more; and the labels' lines
+                height=round(max(0.65 * look(present).height, 28 * O + 170) + (look(present).font_size + 4) * lines))
+    steps.update_layout(margin_b=50 + (look(present).font_size + 4) * lines)
     last = go.Figure(go.Bar(x=names, y=y[-1], marker_color=CATEGORICAL[0], text=[f"{v:.4f}" for v in y[-1]],
                             textposition="outside", hovertemplate="%{x} = %{y:.6g}<extra></extra>"))
     last.update_yaxes(title="σ(W_y·h_T)", range=[0, 1.15])

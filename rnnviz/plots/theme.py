@@ -1,4 +1,5 @@
 """Constants of look in one place: colour scales, sizes, fonts (normal and projector)."""
+import re
 from dataclasses import dataclass
 
 # Diverging, centred at 0, readable with red-green colour blindness (ColorBrewer PuOr: purple < 0 < orange).
@@ -19,11 +20,12 @@ class Look:
     cell_text_size: int = 11
     height: int = 320
     step_height: int = 380
+    hover_size: int = 13      # a hover label's type
 
 
 PRESENT_INK = "#1f2430"
 NORMAL = Look()
-PRESENT = Look(font_size=20, cell_text_size=16, height=480, step_height=560)
+PRESENT = Look(font_size=20, cell_text_size=16, height=480, step_height=560, hover_size=18)
 
 
 def look(present: bool) -> Look:
@@ -37,6 +39,7 @@ def layout_base(title: str, present: bool = False, height: int | None = None) ->
     ink = dict(color=PRESENT_INK) if present else {}      # dark type on a projector (the theme's grey washes out)
     return dict(title=dict(text=title, x=0.01, xanchor="left", **heading), height=height or lk.height,
                 font=dict(family=FONT, size=lk.font_size, **ink), margin=dict(l=60, r=20, t=60, b=50),
+                hoverlabel=dict(font=dict(family=FONT, size=lk.hover_size)),
                 plot_bgcolor="white", paper_bgcolor="white")
 
 
@@ -46,9 +49,42 @@ def base_layout(fig, title: str, present: bool = False, height: int | None = Non
     return fig
 
 
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+
+
+def upright(spec: dict) -> dict:
+    """Korean y-axis titles written across, over the axis's top end (plotly turns them sideways, and sideways
+    Hangul is hard to read): each becomes an annotation starting at the figure's left edge; the top margin grows
+    when it would meet the figure's title. A shallow copy, as inked."""
+    layout = spec.get("layout") or {}
+    moved = {name: axis for name, axis in layout.items() if name.startswith("yaxis") and isinstance(axis, dict)
+             and HANGUL.search(title_text(axis.get("title")))}
+    if not moved:
+        return spec
+    left = (layout.get("margin") or {}).get("l", 80)
+    size = (layout.get("font") or {}).get("size", NORMAL.font_size)
+    notes, margin = list(layout.get("annotations") or ()), dict(layout.get("margin") or {})
+    for name, axis in moved.items():
+        x_axis = layout.get("xaxis" + name[5:]) or {}
+        x0, top = (x_axis.get("domain") or [0, 1])[0], (axis.get("domain") or [0, 1])[1]
+        notes.append(dict(text=title_text(axis["title"]), xref="paper", yref="paper", x=x0, y=top, xanchor="left",
+                          yanchor="bottom", xshift=6 - left, yshift=2, showarrow=False, font=dict(size=size)))
+    if max((axis.get("domain") or [0, 1])[1] for axis in moved.values()) > 0.99:
+        margin["t"] = margin.get("t", 60) + size + 8        # over the top row: the figure's title keeps its line
+    axes = {name: {**axis, "title": {"text": ""}} for name, axis in moved.items()}
+    return {**spec, "layout": {**layout, **axes, "annotations": notes, **({"margin": margin} if margin else {})}}
+
+
+def title_text(title) -> str:
+    """An axis title's text, whether plotly's dict or a plain string."""
+    return (title.get("text") or "") if isinstance(title, dict) else str(title or "")
+
+
 def inked(spec: dict) -> dict:
-    """A projector figure (its type in PRESENT_INK) with its axes' tick labels and titles in that ink too: Streamlit's
-    theme greys them, and grey washes out on a projector. A shallow copy: cached specs stay as they are."""
+    """A figure as the page draws it: Korean y-axis titles upright, and on a projector (its type in PRESENT_INK)
+    its axes' tick labels and titles in that ink too: Streamlit's theme greys them, and grey washes out on a
+    projector. A shallow copy: cached specs stay as they are."""
+    spec = upright(spec)
     layout = spec.get("layout") or {}
     if (layout.get("font") or {}).get("color") != PRESENT_INK:
         return spec
