@@ -76,6 +76,25 @@ def text(edits: list[Edit]) -> str:
     return ",".join(str(e) for e in edits)
 
 
+def misfit(net: Network, e: Edit) -> Said | None:
+    """Why an edit does not fit `net` (a layer or a place it lacks), or None when it fits."""
+    if e.layer >= net.num_layers or (e.reverse and not net.bidirectional):
+        return Said("edits.no_layer", {"edit": str(e), "L": net.num_layers})
+    if e.matrix == "b":
+        size = len(net.params[param_name("bias_ih", e.layer, e.reverse)])
+        return Said("edits.outside", {"edit": str(e), "shape": f"({size},)"}) \
+            if e.row is not None and e.row >= size else None
+    shape = net.params[param_name(weight_of(e), e.layer, e.reverse)].shape
+    if e.row is not None and (e.row >= shape[0] or e.col is None or e.col >= shape[1]):
+        return Said("edits.outside", {"edit": str(e), "shape": str(shape)})
+    return None
+
+
+def weight_of(e: Edit) -> str:
+    """PyTorch's name of the edited matrix (before its layer suffix): Wx is weight_ih, Wh weight_hh."""
+    return {"Wx": "weight_ih", "Wh": "weight_hh"}[e.matrix]
+
+
 def apply(net: Network, edits: list[Edit]) -> tuple[Network, list[Said]]:
     """A copy of `net` with the edits applied, and a note for each edit that does not fit it (skipped)."""
     if not edits:
@@ -83,24 +102,16 @@ def apply(net: Network, edits: list[Edit]) -> tuple[Network, list[Said]]:
     params = {k: np.array(v, copy=True) for k, v in net.params.items()}
     notes = []
     for e in edits:
-        if e.layer >= net.num_layers or (e.reverse and not net.bidirectional):
-            notes.append(Said("edits.no_layer", {"edit": str(e), "L": net.num_layers}))
+        note = misfit(net, e)
+        if note is not None:
+            notes.append(note)
             continue
+        rows = slice(None) if e.row is None else e.row
         if e.matrix == "b":
             b_ih, b_hh = params[param_name("bias_ih", e.layer, e.reverse)], params[param_name("bias_hh", e.layer, e.reverse)]
-            if e.row is not None and e.row >= len(b_ih):
-                notes.append(Said("edits.outside", {"edit": str(e), "shape": f"({len(b_ih)},)"}))
-                continue
-            rows = slice(None) if e.row is None else e.row
             b_ih[rows] = e.value - b_hh[rows]           # the figure's b is b_ih + b_hh
-            continue
-        W = params[param_name("weight_ih" if e.matrix == "Wx" else "weight_hh", e.layer, e.reverse)]
-        if e.row is None:
-            W[...] = e.value
-        elif e.row >= W.shape[0] or e.col is None or e.col >= W.shape[1]:
-            notes.append(Said("edits.outside", {"edit": str(e), "shape": str(W.shape)}))
         else:
-            W[e.row, e.col] = e.value
+            params[param_name(weight_of(e), e.layer, e.reverse)][(rows, slice(None) if e.col is None else e.col)] = e.value
     return replace(net, params=params), notes
 
 

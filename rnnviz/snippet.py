@@ -1,11 +1,14 @@
 """The PyTorch code equivalent to an Explore view, and the shapes PyTorch reports for it."""
 from __future__ import annotations
 
+from . import edits as weight_edits
+from .engine import param_name
 from .engine.registry import CELL_TABLE, cell_spec
 from .explored import Explored
 from .pipeline import INPUT_SEED_OFFSET, OUTPUT_SEED_OFFSET
 from .rows import number_rows
-from .words import say
+from .weight_files import download_name
+from .words import Problem, say
 
 
 def shapes(ex: Explored) -> list[tuple[str, tuple[int, ...], str]]:
@@ -90,7 +93,7 @@ def torch_code(ex: Explored) -> str:
     lines = ["import numpy as np", "import torch", "", "torch.set_printoptions(precision=4, sci_mode=False)"]
     if ex.trained:                  # the file the Train view downloads: the whole model under PyTorch's names
         lines += ["from safetensors.torch import load_file",
-                  f"state = load_file('rnnviz-weights.safetensors')  # {say('code.trained_file')}"]
+                  f"state = load_file({download_name(net.cell)!r})  # {say('code.trained_file')}"]
     lines += ["", *_input_lines(ex)]
     if not c.bf:
         lines.append(f"x = x.transpose(0, 1)  # {say('code.transpose')}")
@@ -110,6 +113,7 @@ def torch_code(ex: Explored) -> str:
                   "with torch.no_grad():",
                   "    for name, p in rnn.named_parameters():",
                   f"        p.copy_(torch.from_numpy({c.scale:g} * {dist}).float())"]
+    lines += _edit_lines(ex)
     outs = "output, (h_n, c_n)" if spec.has_c else "output, h_n"
     lines += ["", "with torch.no_grad():", f"    {outs} = rnn(x)",
               f"print(output.shape, h_n.shape)  # {tuple(ex.trace.output.shape)} {tuple(ex.trace.h_n.shape)}",
@@ -117,6 +121,26 @@ def torch_code(ex: Explored) -> str:
     if c.out:
         lines += ["", *_output_lines(ex)]
     return "\n".join(lines)
+
+
+def _edit_lines(ex: Explored) -> list[str]:
+    """The weights edited by hand on the page (`edits=`), set on the module as the page sets them."""
+    try:
+        edits = weight_edits.parse(ex.config.edits)
+    except Problem:
+        return []                                   # the page applied none of them, and says so
+    fitting = [e for e in edits if weight_edits.misfit(ex.network, e) is None]   # the page skips the others
+    if not fitting:
+        return []
+    lines = ["", f"# {say('code.edits', edits=weight_edits.text(fitting))}", "with torch.no_grad():"]
+    for e in fitting:
+        where = ":" if e.row is None else f"{e.row}" + ("" if e.col is None else f", {e.col}")
+        if e.matrix == "b":                         # the page's b is b_ih + b_hh: b_ih takes b − b_hh
+            b_ih, b_hh = (f"rnn.{param_name(n, e.layer, e.reverse)}[{where}]" for n in ("bias_ih", "bias_hh"))
+            lines.append(f"    {b_ih} = {e.value!r} - {b_hh}")
+        else:
+            lines.append(f"    rnn.{param_name(weight_edits.weight_of(e), e.layer, e.reverse)}[{where}] = {e.value!r}")
+    return lines
 
 
 def _output_lines(ex: Explored) -> list[str]:

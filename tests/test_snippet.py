@@ -76,7 +76,7 @@ def test_snippet_of_trained_weights_loads_them_and_prints_the_page_s_numbers(tas
     from rnnviz.train.loop import Settings, Trainer
     trainer = Trainer(Settings(task=task, steps=5))
     list(trainer.events())
-    (tmp_path / "rnnviz-weights.safetensors").write_bytes(weights.to_bytes(trainer))   # the Train view's download
+    (tmp_path / weights.download_name(trainer.settings.cell)).write_bytes(weights.to_bytes(trainer))  # the download
     text, batch = weights.explore_text(trainer)
     ex = build(Config(text=text, batch=batch, out=True), weights.for_explore(trainer, task))
     monkeypatch.chdir(tmp_path)

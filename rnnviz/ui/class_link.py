@@ -26,10 +26,15 @@ def note() -> None:
         st.button(say("class.show_all"), on_click=show_everything, key="class_show_all")
 
 
+def option_name(key: str) -> str:
+    """A control as the panel names it: its label and its view (the Explore and Train views both have a "Cell")."""
+    return say(f"class.option.{SETTINGS[key].view}", name=say(SETTINGS[key].label))
+
+
 def panel() -> None:
     """In the sidebar: choose what a class sees, and get the link for it."""
     with st.sidebar.expander(say("class.title"), key="class_panel"):
-        name = words_of(lambda k: say(SETTINGS[k].label))
+        name = words_of(option_name)
         st.multiselect(say("class.hide"), list(CONTROLS), default=sorted(session.hidden(), key=CONTROLS.index),
                        format_func=name, key="class_hide")
         st.multiselect(say("class.lock"), list(CONTROLS), default=sorted(session.locked(), key=CONTROLS.index),

@@ -1,0 +1,71 @@
+"""The code panel prints what the page shows: after weights edited by hand (`edits=`), and for trained weights
+loaded from the file the download is named (issue 21)."""
+import contextlib
+import io
+
+import numpy as np
+import pytest
+from apptest_helpers import figure_titled, new_app, no_exception, open_tab, step_columns
+
+from rnnviz import weight_files as weights
+from rnnviz.pipeline import build
+from rnnviz.snippet import torch_code
+from rnnviz.state import Config
+from rnnviz.train.loop import Settings, Trainer
+
+H_T = "h_t<br>= tanh(a_t)"          # the step figure's h_t column, as a reader sees it above the column
+
+
+def run_code(code: str) -> tuple[dict, str]:
+    """The snippet run as pasted (real torch): its variables and what it printed."""
+    scope, printed = {}, io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(code, scope)                             # noqa: S102  the page's own code panel
+    return scope, printed.getvalue()
+
+
+def test_the_code_panel_after_hand_edits_prints_the_h_t_on_the_page():
+    at = new_app(text="hello", H="3", t="2", edits="Wh0.1=0.5,b2=-1,Wx1.0=2")
+    no_exception(at)
+    shown = step_columns(figure_titled(at, "the step at t = 2"))[H_T]          # h_2 as the page draws it
+    open_tab(at, "Shapes & PyTorch code")
+    no_exception(at)
+    code = next(c.value for c in at.get("code") if "import torch" in c.value)
+    scope, printed = run_code(code)
+    h_2 = scope["output"][0, 2].numpy()                                         # batch_first: (B, T, H)
+    np.testing.assert_allclose(h_2, shown, atol=1e-5)
+    for value in shown:                                # the printout itself, as torch prints it (4 decimals)
+        assert f"{value:.4f}" in printed, (value, printed)
+    assert "edited by hand" in " ".join(c.value for c in at.get("caption"))
+
+
+@pytest.mark.parametrize("config", [
+    Config(text="hello", H=3, edits="Wh=0"),                                   # a whole matrix
+    Config(text="hello", H=3, edits="b=0.5,Wh1.2=-3"),                         # the whole bias, then one weight
+    Config(text="abcab", cell="lstm", H=2, L=2, bi=True, edits="Wx7.0=1.5@1r,b3=2@1,Wh0.1=-1"),   # gate rows, layers
+    Config(text="hello\neolll", batch=True, bf=False, cell="gru", H=2, out=True, edits="Wh5.1=4"),
+    Config(text="hello", H=3, edits="Wh0.0=1,Wh99.0=1,Wx0.0=2@3"),            # two the page skips (a note each)
+    Config(text="hello", H=3, edits="Wq=1"),                                   # unreadable: the page applies none
+], ids=["whole", "bias", "lstm-layers", "gru-batch", "skipped", "unreadable"])
+def test_the_snippet_sets_the_edited_weights_as_the_page_does(config):
+    ex = build(config)
+    scope, _ = run_code(torch_code(ex))
+    np.testing.assert_allclose(scope["output"].numpy(), ex.trace.output, atol=1e-5)
+    np.testing.assert_allclose(scope["h_n"].numpy(), ex.trace.h_n, atol=1e-5)
+    for name, p in scope["rnn"].named_parameters():                     # every weight, edited or not
+        np.testing.assert_allclose(p.detach().numpy(), ex.network.params[name], atol=1e-6, err_msg=name)
+
+
+def test_trained_weights_load_from_the_downloads_name_with_the_pages_edits(tmp_path, monkeypatch):
+    trainer = Trainer(Settings(task="apple", cell="lstm", steps=5))
+    list(trainer.events())
+    name = weights.download_name(trainer.settings.cell)                 # the name the download gives
+    (tmp_path / name).write_bytes(weights.to_bytes(trainer))           # the download's bytes, saved as a browser does
+    trained = weights.for_explore(trainer, "apple")
+    ex = build(Config(text="apple", out=True, edits="Wh0.1=0.5,b4=-1"), trained)
+    monkeypatch.chdir(tmp_path)
+    scope, printed = run_code(torch_code(ex))
+    np.testing.assert_allclose(scope["output"].numpy(), ex.trace.output, atol=1e-5)
+    np.testing.assert_allclose(scope["probs"].numpy(), ex.probs, atol=1e-5)
+    assert not np.allclose(ex.trace.output, build(Config(text="apple", out=True), trained).trace.output)
+    assert f"{ex.trace.output[0, -1, 0]:.4f}" in printed
