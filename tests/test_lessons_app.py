@@ -149,3 +149,50 @@ def test_the_saturation_page_shows_every_h_t_on_its_own_scale():
     ex = build(LESSONS["000"][n - 1].config())
     assert h.shape[1] == ex.T and h[:, 1:].min() > 0.99
     assert states["data"][0]["zmax"] <= 1.0 + 1e-6 < step_fig["data"][0]["zmax"]   # its own, narrower range
+
+
+def test_the_apple_page_prints_every_step_and_answers_from_its_own_run():
+    at = new_app(view="lessons", lesson="003", page="5", lang="ko")
+    assert said("lesson.003.apple_train.a_wait", "ko") in texts(at)          # no run yet: the answer waits for one
+    at.button(key="lesson_live").click().run()
+    wait_until(at, lambda a: not any(r.active for r in a.session_state["runs"].values()), "the apple run to end")
+    no_exception(at)
+    run = at.session_state["runs"]["this run"]
+    steps = run.settings.steps
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == [f"[{s:02d}/{steps}]" for s in range(1, steps + 1)]     # every step, as the note
+    right = next(e for e in run.events if e.prediction == e.target)
+    assert right.step < steps
+    answer = said("lesson.003.apple_train.a", "ko", first=right.step, steps=steps, loss=right.loss, target=right.target)
+    assert answer in texts(at)                              # the first row that reads pple!, from this run's numbers
+
+
+TRAINING_PAGES = [(lesson, n) for lesson, pages in LESSONS.items() for n, p in enumerate(pages, 1)
+                  if p.panel in ("train", "compare")]
+
+
+def test_every_lesson_page_that_trains_has_the_train_views_pace_control():
+    from rnnviz.settings import PACES
+    for lesson, n in TRAINING_PAGES:
+        at = new_app(view="lessons", lesson=lesson, page=str(n))
+        no_exception(at)
+        pace = at.selectbox(key="tr_pace")
+        assert tuple(pace.options) == tuple(said(f"choice.tr_pace.{p}") for p in PACES), (lesson, n)
+
+
+def test_a_lesson_run_goes_at_the_chosen_pace_and_follows_a_new_one():
+    at = new_app(view="lessons", lesson="002", page=str(len(LESSONS["002"])))   # the Avengers run, 151 steps
+    at.selectbox(key="tr_pace").set_value("5").run()
+    at.button(key="lesson_live").click().run()
+    no_exception(at)
+    run = at.session_state["runs"]["this run"]
+    assert (run.pace, run.by_key, run.settings.task) == (5.0, False, "avengers")
+    at.selectbox(key="tr_pace").set_value("key").run()                      # one step per press, from now on
+    assert (run.pace, run.by_key) == (0.0, True)
+    wait_until(at, lambda a: run.steps_allowed == 0 and run.status == "queued", "the run to wait for a press")
+    before = run.trainer.step
+    at.button(key="lesson_one_step").click().run()
+    wait_until(at, lambda a: run.trainer.step == before + 1, "one more step after the press")
+    at.button(key="lesson_stop").click().run()
+    wait_until(at, lambda a: not run.active, "the run to stop")
+    no_exception(at)
