@@ -15,21 +15,40 @@ reached in seconds. Scenarios, in order:
   fell under 5%).
 - shutdown: SIGTERM with runs training; the server exits cleanly (no `terminate called ...`).
 
+Then issue 22's findings, one scenario each, by one hostile student (every tab sends the same X-Forwarded-For, as
+the class's proxy does) while an honest classmate presses ▶ Start on the apple lesson a second later. For each:
+the honest session's wait for its first apple step (honest_wait_s, target < 5 s), the server's RSS peak (under
+the README's ceiling), whether the teacher's shared run (saved before, by another client) still opens, and the
+seconds until the server's CPU is back under 5% of a core once the attacker's tabs close (within TTL + 30 s):
+
+- evict: a 4,095-character LSTM 256×4 run, "Save for the class" ten times (27 MB each).
+- tabs: six tabs press "Compare cells" on the largest text run the budget takes, a seventh on the largest memory
+  model (LSTM 256×4, bidirectional, distance 200).
+- prompt: the lab's largest model, one step, then a 1 MB prompt and "✍️ Write" of 2,000 characters.
+- explore_paste: 20 MB of Hangul in Explore's text box; marks: 1,900 characters with 1,000 combining marks each.
+- uploads: twenty 31 MB PUTs to one session; files: crafted run files (JSON nested 50,000 deep, a 400-digit
+  number, a folder, a safetensors header nested 50,000 deep) opened by link.
+- vocab: a text task with 5,000 distinct characters; links: a link of 1,100 fields and one of 600 KB.
+
     python bench/abuse.py [--json] [--short]
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import signal
 import tempfile
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 from common import emit, parser, table
 from load import RssWatch
 from stclient import Server, Session
 
+from rnnviz import store
+from rnnviz.train.loop import Settings, Trainer
 from rnnviz.train.runner import REAP_SECONDS
 
 TTL = 3                    # seconds a closed session may come back (Streamlit's default is 120)
@@ -57,8 +76,9 @@ def cpu_share(server: Server, seconds: float) -> float:
     return 100 * (server.cpu_seconds() - c0) / (time.monotonic() - t0)
 
 
-async def open_session(url: str, **query) -> Session:
-    s = Session(url, query=urlencode(query))
+async def open_session(url: str, student: str = "", **query) -> Session:
+    """A tab; `student`: the address the class's proxy would forward for it (one student's tabs share it)."""
+    s = Session(url, query=urlencode(query), headers={"X-Forwarded-For": student} if student else {})
     await s.open()
     return s
 
@@ -178,13 +198,213 @@ def shutdown(server: Server, errors) -> dict:
             "clean_shutdown": code == 0 and "terminate called" not in text}
 
 
+# --- issue 22: one hostile student against an honest classmate and the teacher's shared run ---------------------
+
+ATTACKER, STUDENT, TEACHER = "10.0.0.66", "10.0.0.7", "10.0.0.1"
+HONEST_DELAY = 1.0          # the classmate presses ▶ Start this long after the attack begins
+WIDE = "".join(chr(0x4E00 + i) for i in range(4095))        # as many kinds of characters as a text task takes
+EVICT = dict(view="train", tr_task="text", tr_text=WIDE, tr_cell="lstm", tr_hidden="256", tr_layers="4",
+             tr_steps="1")
+LARGEST_MEMORY = dict(view="train", tr_task="memory", tr_cell="lstm", tr_hidden="256", tr_layers="4", tr_bi="1",
+                      tr_distance="200", tr_steps="10")
+LAB_LARGEST = dict(view="lab", lab_hidden="512", lab_layers="3", lab_steps="1", lab_length="2000")
+UPLOAD_MB = 31
+
+
+def step_of(s: Session) -> int:
+    """The highest step a session's progress bars show."""
+    return max((int(m.group(1)) for p in s.progress if (m := re.search(r"(\d+)/\d+", p))), default=0)
+
+
+async def until(s: Session, done, what: str, failures: Failures, seconds: float = TIMEOUT) -> bool:
+    """Poll the live progress until `done(s)`; a failure naming `what` after `seconds`."""
+    started = time.perf_counter()
+    while not done(s):
+        if time.perf_counter() - started > seconds:
+            failures.append(f"{what}: not within {seconds:.0f} s: {s.progress} {s.texts[:3]}")
+            return False
+        if s.progress_fragment:
+            await poll(s)
+        else:
+            await asyncio.sleep(0.2)
+            await s.rerun()
+    return True
+
+
+async def first_apple_step(url: str, failures: Failures) -> float:
+    """The honest classmate: seconds from ▶ Start on the apple lesson until its first step is shown."""
+    await asyncio.sleep(HONEST_DELAY)
+    s = await open_session(url, student=STUDENT, view="train")
+    started = time.perf_counter()
+    await s.click("▶ Start")
+    await until(s, lambda s: step_of(s) > 0, "the honest apple run's first step", failures)
+    waited = time.perf_counter() - started
+    failures.check("honest", s)
+    await s.close()
+    return waited
+
+
+def save_teachers_run(folder: Path) -> str:
+    """The class's shared run, saved by the teacher's address before any student comes."""
+    trainer = Trainer(Settings(task="apple", steps=5))
+    for _ in trainer.events():
+        pass
+    info = store.Stored(step=5, label="this run", steps=[1, 2, 3, 4, 5], losses=[1.0] * 5, accuracies=[0.0] * 5)
+    return store.save(trainer, info, store.Folder(folder), client=f"ip:{TEACHER}")
+
+
+async def teacher_opens(url: str, run_id: str) -> bool:
+    """The teacher's link opens its run: the weights are loaded, and no note says it could not be."""
+    s = await open_session(url, student=TEACHER, view="train", run=run_id)
+    ok = any("weights loaded" in p for p in s.progress) and not any("could not be opened" in t for t in s.texts)
+    await s.close()
+    return ok
+
+
+def idle_after(server: Server) -> float | None:
+    """Seconds until the server's CPU is under 5% of a core, within the grace period + 30 s; None if never."""
+    closed = time.monotonic()
+    while time.monotonic() - closed < TTL + 30:
+        if cpu_share(server, 2) < 5:
+            return time.monotonic() - closed
+    return None
+
+
+async def scenario(server: Server, attack, failures: Failures, teacher: str) -> dict:
+    """The attack and the honest classmate at once; then the teacher's link, then the CPU once the attack is gone."""
+    watch = RssWatch(server)
+    (tabs, figures), wait = await asyncio.gather(attack(server.url, failures), first_apple_step(server.url, failures))
+    opens = await teacher_opens(server.url, teacher)
+    for i, s in enumerate(tabs):
+        failures.check(f"{attack.__name__} {i}", s)
+        await s.close()
+    idle = idle_after(server)
+    return {"honest_wait_s": wait, "rss_peak_mb": watch.stop(), "teacher_run_opens": opens, "cpu_idle_s": idle,
+            "cpu_idle": idle is not None, **figures}
+
+
+async def evict(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """High 1: a 27 MB run saved for the class ten times."""
+    s = await open_session(url, student=ATTACKER, **EVICT)
+    await s.click("▶ Start")
+    await until(s, lambda s: any(p.startswith("finished") for p in s.progress), "the 4,095-character run", failures)
+    told = []
+    for _ in range(10):
+        await s.click("Save for the class (link)")
+        told.append(next((t for t in s.texts if t.startswith("Not saved")), ""))
+    return [s], {"saves_kept": told.count(""), "saves_refused": sum(bool(t) for t in told)}
+
+
+async def tabs(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """High 3: six tabs press "Compare cells" at the budget's size; a seventh asks for the largest memory model."""
+    opened = await asyncio.gather(*[open_session(url, student=ATTACKER, **{**HOSTILE, "tr_steps": "300"})
+                                    for _ in range(6)])
+    for s in opened:
+        await s.click("Compare cells")
+    largest = await open_session(url, student=ATTACKER, **LARGEST_MEMORY)
+    await largest.click("Compare cells")
+    return [*opened, largest], {"tabs_accepted": sum(not refusal(s) for s in opened),
+                                "largest_step_refused": "one training step" in refusal(largest)}
+
+
+async def prompt(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """Medium 2 and Low 10: the lab's largest model, one step; a 1 MB prompt, then "✍️ Write" 2,000 characters."""
+    s = await open_session(url, student=ATTACKER, **LAB_LARGEST)
+    await s.click("▶ Start")
+    if not await until(s, lambda s: "Prompt" in s.widgets, "the lab's one step", failures):
+        return [s], {}
+    pasted = await s.change("Prompt", string_value="가나다라" * 250_000)
+    again = await s.rerun()
+    wrote = await s.click("✍️ Write")
+    return [s], {"prompt_rerun_s": pasted, "prompt_next_rerun_s": again, "write_s": wrote}
+
+
+async def explore_paste(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """Medium 4: 20 MB of Hangul pasted into Explore's text box."""
+    s = await open_session(url, student=ATTACKER)
+    pasted = await s.change("Text", string_value="가" * (20 * 2**20 // 3))
+    return [s], {"paste_rerun_s": pasted, "paste_next_rerun_s": await s.rerun()}
+
+
+async def marks(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """Low 8: 1,900 characters, each with 1,000 combining marks (3.8 MB)."""
+    s = await open_session(url, student=ATTACKER)
+    pasted = await s.change("Text", string_value=("a" + "\u0301" * 1000) * 1900)
+    return [s], {"marks_rerun_s": pasted}
+
+
+async def uploads(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """Medium 5: twenty 31 MB PUTs to one session's upload endpoint."""
+    s = await open_session(url, student=ATTACKER)
+    data = bytes(UPLOAD_MB * 2**20)
+    codes = [await asyncio.to_thread(s.upload, f"hostile-{i}", data) for i in range(20)]
+    return [s], {"uploads_accepted": sum(c == 204 for c in codes)}
+
+
+def crafted_runs(folder: Path) -> list[str]:
+    """Medium 6: run files a hostile hand wrote into the store (or a damaged disk did)."""
+    ids = [store.new_id() for _ in range(4)]
+    good = next(folder.glob("*.safetensors")).read_bytes()
+    curve = b'"label": "x", "steps": [], "losses": [], "accuracies": []'
+    (folder / f"{ids[0]}.json").write_bytes(b"[" * 50_000 + b"]" * 50_000)
+    (folder / f"{ids[1]}.json").write_bytes(b'{"step": 1, "saved": ' + b"9" * 400 + b", " + curve + b"}")
+    (folder / f"{ids[2]}.json").mkdir()
+    header = b"[" * 50_000 + b"]" * 50_000
+    (folder / f"{ids[3]}.json").write_bytes(b'{"step": 1, ' + curve + b"}")
+    (folder / f"{ids[3]}.safetensors").write_bytes(len(header).to_bytes(8, "little") + header)
+    for run_id in ids[:3]:
+        (folder / f"{run_id}.safetensors").write_bytes(good)
+    return ids
+
+
+def files(folder: Path):
+    async def files(url: str, failures: Failures) -> tuple[list[Session], dict]:
+        """Medium 6: each crafted run opened by its link says it could not be opened; the page goes on."""
+        opened = [await open_session(url, student=ATTACKER, view="train", run=run_id)
+                  for run_id in crafted_runs(folder)]
+        told = [any("could not be opened" in t for t in s.texts) and "▶ Start" in s.widgets for s in opened]
+        return opened, {"crafted_runs_told": sum(told), "crafted_runs": len(told)}
+    return files
+
+
+async def vocab(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """Low 9: a text task with 5,000 distinct characters is refused before it starts, with the limit."""
+    s = await open_session(url, student=ATTACKER, view="train", tr_task="text",
+                           tr_text="".join(chr(0x4E00 + i) for i in range(5000)))
+    await s.click("▶ Start")
+    return [s], {"vocab_refused": any("can have at most 4,095" in t for t in s.texts)}
+
+
+async def links(url: str, failures: Failures) -> tuple[list[Session], dict]:
+    """Low 11: a link of 1,100 fields, and one of 600 KB."""
+    many = Session(url, query="&".join(f"k{i}=1" for i in range(1100)), headers={"X-Forwarded-For": ATTACKER})
+    big = Session(url, query="text=" + "a" * 600_000, headers={"X-Forwarded-For": ATTACKER})
+    opened = [many, big]
+    seconds = [await s.open() for s in opened]
+    return opened, {"huge_link_open_s": max(seconds)}
+
+
+async def hostile_class(server: Server, folder: Path, failures: Failures) -> dict:
+    """Every issue 22 scenario in turn, each with its four figures."""
+    teacher = save_teachers_run(folder)
+    await first_apple_step(server.url, failures)            # warm: the first run of a server loads torch's kernels
+    found = {}
+    for attack in (evict, tabs, prompt, explore_paste, marks, uploads, files(folder), vocab, links):
+        found[attack.__name__] = await scenario(server, attack, failures, teacher)
+    return found
+
+
 async def bench(short: bool) -> dict:
     failures = Failures()
-    with tempfile.TemporaryFile() as errors:
-        server = Server(env={"RNNVIZ_SERVER_RUNS": str(SERVER_RUNS), "RNNVIZ_TRAIN_WORKERS": "1"},
-                        args=("--server.disconnectedSessionTTL", str(TTL)), stderr=errors)
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryDirectory(prefix="rnnviz-abuse-") as folder:
+        # XSRF off: the hostile uploads PUT straight to the endpoint (a browser's script would send the token)
+        server = Server(env={"RNNVIZ_SERVER_RUNS": str(SERVER_RUNS), "RNNVIZ_TRAIN_WORKERS": "1",
+                             "RNNVIZ_STORE": folder},
+                        args=("--server.disconnectedSessionTTL", str(TTL), "--server.enableXsrfProtection", "false"),
+                        stderr=errors)
         try:
-            figures = await memory(server.url, server, 16 if short else 40, failures)
+            figures = {"scenarios": await hostile_class(server, Path(folder), failures)}
+            figures |= await memory(server.url, server, 16 if short else 40, failures)
             figures |= await attack(server.url, failures)
             steps = figures["budget_steps_fit"]
             hostile = [await at_budget(server.url, steps)]
@@ -208,11 +428,18 @@ def main() -> None:
     p.add_argument("--short", action="store_true", help="16 sessions for the memory scenario (CI), not 40")
     args = p.parse_args()
     f = asyncio.run(bench(args.short))
-    rows = [{"figure": k, "value": v, "target": TARGETS.get(k, "")} for k, v in f.items() if k != "failures"]
-    emit(args, f, table(rows, "abuse: one real server, a hostile class") +
+    rows = [{"figure": k, "value": v, "target": TARGETS.get(k, "")} for k, v in f.items()
+            if k not in ("failures", "scenarios")]
+    per = [{"scenario": name, **{k: figures.get(k, "") for k in FOUR}} for name, figures in f["scenarios"].items()]
+    emit(args, f, table(rows, "abuse: one real server, a hostile class") + "\n\n" +
+         table(per, f"issue 22, one hostile student: targets {json.dumps(SCENARIO_TARGETS)}") +
+         "".join(f"\n{name}: {figures}" for name, figures in f["scenarios"].items()) +
          "".join(f"\nfailed: {x}" for x in f["failures"]))
 
 
+FOUR = ("honest_wait_s", "rss_peak_mb", "teacher_run_opens", "cpu_idle_s")
+SCENARIO_TARGETS = {"honest_wait_s": "< 5", "rss_peak_mb": f"< {CEILING_MB}", "teacher_run_opens": "True",
+                    "cpu_idle_s": f"< {TTL + 30}"}
 TARGETS = {"orphan_cpu_after_s": "< 5 (% of a core)", "rss_peak_mb": f"< {CEILING_MB}", "queue_wait_s": "< 5",
            "failed_sessions": "0", "attack_refused": "4", "full_refused": "True", "queue_kept": "True",
            "orphans_stopped": "True", "clean_shutdown": "True"}

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,8 @@ class Session:
 
     url: str
     query: str = ""
+    headers: dict[str, str] = field(default_factory=dict)        # e.g. X-Forwarded-For, as the class's proxy sends
+    session_id: str = ""                                          # the server's name for it (uploads go there)
     widgets: dict[str, Widget] = field(default_factory=dict)     # by label
     states: dict[str, WidgetState] = field(default_factory=dict)  # by widget id: what this "tab" has set
     exceptions: list[str] = field(default_factory=list)
@@ -112,7 +115,7 @@ class Session:
     async def open(self) -> float:
         ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
         self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], origin=self.url, max_size=None,
-                                           open_timeout=30, ping_interval=None)
+                                           open_timeout=30, ping_interval=None, additional_headers=self.headers)
         self.sock = self.ws.transport.get_extra_info("socket")
         return await self.rerun()
 
@@ -148,6 +151,7 @@ class Session:
             kind = fwd.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = fwd.new_session.page_script_hash or self.page_hash
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
             elif kind == "delta":
                 if fwd.metadata.cacheable and fwd.hash:
                     self.cache[fwd.hash] = fwd
@@ -180,7 +184,8 @@ class Session:
         elif kind == "progress":
             self.progress.append(el.progress.text)
             self.progress_fragment = delta.fragment_id
-        elif kind in ("slider", "text_area", "button", "selectbox", "radio", "toggle", "checkbox", "number_input"):
+        elif kind in ("slider", "text_area", "text_input", "button", "selectbox", "radio", "toggle", "checkbox",
+                      "number_input"):
             w = getattr(el, kind)
             if getattr(w, "id", ""):
                 self.widgets[w.label] = Widget(kind, w.id, w.label, delta.fragment_id)
@@ -202,6 +207,20 @@ class Session:
         """Set a widget and rerun (only its fragment, if it lives in one); seconds."""
         w = self.set(label, **value)
         return await self.rerun(fragment_id=w.fragment_id)
+
+    def upload(self, file_id: str, data: bytes, name: str = "upload.bin") -> int:
+        """PUT a file to Streamlit's upload endpoint for this session, as a browser's uploader does; the status."""
+        boundary = "rnnvizbenchboundary"
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        request = urllib.request.Request(f"{self.url}/_stcore/upload_file/{self.session_id}/{file_id}", data=body,
+                                         method="PUT", headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                                                **self.headers})
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
 
     async def click(self, label: str) -> float:
         w = self.widgets[label]
