@@ -164,3 +164,33 @@ def test_after_choosing_the_lessons_view_the_keys_turn_pages(server, page):
     page.keyboard.press("ArrowRight")
     wait_for_title(page, said("en", LESSONS["000"][1].key("000", "title")))
     assert "view=lessons" in page.url
+
+
+STEP_SHOWN = """([pattern]) => { const p = document.querySelector('[data-testid=stProgress]');
+    const m = p && p.innerText.match(new RegExp(pattern)); return m ? parseInt(m[1]) : null; }"""
+
+
+@pytest.mark.parametrize("lang", ["ko"])
+def test_a_lesson_page_trains_at_the_chosen_pace_so_the_class_sees_it_turn(server, page, lang):
+    """On the apple training page, 5 steps a second: the page shows the run step by step (the step count climbs
+    while the run is still under way), not only its end; then ■ stops it."""
+    page.goto(f"{server}/?view=lessons&lesson=003&page=5&lang={lang}")
+    settle(page)
+    wait_for_title(page, said(lang, LESSONS["003"][4].key("003", "title")))
+    page.locator(".st-key-tr_pace").click()
+    page.get_by_role("option", name=said(lang, "choice.tr_pace.5")).click()
+    settle(page)
+    page.get_by_role("button", name=said(lang, "lesson.train_live")).click()
+    steps = LESSONS["003"][4].facts(None)["steps"]
+    pattern = re.escape(said(lang, "status.step", step=999, steps=steps)).replace("999", r"(\d+)")
+    first = page.wait_for_function(f"() => {{ const n = ({STEP_SHOWN})([{pattern!r}]); "
+                                   f"return n !== null && n >= 2 && n < {steps // 2} ? n : null; }}",
+                                   timeout=60_000).json_value()
+    later = page.wait_for_function(f"() => {{ const n = ({STEP_SHOWN})([{pattern!r}]); "
+                                   f"return n !== null && n >= {first + 3} && n < {steps} ? n : null; }}",
+                                   timeout=60_000).json_value()
+    assert first + 3 <= later < steps                     # seen mid-run, twice: the page follows the run as it goes
+    shot(page, f"lessons-apple-paced-{lang}", full_page=False)
+    page.get_by_role("button", name=said(lang, "lesson.stop_live")).click()
+    page.get_by_text(said(lang, "status.stopped"), exact=False).first.wait_for(timeout=30_000)
+    no_exception(page)
