@@ -2,6 +2,9 @@
 
 The text's training part is cut into B parallel streams; each step trains on the next T characters of every
 stream, starting from the state the previous window ended in (detached: gradients stop at the window's edge).
+Each pass over the streams starts from zero state at a new offset into the text (seeded): a model that only ever
+started afresh at the same places could learn where it stands in a repeating text from its state instead of from
+the characters it read, and a prompt (read from zero state) would then continue with another line's words.
 """
 from __future__ import annotations
 
@@ -83,6 +86,14 @@ def resolved(s: Settings) -> Settings:
     return s
 
 
+def afresh(state, row: int):
+    """The state carried to the next window, detached, with stream `row`'s set to zero: each window one stream starts
+    afresh, as a prompt does, at its own place in the text (h, c: (L, B, H))."""
+    parts = state if isinstance(state, tuple) else (state,)
+    kept = tuple(x.detach().index_fill(1, torch.tensor([row]), 0.0) for x in parts)
+    return kept if isinstance(state, tuple) else kept[0]
+
+
 class CharTrainer:
     """A character model on one text; `events()` trains (resumably) and yields a LabEvent per step."""
 
@@ -92,9 +103,9 @@ class CharTrainer:
         self.tokens = tokens or tokens_of(s.text or "")
         train = self.tokens.train
         self.window = T = max(1, min(window, len(train) - 1))
-        B = max(1, min(batch, (len(train) - 1) // (T + 1)))
-        width = (len(train) - 1) // B
-        self.streams = np.stack([train[b * width:(b + 1) * width + 1] for b in range(B)])   # (B, width + 1)
+        self.batch = B = max(1, min(batch, (len(train) - 1) // (T + 1)))
+        self.passes = 0                                        # passes over the streams begun so far
+        self.streams = self.streams_of(0)                       # (B, width + 1)
         self.task = CharTask(self.tokens.vocab, T, B, s.text or "")
         self.prompt = prompt if prompt is not None else "".join(self.tokens.head[:8])
         V = len(self.tokens.vocab)
@@ -128,6 +139,15 @@ class CharTrainer:
         output, state = self.model.rnn(self.model.embed(ids), state)
         return self.model.fc(output), state
 
+    def streams_of(self, n: int) -> np.ndarray:
+        """(B, width + 1): pass n's streams, the training part cut into B rows from an offset drawn for that pass
+        (the first pass from 0), read round the end of the text back to its start."""
+        train = self.tokens.train
+        width = (len(train) - 1) // self.batch
+        shift = int(np.random.default_rng([known(self.settings.seed), n]).integers(len(train))) if n else 0
+        rows = (shift + np.arange(self.batch)[:, None] * width + np.arange(width + 1)) % len(train)
+        return train[rows]
+
     def window_at(self, pos: int) -> tuple[torch.Tensor, torch.Tensor]:
         """(inputs, targets) (B, T): the streams' characters pos … pos + T - 1 and the ones after each."""
         chunk = torch.from_numpy(self.streams[:, pos:pos + self.window + 1])
@@ -138,8 +158,9 @@ class CharTrainer:
         s = self.settings
         while self.step < known(s.steps):
             started = time.perf_counter()
-            if self.pos + self.window + 1 > self.streams.shape[1]:
-                self.pos, self.state = 0, None                    # the streams' end: start again from zero state
+            if self.pos + self.window + 1 > self.streams.shape[1]:     # the streams' end: a new pass, from zero state
+                self.passes += 1
+                self.pos, self.state, self.streams = 0, None, self.streams_of(self.passes)
             inputs, targets = self.window_at(self.pos)
             with self.lock:
                 with torch.no_grad():
@@ -157,9 +178,9 @@ class CharTrainer:
                 if s.clip > 0:
                     nn.utils.clip_grad_norm_(self.params, s.clip)
                 self.optimizer.step()
-            self.state = tuple(x.detach() for x in state) if isinstance(state, tuple) else state.detach()
             self.pos += self.window
             self.step += 1
+            self.state = afresh(state, self.step % self.batch)
             self.trained_seconds += time.perf_counter() - started
             self.since_sample += time.perf_counter() - started
             yield self._event(logits.detach(), targets, value)
