@@ -39,6 +39,18 @@ def test_apple_trains_live_and_opens_in_explore():
     assert not at.selectbox(key="cell").disabled and at.slider(key="H").value == 5
 
 
+def test_the_curves_axes_are_in_place_before_a_run_starts():
+    """The figure the curves grow on is drawn before Start (empty, with its axes): drawn first mid-run, it waited
+    for plotly's script and a 3 s run at the real pace showed no curve until it ended (browser test too)."""
+    at = new_app(view="train")
+    no_exception(at)
+    assert "Choose a task in the sidebar and press Start." in texts(at)
+    fig = figure_titled(at, "training curves")
+    assert fig.get("data", []) == [] and fig["layout"]["xaxis"]["title"]["text"] == "step"
+    at.button(key="tr_start").click().run()
+    wait_until(at, lambda a: len(figure_titled(a, "training curves").get("data", [])) == 2, "the run's curves")
+
+
 def test_stop_and_resume_from_the_page():
     at = new_app(view="train")
     at.number_input(key="tr_steps").set_value(100000).run()

@@ -239,6 +239,9 @@ def live(active: bool) -> None:
         current = runs()
         if not current:
             st.info(say("train.empty"))
+            # The empty axes the curves will grow on: plotly's script is loaded and the figure is in place before a
+            # run starts (a figure first drawn mid-run waited seconds for that script: a 3 s run showed none).
+            draw_curves({})
             return
         for name, run in current.items():
             status_line(name, run, len(current) > 1)

@@ -1,6 +1,6 @@
 """A live training run in Chromium: the chart visibly grows between two looks."""
 import pytest
-from conftest import cut_labels, no_exception, settle, shot
+from conftest import cut_labels, no_exception, settle, shot, wait_in_page
 
 from rnnviz.settings import TASKS
 from rnnviz.words import LANGS, language, say
@@ -8,8 +8,11 @@ from rnnviz.words import LANGS, language, say
 POINTS = """() => {
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
   const curves = plots.find(p => (p.layout && p.layout.title && p.layout.title.text || '').includes('training curves'));
-  return curves && curves.data[0].x.length ? curves.data[0].x[curves.data[0].x.length - 1] : -1;   // its last step
+  return curves && curves.data.length && curves.data[0].x.length ? curves.data[0].x[curves.data[0].x.length - 1]
+    : -1;                                                   // its last step (-1: no point yet, or no figure)
 }"""
+CURVES_READY = """() => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+  (p.layout && p.layout.title && p.layout.title.text || '').includes('training curves') && p.querySelector('.xtick'))"""
 
 
 def last_step_past(page, n: int) -> int:
@@ -43,6 +46,26 @@ def test_live_training_grows_the_chart(server, page):
     assert page.get_by_role("button", name="▷ Resume").is_enabled()
     last_step_past(page, second - 1)            # the curves are drawn, now still
     shot(page, "train-stopped", full_page=False)   # live captures can catch a plot mid-redraw; this one cannot
+
+
+def test_the_curve_draws_while_a_run_trains_at_the_real_pace(server, page):
+    """At the "real" pace (as fast as it goes) no figure appeared until the run had ended (apple: 3 s): the figure,
+    first drawn mid-run, waited seconds for plotly's script. Its axes are drawn before Start, and the curve has
+    points while the run still trains."""
+    steps = 400
+    page.goto(server + f"/?view=train&tr_steps={steps}")
+    settle(page)
+    assert page.get_by_role("combobox", name="Pace (for a class to watch)").input_value() == "full speed"
+    wait_in_page(page, "the training curves' axes before any run", CURVES_READY)
+    page.get_by_role("button", name="▶ Start").click()
+    last = wait_in_page(page, "a point of the curve before the run's last step",
+                        f"() => {{ const s = ({POINTS})(); return s >= 1 ? s : false; }}")
+    shot(page, "train-real-pace-mid-run", full_page=False)
+    assert 1 <= last < steps, last                  # drawn while it trained, not once it had ended
+    page.wait_for_function("() => document.body.innerText.includes('finished: step')", timeout=60_000)
+    settle(page)
+    assert last_step_past(page, last) == steps
+    no_exception(page)
 
 
 def test_bad_upload_is_refused(server, page, tmp_path):
