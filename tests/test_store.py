@@ -263,7 +263,8 @@ NESTED = b"[" * 50_000 + b"]" * 50_000
                                   b'"accuracies": [], "saved": ' + b"9" * 400 + b"}",
                                   b'{"step": 1e400, "label": "x", "steps": [], "losses": [], "accuracies": []}',
                                   b'{"step": 1, "label": "x", "steps": [], "losses": [' + b"9" * 400 + b'], '
-                                  b'"accuracies": []}', b"[1, 2]", b'"text"'])
+                                  b'"accuracies": []}', b"[1, 2]", b'"text"'],
+                         ids=["nested", "400 digits", "1e400", "400-digit loss", "a list", "a string"])
 def test_a_crafted_description_is_damaged_or_not_usable(tmp_path, meta):
     blobs = store.Folder(tmp_path)
     trainer = trained()

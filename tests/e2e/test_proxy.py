@@ -180,3 +180,44 @@ def test_a_run_still_training_when_its_server_dies_is_said_plainly(both_up, page
     assert page.get_by_role("button", name="▶ Start").is_enabled()
     assert "tr_task=memory" in page.url
     no_exception(page)
+
+
+# --- issue 22: the proxy says whose each request is, and refuses bodies past the largest upload --------------------
+
+def test_the_proxy_refuses_a_body_larger_than_the_largest_upload_before_it_is_sent(both_up):
+    import urllib.error
+    import urllib.request
+
+    from deploy.proxy import MAX_BODY
+    request = urllib.request.Request(f"{both_up.url}/", method="POST", data=b"",         # no server would say 413
+                                     headers={"Content-Length": str(MAX_BODY + 1)})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 413
+
+
+def test_through_the_proxy_a_students_tabs_are_one_student_whatever_they_claim(both_up):
+    """Two tabs of one browser (one address) on one server, each sending a made-up X-Forwarded-For: the proxy puts
+    the real address in its place, so the second tab meets the first's budget."""
+    import asyncio
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from stclient import Session
+
+    async def tabs() -> list[str]:
+        opened = [Session(both_up.url, query=f"view=train&tr_task=memory&tr_steps={20_000 + i}",
+                          headers={"X-Forwarded-For": claimed, "Cookie": f"{COOKIE}=s1"})
+                  for i, claimed in enumerate(("10.9.9.1", "10.9.9.2"))]
+        told = []
+        for s in opened:
+            await s.open()
+            await s.click("Compare cells")
+            told.append(next((t for t in s.texts if "Not started" in t), ""))
+        for s in opened:
+            await s.click("■ Stop") if "■ Stop" in s.widgets else None
+            await s.close()
+        return told
+
+    first, second = asyncio.run(tabs())
+    assert first == "" and "at most 3 runs" in second, (first, second)
