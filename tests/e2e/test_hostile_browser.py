@@ -2,8 +2,10 @@
 Streamlit is named, and a paste into the Explore text box is cut at the box."""
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 from conftest import no_exception, settle, wait_in_page
+from safetensors.numpy import save
 
 from rnnviz.settings import SETTINGS
 from rnnviz.text import WORD_JOINER
@@ -60,3 +62,16 @@ def test_a_paste_is_cut_at_the_text_box(server, page):
     wait_in_page(page, "the note that only the first 2,000 characters are used", "sel => [...document."
                  "querySelectorAll(sel)].some(e => e.innerText.includes('only the first 2,000'))", arg=NOTES)
     no_exception(page)
+
+
+@pytest.mark.parametrize("lang, words", [("en", "damaged or not usable"), ("ko", "손상되었거나")])
+def test_a_crafted_weights_file_is_refused_and_the_page_goes_on(server, page, tmp_path, lang, words):
+    crafted = tmp_path / "crafted.safetensors"
+    crafted.write_bytes(save({"fc.weight": np.zeros((2, 2), np.float32)}, metadata={"rnnviz": "[" * 50_000}))
+    page.goto(f"{server}/?view=train&lang={lang}")
+    settle(page)
+    page.locator("input[type=file]").set_input_files(str(crafted), timeout=60_000)     # (a busy machine)
+    wait_in_page(page, f"the refusal saying {words!r}", "w => document.body.innerText.includes(w)", arg=words)
+    settle(page)
+    no_exception(page)
+    page.get_by_role("button", name="▶").first.wait_for(timeout=10_000)     # the Train view is still there
