@@ -5,7 +5,7 @@ import regex
 
 from .settings import EXPLORE
 from .state import Config
-from .text import clean, number_token, parse_numbers, some, tokenize, visible
+from .text import clean, number_token, parse_numbers, some, tokenize, visible, within
 from .words import Problem
 
 MAX_ROWS = int(EXPLORE["row"].bounds[1]) + 1     # sequences in a batch: as many as the batch-row setting can show
@@ -14,6 +14,7 @@ MAX_ROWS = int(EXPLORE["row"].bounds[1]) + 1     # sequences in a batch: as many
 def number_rows(config: Config) -> list[list[list[float]]]:
     """Typed numbers per batch row, (B, T, I): one sequence, or one per block of lines (blocks apart by a blank
     line) when `batch` is on."""
+    within(config.text)                                 # before anything reads the whole text
     text = clean(config.text)
     blocks = regex.split(r"\n\s*\n", text.strip()) if config.batch else [text]
     rows = [parse_numbers(block) for block in blocks if block.strip()] or [parse_numbers("")]
@@ -38,6 +39,7 @@ def split_rows(config: Config) -> list[list[str]]:
         return number_tokens(number_rows(config))
     if not config.batch:
         return [tokenize(config.text, config.tok)]
+    within(config.text)                                 # before anything reads the whole text
     lines = [line for line in config.text.splitlines() if visible(line)]
     if not lines:
         tokenize("")  # raises the empty-text message

@@ -61,13 +61,18 @@ def too_big(text: str, cap: int) -> bool:
     return len(bound(text, cap)) < len(text)
 
 
+def within(text: str, cap: int = MAX_CHARS) -> None:
+    """Raise a clear ValueError for a text with more code points or bytes than `cap` characters may hold."""
+    if too_big(text, cap):
+        raise Problem("text.too_big", n=len(text), limit=cap, most=cap * CODE_POINTS_PER_CHAR,
+                      kb=cap * BYTES_PER_CHAR // 1000)
+
+
 def check(text: str, max_chars: int = MAX_CHARS) -> str:
     """The text, cleaned; raise a clear ValueError if it is empty, whitespace only, or too long."""
     if not isinstance(text, str):
         raise Problem("text.not_str", kind=type(text).__name__)
-    if too_big(text, max_chars):
-        raise Problem("text.too_big", n=len(text), limit=max_chars, most=max_chars * CODE_POINTS_PER_CHAR,
-                      kb=max_chars * BYTES_PER_CHAR // 1000)
+    within(text, max_chars)
     text = clean(text)
     if not visible(text):
         raise Problem("text.empty")

@@ -13,6 +13,7 @@ from streamlit.runtime.state import query_params as streamlit_query_params
 from rnnviz import state
 from rnnviz import text as text_module
 from rnnviz import weight_files as weights
+from rnnviz.rows import split_rows
 from rnnviz.settings import ROWS, SETTINGS
 from rnnviz.state import Config, parse_query
 from rnnviz.text import BYTES_PER_CHAR, CODE_POINTS_PER_CHAR, MAX_CHARS, cut, graphemes, tokenize, unlinked
@@ -185,3 +186,12 @@ def test_a_dropped_link_gets_a_note(lang, words):
         note = long_link.dropped(chars, fields)
         with language(lang):
             assert note is not None and words in str(note) and f"{fields:,}" in str(note)
+
+
+@pytest.mark.parametrize("settings", [{"batch": True}, {"enc": "numbers"}, {"enc": "numbers", "batch": True}])
+def test_a_config_made_in_code_is_bounded_too(settings):
+    """A Config built directly (a script, the bench) skips the page's cut: the pipeline still refuses a 20 MB text
+    before it splits it into lines, characters or numbers."""
+    with pytest.raises(Problem) as e:
+        split_rows(Config(text="1 2\n" * 5_000_000, **settings))
+    assert e.value.said.key == "text.too_big"
