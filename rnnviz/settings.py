@@ -159,6 +159,10 @@ ROWS: tuple[Setting, ...] = (
     S("lab_kind", str, "h", choices=LAB_KINDS, widget="select", view="lab", role="looks"),
     S("lab_prop", str, "quote", choices=LAB_PROPERTIES, widget="radio", view="lab", role="looks"),
     S("lab_th", float, 0.3, -1.0, 1.0, widget="slider", view="lab", role="looks", step=0.05),
+    # The lab's text boxes (never in a link): a pasted text of up to 1 MB (the box takes as many code points), and
+    # the prompt the model reads before it writes (in characters; the box takes `max_chars` code points)
+    S("lab_paste", str, "", high=1_000_000, widget="text", view="lab"),
+    S("lab_prompt", str, "", high=500, widget="text", view="lab", role="looks"),
     # Lessons: which lesson and page (1-based) is on show
     S("lesson", str, "000", choices=LESSON_IDS, widget="select", role="looks", view="lessons"),
     S("page", int, 1, 1, MAX_PAGES, widget="select", role="looks", view="lessons"),

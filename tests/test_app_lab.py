@@ -34,8 +34,9 @@ def test_the_lab_trains_on_the_corpus_writes_and_colours_the_passage():
     assert at.get("code"), "no sample under the curves"
     at.button(key="lab_write").click().run()
     no_exception(at)
-    written = [c.value for c in at.get("code")]
-    assert any(len(w) > 100 for w in written)
+    wait_until(at, "the writing to finish", lambda a: a.session_state["lab_writer"].status == "done")
+    writer = at.session_state["lab_writer"].trainer
+    assert len(writer.written) == 200 and writer.prompt + writer.text in [c.value for c in at.get("code")]
     assert figure_titled(at, "the most likely next characters")
     assert figure_titled(at, "the passage coloured by unit")
     assert "units are on through the selection" in texts(at)

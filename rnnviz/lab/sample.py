@@ -40,6 +40,12 @@ def check(key: str, value) -> None:
                       value=repr(value)[:40])
 
 
+def check_all(length: int, temperature: float, top_k: int, seed: int) -> None:
+    """Every sampling setting within its row, before a character is drawn."""
+    for key, value in (("lab_length", length), ("lab_temp", temperature), ("lab_topk", top_k), ("lab_seed", seed)):
+        check(key, value)
+
+
 def step(model: Model, ids: torch.Tensor, state):
     """ids (1, T) -> the logits after the last character (V,) and the state."""
     output, state = model.rnn(model.embed(ids), state)
@@ -57,8 +63,7 @@ def start(model: Model, vocab: Vocab, prompt: str):
 def stream(model: Model, vocab: Vocab, prompt: str = "", length: int = 200, temperature: float = 1.0,
            top_k: int = 0, seed: int = 0) -> Iterator[str]:
     """Each sampled character as it is drawn; temperature 0 takes the most likely one, top_k > 0 only the k best."""
-    for key, value in (("lab_length", length), ("lab_temp", temperature), ("lab_topk", top_k), ("lab_seed", seed)):
-        check(key, value)
+    check_all(length, temperature, top_k, seed)
     generator = torch.Generator().manual_seed(int(seed))
     logits, state = start(model, vocab, prompt)
     tokens = vocab.tokens

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..settings import LAB
 from ..text import UNK, Vocab, clean, graphemes, visible
 from ..words import Problem
 
-MAX_BYTES = 1_000_000     # a text of up to 1 MB of UTF-8
+MAX_BYTES = int(LAB["lab_paste"].high or 0)    # a text of up to 1 MB of UTF-8 (the paste box takes as many code points)
 MIN_CHARS = 50            # fewer leave no held-out part worth a loss
 MAX_VOCAB = 2_000         # the most frequent characters; rarer ones become <unk> (one-hot inputs stay small)
 HELD_OUT = 0.1            # the last tenth of the text is never trained on
@@ -37,6 +38,8 @@ def tokens_of(text: str) -> Tokens:
     """Split a text into characters and ids; raise a Problem for a text the lab cannot train on."""
     if not isinstance(text, str) or not visible(text):
         raise Problem("lab.text_empty")
+    if len(text) > MAX_BYTES:            # more code points than bytes allowed: too large, known before any encoding
+        raise Problem("lab.text_too_large", size=len(text), limit=MAX_BYTES)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise Problem("lab.text_too_large", size=size, limit=MAX_BYTES)

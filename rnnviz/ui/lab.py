@@ -12,18 +12,21 @@ from ..engine.registry import cell_spec
 from ..lab import neurons, texts
 from ..lab.charrnn import CharTrainer, LabEvent
 from ..lab.runs import lab_run
+from ..lab.writer import write_run, writer_of
 from ..plots import lab as plots
 from ..settings import LAB, SETTINGS
 from ..state import format_value
+from ..text import cut
 from ..train.loop import Settings, known
 from ..train.runner import Refused, Run
-from ..words import Problem, current, say
+from ..words import Problem, Said, current, say
 from . import session
 from .charts import chart
 from .train_view import pool
 from .widgets import draw, words_of
 
-LINK = LAB                # the lab's settings as a link says them: its rows of the registry
+LINK = {k: row for k, row in LAB.items() if row.widget != "text"}   # the lab's settings as a link says them (a
+                                                                   # pasted text and a prompt stay out of links)
 PASSAGE = 1_200           # characters of the training text read by the engine for the neuron view
 LIVE_SECONDS = 0.5
 TRAINING = ("lab_cell", "lab_hidden", "lab_layers", "lab_opt", "lab_lr", "lab_steps", "lab_clip", "lab_seed")
@@ -33,6 +36,21 @@ def link() -> dict[str, str]:
     """The lab's settings for the URL: those that differ from their defaults (a pasted text stays out of links)."""
     return {k: format_value(session.get(k)) for k, row in LINK.items()
             if session.get(k) is not None and session.get(k) != row.default}
+
+
+def told(e: Exception) -> Said | str:
+    """What went wrong as a key and parameters where it has them: said in the reader's language when drawn (a
+    callback runs before the page has set its language)."""
+    return e.said if isinstance(e, Problem) else str(e)
+
+
+def show(where, msg: tuple) -> None:
+    """A stored message (kind, what[, the key of words around it]) said now, in the page's language."""
+    kind, what, *around = msg
+    text = session.sentence(str(what))
+    if around:
+        text = say(around[0], why=text)
+    (where.error if kind == "error" else where.success)(session.literal(text))
 
 
 def init_defaults() -> None:
@@ -61,9 +79,9 @@ def use_paste() -> None:
     """Take the pasted text if the lab can train on it; otherwise say why and keep the text in use."""
     try:
         session.put("lab_user_text", texts.checked(session.get("lab_paste") or ""))
-        session.put("lab_text_msg", ("success", say("lab.text_taken")))
+        session.put("lab_text_msg", ("success", Said("lab.text_taken")))
     except Problem as e:
-        session.put("lab_text_msg", ("error", session.sentence(e)))
+        session.put("lab_text_msg", ("error", told(e)))
 
 
 def use_upload() -> None:
@@ -72,9 +90,9 @@ def use_upload() -> None:
         return
     try:
         session.put("lab_user_text", texts.from_upload(f.getvalue()))
-        session.put("lab_text_msg", ("success", say("lab.text_taken")))
+        session.put("lab_text_msg", ("success", Said("lab.text_taken")))
     except Problem as e:
-        session.put("lab_text_msg", ("error", session.sentence(e)))
+        session.put("lab_text_msg", ("error", told(e)))
 
 
 def text_controls() -> None:
@@ -83,7 +101,7 @@ def text_controls() -> None:
     draw("lab_source")
     source = session.get("lab_source")
     if source == "paste":
-        sb.text_area(say("lab.paste_label"), key="lab_paste", height=160)
+        draw("lab_paste", sb, max_chars=int(LAB["lab_paste"].high or 0), height=160)   # code points: 1 MB of ASCII
         sb.button(say("lab.use_text"), on_click=use_paste, key="lab_use")
     elif source == "upload":
         sb.file_uploader(say("lab.upload_label"), type=["txt"], key="lab_upload", on_change=use_upload)
@@ -91,7 +109,7 @@ def text_controls() -> None:
         draw("lab_module")
     msg = session.get("lab_text_msg")
     if msg and source in ("paste", "upload"):
-        (sb.error if msg[0] == "error" else sb.success)(session.literal(msg[1]))
+        show(sb, msg)
     for key in TRAINING:
         draw(key)
 
@@ -122,7 +140,7 @@ def start() -> None:
         old = lab()
         pool().start([run], session.session_id(), replacing=[old] if old else [])
     except ValueError as e:          # a Problem with the text or settings, or Refused by the budget
-        session.put("lab_error", session.sentence(e))
+        session.put("lab_error", told(e))
         return
     session.put("lab_error", "")
     session.put("lab_run", run)
@@ -142,14 +160,17 @@ def resume() -> None:
     try:
         pool().start([run], session.session_id())
     except Refused as e:
-        session.put("lab_error", session.sentence(e))
+        session.put("lab_error", told(e))
         return
     session.put("lab_error", "")
 
 
 def reset() -> None:
     stop()
-    for key in ("lab_run", "lab_written", "lab_error"):
+    writing = session.get("lab_writer")
+    if writing:
+        pool().stop(writing)
+    for key in ("lab_run", "lab_writer", "lab_error", "lab_write_error"):
         session.put(key, None)
 
 
@@ -170,7 +191,7 @@ def view() -> None:
                disabled=not run or active or run.trainer is None or run.trainer.step >= known(run.settings.steps))
     row.button(say("lab.reset"), on_click=reset, disabled=not run, key="lab_reset")
     if session.get("lab_error"):
-        st.error(session.literal(session.get("lab_error")))
+        show(st, ("error", session.get("lab_error")))
     live(active)
     if run is not None and run.trainer is not None and (run.trainer.step > 0 or run.status == "loaded"):
         write_panel(run)
@@ -196,14 +217,14 @@ def upload_weights() -> None:
     try:
         trainer = weights.from_bytes(f.getvalue(), make=CharTrainer)
     except ValueError as e:
-        session.put("lab_weights_msg", ("error", say("lab.weights_refused", why=session.sentence(e))))
+        session.put("lab_weights_msg", ("error", told(e), "lab.weights_refused"))
         return
     stop()
     run = Run(trainer.settings, label="lab", trainer_=trainer)
     run.status = "loaded"
     session.put("lab_run", run)
-    session.put("lab_weights_msg", ("success", say("lab.weights_loaded", cell=trainer.settings.cell,
-                                                   hidden=trainer.settings.hidden)))
+    session.put("lab_weights_msg", ("success", Said("lab.weights_loaded", dict(cell=trainer.settings.cell,
+                                                                            hidden=trainer.settings.hidden))))
 
 
 def weights_panel(run: Run | None) -> None:
@@ -221,7 +242,7 @@ def weights_panel(run: Run | None) -> None:
     st.file_uploader(say("lab.weights_upload"), type=["safetensors"], key="lab_weights", on_change=upload_weights)
     msg = session.get("lab_weights_msg")
     if msg:
-        (st.error if msg[0] == "error" else st.success)(session.literal(msg[1]))
+        show(st, msg)
 
 
 def live(active: bool) -> None:
@@ -235,9 +256,11 @@ def live(active: bool) -> None:
         trainer, ev = trainer_of(run), cast(LabEvent | None, run.last)
         state = say(f"lab.status_{run.status}")
         bpc = ev.bpc if ev is not None and ev.status == "ok" else math.nan
+        measured = math.isfinite(bpc) and math.isfinite(trainer.held_bpc)      # not before the first step
         st.progress(min(trainer.step / known(run.settings.steps), 1.0),
                     text=say("lab.progress", state=state, step=trainer.step, steps=run.settings.steps,
-                             bpc=f"{bpc:.3f}", held=f"{trainer.held_bpc:.3f}"))
+                             bpc=f"{bpc:.3f}", held=f"{trainer.held_bpc:.3f}") if measured else
+                    say("lab.progress_none", state=state, step=trainer.step, steps=run.settings.steps))
         if run.status == "failed":
             st.error(session.literal(str(run.message)))
         steps, losses = list(run.steps), [x / math.log(2) for x in run.losses]
@@ -252,33 +275,80 @@ def live(active: bool) -> None:
     progress()
 
 
+def prompt_of(trainer: CharTrainer) -> str:
+    """The prompt box's text, cut to its row's characters (code points first), or the fixed prompt."""
+    return cut(session.get("lab_prompt") or "", int(LAB["lab_prompt"].high or 0)) or trainer.prompt
+
+
+def write() -> None:
+    """Write from the prompt in the training pool (its steps count against the student's budget), in place of the
+    writing before; or say why not."""
+    run, g = lab(), session.get
+    if run is None or run.released:
+        return
+    old = g("lab_writer")
+    try:
+        new = write_run(trainer_of(run), prompt_of(trainer_of(run)), g("lab_length"), g("lab_temp"), g("lab_topk"),
+                        g("lab_wseed"))
+        pool().start([new], session.session_id(), replacing=[old] if old else [])
+    except ValueError as e:          # a sampling setting out of its range, or Refused by the budget
+        session.put("lab_write_error", told(e))
+        return
+    session.put("lab_write_error", None)
+    session.put("lab_writer", new)
+
+
+def written() -> tuple[str, str] | None:
+    """(prompt, text) of the latest writing, as far as it has got."""
+    run = session.get("lab_writer")
+    if run is None or run.released:
+        return None
+    return writer_of(run).prompt, writer_of(run).text
+
+
+def next_after(run: Run, text: str) -> list[tuple[str, float]]:
+    """The bars after `text`, kept for this run's step: a rerun does not read the prompt through the model again."""
+    key = (run.id, run.trainer.step, text)
+    kept = session.get("lab_next")
+    if kept is None or kept[0] != key:
+        kept = (key, trainer_of(run).next_chars(text, k=10))
+        session.put("lab_next", kept)
+    return kept[1]
+
+
 def write_panel(run: Run) -> None:
     st.markdown(f"**{say('lab.write_title')}**")
     trainer = trainer_of(run)
     left, right = st.columns([3, 2])
-    left.text_input(say("lab.prompt"), key="lab_prompt", value=None, placeholder=trainer.prompt)
+    draw("lab_prompt", left, placeholder=trainer.prompt, height=68)
     cols = left.columns(4)
     for col, key in zip(cols, ("lab_length", "lab_temp", "lab_topk", "lab_wseed")):
         draw(key, col)
-    out = left.empty()
-    prompt = session.get("lab_prompt") or trainer.prompt
-    if left.button(say("lab.write"), key="lab_write"):
-        written = ""
-        try:
-            for k, ch in enumerate(trainer.stream(prompt, session.get("lab_length"), session.get("lab_temp"),
-                                                  session.get("lab_topk"), session.get("lab_wseed"))):
-                written += ch
-                if k % 8 == 0:
-                    out.code(prompt + written, language=None, wrap_lines=True)    # the text appears as it is drawn
-        except Problem as e:
-            left.error(session.literal(session.sentence(e)))
-        session.put("lab_written", (prompt, written))
-    prompt_used, written = session.get("lab_written") or (prompt, "")
-    out.code(prompt_used + written, language=None, wrap_lines=True)
+    left.button(say("lab.write"), key="lab_write", on_click=write)
+    if session.get("lab_write_error"):
+        show(left, ("error", session.get("lab_write_error")))
+    writing = session.get("lab_writer")
+    with left:
+        live_writing(bool(writing and writing.active), prompt_of(trainer))
+    prompt_used, text = written() or (prompt_of(trainer), "")
     with right:
-        position = st.slider(say("lab.position"), 0, len(written), len(written), key="lab_position") if written else 0
-        pairs = trainer.next_chars(prompt_used + written[:position], k=10)
-        chart(plots.next_spec(pairs, session.present()), "lab_next")
+        position = st.slider(say("lab.position"), 0, len(text), len(text), key="lab_position") if text else 0
+        chart(plots.next_spec(next_after(run, prompt_used + text[:position]), session.present()), "lab_next")
+
+
+def live_writing(active: bool, prompt: str) -> None:
+    @st.fragment(run_every=LIVE_SECONDS if active else None)
+    def shown() -> None:
+        session.use_language()
+        run = session.get("lab_writer")
+        prompt_used, text = written() or (prompt, "")
+        st.code(prompt_used + text, language=None, wrap_lines=True)      # the text appears as it is drawn
+        if run is not None and run.status == "failed":
+            st.error(session.literal(session.sentence(str(run.message))))
+        if active and not (run and run.active):
+            st.rerun()              # written: draw the whole page once, with the position slider and its bars
+
+    shown()
 
 
 def activations_of(run: Run, text: str, kind: str, layer: int):
