@@ -397,13 +397,14 @@ async def hostile_class(server: Server, folder: Path, failures: Failures) -> dic
 async def bench(short: bool) -> dict:
     failures = Failures()
     with tempfile.TemporaryFile() as errors, tempfile.TemporaryDirectory(prefix="rnnviz-abuse-") as folder:
-        # XSRF off: the hostile uploads PUT straight to the endpoint (a browser's script would send the token)
-        server = Server(env={"RNNVIZ_SERVER_RUNS": str(SERVER_RUNS), "RNNVIZ_TRAIN_WORKERS": "1",
-                             "RNNVIZ_STORE": folder},
-                        args=("--server.disconnectedSessionTTL", str(TTL), "--server.enableXsrfProtection", "false"),
-                        stderr=errors)
+        # Issue 22's scenarios on a server of their own (a fresh RSS), XSRF off: the hostile uploads PUT straight
+        # to the endpoint (a browser's script would send the token)
+        with Server(env={"RNNVIZ_TRAIN_WORKERS": "1", "RNNVIZ_STORE": folder},
+                    args=("--server.disconnectedSessionTTL", str(TTL), "--server.enableXsrfProtection", "false")) as own:
+            figures = {"scenarios": await hostile_class(own, Path(folder), failures)}
+        server = Server(env={"RNNVIZ_SERVER_RUNS": str(SERVER_RUNS), "RNNVIZ_TRAIN_WORKERS": "1"},
+                        args=("--server.disconnectedSessionTTL", str(TTL)), stderr=errors)
         try:
-            figures = {"scenarios": await hostile_class(server, Path(folder), failures)}
             figures |= await memory(server.url, server, 16 if short else 40, failures)
             figures |= await attack(server.url, failures)
             steps = figures["budget_steps_fit"]
