@@ -97,3 +97,14 @@ def test_the_link_document_is_the_registry():
     doc = (ROOT / "docs" / "links.md").read_text(encoding="utf-8")
     assert doc == settings.link_doc(), "run: python -m rnnviz.settings > docs/links.md"
     assert all(f"| `{s.key}` |" in doc for s in ROWS)
+
+
+def test_every_text_box_is_the_registry_s_with_its_cap():
+    """Issue 22: a text box without `max_chars` took a 20 MB paste; every one is drawn by ui.widgets.draw, which gives
+    it the cap of its registry row."""
+    found = [f"{p.name}:{c.lineno}" for p in SOURCES if p.name != "widgets.py" for c in calls(p)
+             if name_of(c) in ("text_area", "text_input", "chat_input")]
+    assert found == [], "draw text boxes with ui.widgets.draw(key): their cap comes from the registry"
+    drawer = next(c for c in calls(ROOT / "rnnviz" / "ui" / "widgets.py") if name_of(c) == "text_area")
+    assert "max_chars" in ast.unparse(drawer)
+    assert all(s.max_chars >= s.high for s in ROWS if s.widget == "text")
