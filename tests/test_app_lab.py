@@ -101,3 +101,68 @@ def test_a_two_layer_gru_colours_the_passage_by_a_gate_of_its_second_layer():
     passage = figure_titled(at, "the passage coloured by unit")["data"][0]
     values = [v for row in passage["z"] for v in row if v is not None]
     assert values and all(0 < v < 1 for v in values)                   # a gate: σ, strictly between 0 and 1
+
+
+def said(at: AppTest) -> str:
+    """The page's error and success boxes, as one string."""
+    return " ".join(str(e.value) for e in [*at.error, *at.success]).replace("\\", "")
+
+
+def test_the_lab_s_messages_are_said_in_the_page_s_language():
+    at = new_app(view="lab", lang="ko")
+    at.radio(key="lab_source").set_value("paste").run()
+    at.text_area(key="lab_paste").input("순환 신경망은 은닉 상태를 시점마다 넘깁니다. Recurrent networks carry state. " * 2)
+    at.button(key="lab_use").click().run()
+    no_exception(at)
+    assert "텍스트가 준비되었습니다" in said(at) and "ready" not in said(at)
+    at.text_area(key="lab_paste").input("   ")
+    at.button(key="lab_use").click().run()
+    assert "텍스트가 비어 있습니다" in said(at) and "empty" not in said(at)
+    at.radio(key="lab_source").set_value("upload").run()
+    at.file_uploader(key="lab_upload").upload("old.txt", "안녕하세요, 순환 신경망입니다. ".encode("euc-kr") * 10,
+                                              "text/plain").run()
+    no_exception(at)
+    assert "UTF-8이 아닙니다" in said(at) and "is not UTF-8" not in said(at)
+
+
+def test_lab_weights_go_back_in_and_step_0_says_nothing_is_measured_yet():
+    from rnnviz import weight_files as weights
+    at = new_app(view="lab", lab_hidden="12", lab_steps="3")
+    at.button(key="lab_start").click().run()
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    data = weights.to_bytes(at.session_state["lab_run"].trainer)        # what the download button serves
+    for lang, loaded, nothing in (("en", "Loaded: lstm, hidden size 12", "weights loaded: step 0/3, nothing measured yet"),
+                                  ("ko", "불러왔습니다: lstm, 은닉 크기 12", "가중치 불러옴: 0/3단계, 아직 잰 값이 없습니다")):
+        at.session_state["lang"] = lang
+        at.file_uploader(key="lab_weights").upload(f"weights-{lang}.safetensors", data).run()
+        no_exception(at)
+        assert not at.error, said(at)
+        assert loaded in said(at) and progress(at) == nothing
+        at.file_uploader(key="lab_weights").set_value(None).run()
+
+
+def test_the_prompt_is_capped_by_its_row_and_not_read_again_on_every_rerun(monkeypatch):
+    from rnnviz.lab.charrnn import CharTrainer
+    from rnnviz.settings import LAB
+    from rnnviz.text import graphemes
+    reads = []
+    real = CharTrainer.next_chars
+    monkeypatch.setattr(CharTrainer, "next_chars", lambda self, text, k=10: reads.append(text) or real(self, text, k))
+    at = new_app(view="lab", lab_hidden="8", lab_steps="2", lab_length="20")
+    at.button(key="lab_start").click().run()
+    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    box = at.text_area(key="lab_prompt")
+    assert box.proto.max_chars == LAB["lab_prompt"].max_chars
+    box.input("가나다라" * (LAB["lab_prompt"].max_chars // 4)).run()      # all the box takes (Streamlit cuts a
+                                                                        # megabyte to this before the script runs)
+    no_exception(at)
+    at.button(key="lab_write").click().run()
+    wait_until(at, "the writing to finish", lambda a: a.session_state["lab_writer"].status == "done")
+    prompt = at.session_state["lab_writer"].trainer.prompt
+    assert len(graphemes(prompt)) == LAB["lab_prompt"].high and prompt == ("가나다라" * 125)
+    at.run()                                                            # the page with all of the writing
+    n = len(reads)
+    assert n and max(len(r) for r in reads) <= LAB["lab_prompt"].high + 20
+    at.run()
+    at.run()
+    assert len(reads) == n, "the next-character bars read the prompt through the model again on a rerun"
