@@ -1,7 +1,7 @@
 """The text lab in Chromium: open it, train on the generated corpus, see a sample appear, in both languages;
 a bad upload says why and keeps the text in use."""
 import pytest
-from conftest import no_exception, settle, shot
+from conftest import no_exception, settle, shot, wait_in_page
 
 WORDS = {"en": dict(view="Text lab", start="▶ Start", stop="■ Stop", steps="Training steps",
                     sample="What the model writes at step"),
@@ -60,3 +60,29 @@ def test_the_lab_settings_travel_in_the_link(server, page):
     settle(page)
     page.wait_for_function("() => location.search.includes('lab_source=stdlib')", timeout=30_000)
     assert "lab_hidden=64" in page.url and "view=lab" in page.url
+
+
+LOADED = {"en": ("Loaded: lstm, hidden size 12", "nothing measured yet"),
+          "ko": ("불러왔습니다: lstm, 은닉 크기 12", "아직 잰 값이 없습니다")}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_weights_downloaded_from_the_lab_upload_back(server, page, tmp_path, lang):
+    page.goto(f"{server}/?view=lab&lang={lang}&lab_hidden=12&lab_steps=3")
+    settle(page)
+    page.get_by_role("button", name=WORDS[lang]["start"]).click()
+    wait_in_page(page, "the trained weights' download button",
+                 "() => document.querySelector('[data-testid=stDownloadButton] button')", timeout=90_000)
+    settle(page)
+    with page.expect_download() as download:
+        page.locator("[data-testid=stDownloadButton] button").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    page.locator("[data-testid=stMain] input[type=file]").set_input_files(str(saved))
+    loaded, nothing = LOADED[lang]
+    wait_in_page(page, f"the page to say {loaded!r}", f"() => document.body.innerText.includes({loaded!r})")
+    settle(page)
+    no_exception(page)
+    assert page.locator("[data-testid=stAlertContentError]").count() == 0
+    assert nothing in page.locator("[data-testid=stProgress]").first.inner_text()
+    assert "nan" not in page.locator("[data-testid=stMain]").inner_text()
