@@ -70,6 +70,9 @@ def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str]
     gap = 0.03
     width = (1 - gap * (k - 1)) / k
     data, layout = [], layout_base(say("fig.grad_map"), present)
+    name_size = look(present).font_size + 2
+    # the runs' names get a line of their own under the title (at 1024 px "이번 실행" stood on the title's line)
+    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + name_size + 8}
     layout["annotations"] = []
     step, timestep = say("col.step"), say("axis.timestep")
     for c, (key, (steps, _, tokens)) in enumerate(recorded.items()):
@@ -90,7 +93,7 @@ def grad_heatmap_spec(recorded: dict[str, tuple[list[int], np.ndarray, list[str]
             dict(anchor="x" + n, matches="y", showticklabels=False, ticks="")   # the same steps: read on the left
         layout["annotations"].append(dict(text=f"<b>{name}</b>", x=sum(domain) / 2, y=1.0, xref="paper",
                                           yref="paper", xanchor="center", yanchor="bottom", showarrow=False,
-                                          font=dict(size=look(present).font_size + 2)))
+                                          font=dict(size=name_size)))
     return dict(data=data, layout=layout)
 
 

@@ -32,9 +32,13 @@ PRESENT_CSS = ("<style>html, body, [data-testid=stAppViewContainer] {font-size: 
 
 
 # Always (fixed, never user text): no grey frame round the whole page once a key has been pressed in it (Streamlit
-# rings the focused main area, which the keys need to be, on every lesson page and t-move); and in Korean, lines
-# break between words, not inside them (keep-all), with a long run still wrapped rather than overflowing.
-PAGE_CSS = "<style>[data-testid=stMain]:focus-visible::before {box-shadow: none !important;}</style>"
+# rings the focused main area, which the keys need to be, on every lesson page and t-move); the lesson and page boxes
+# one under the other when the row is too narrow for both names whole (1024 px with the sidebar open cut the
+# lesson's); and in Korean, lines break between words, not inside them (keep-all), with a long run still wrapped.
+PAGE_CSS = ("<style>[data-testid=stMain]:focus-visible::before {box-shadow: none !important;} "
+            "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] .st-key-lesson) {flex-wrap: wrap;} "
+            "[data-testid=stHorizontalBlock]:has(> [data-testid=stColumn] .st-key-lesson) > [data-testid=stColumn] "
+            "{min-width: min(100%, 20rem);}</style>")
 KOREAN_CSS = "<style>[data-testid=stApp] * {word-break: keep-all !important; overflow-wrap: anywhere !important;}</style>"
 
 
