@@ -107,3 +107,20 @@ def test_every_fragment_says_its_words_in_the_pages_language():
                 fragments.append((f"{path.name}:{node.name}", ast.unparse(body[0]) if body else ""))
     assert len(fragments) >= 5, fragments
     assert [name for name, first in fragments if first != "session.use_language()"] == []
+
+
+def test_every_figures_toolbar_speaks_the_pages_language():
+    """Plotly writes its toolbar's tooltips (Zoom in, Download plot as a PNG…) in English unless the figure's config
+    names a locale with its words: each chart carries the page's language and the catalogue's words."""
+    import json
+
+    at = new_app(lang="ko", text="hello", out="1")
+    no_exception(at)
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert configs
+    assert all(c["locale"] == "ko" and c["locales"]["ko"]["dictionary"]["Zoom in"] == "확대"
+               and c["locales"]["ko"]["dictionary"]["Download plot as a PNG"] == "그림을 PNG로 내려받기" for c in configs)
+    at.selectbox(key="lang").set_value("en").run()
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert configs and all(c["locale"] == "en" and c["locales"]["en"]["dictionary"]["Zoom in"] == "Zoom in"
+                           for c in configs)

@@ -46,6 +46,9 @@ STREAMLIT: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"Expand sidebar", ("streamlit.expand_sidebar",)),
     (r"Increment", ("streamlit.increment",)),
     (r"Decrement", ("streamlit.decrement",)),
+    (r"progress", ("streamlit.progress",)),
+    (r"(?<label>.+) — start", ("streamlit.range_start",)),
+    (r"(?<label>.+) — end", ("streamlit.range_end",)),
 )
 # Plotly's own English on our figures (its toolbar, its notices), said through plotly's locale dictionary.
 PLOTLY = {
