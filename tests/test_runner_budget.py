@@ -194,7 +194,7 @@ def test_a_students_tabs_share_one_budget(pools):
 
 
 def test_workers_take_the_students_in_turn_so_a_small_run_never_waits_behind_many():
-    pool = Pool(workers=0, session_runs=6)           # no worker: the test takes the turns itself
+    pool = Pool(workers=0, small_workers=0, session_runs=6)      # no worker: the test takes the turns itself
     try:
         hostile = [long_run(i) for i in range(6)]
         pool.start(hostile[:3], tab("tab 1", "ip:10.0.0.66"))
@@ -265,3 +265,15 @@ def test_a_students_runs_together_take_a_bounded_memory(pools):
     with pytest.raises(Refused, match=r"each student's runs may take at most \d+ MB together"):
         pool.start([Run(replace(HOSTILE, steps=1, seed=2))], tab("tab 2", "ip:10.0.0.66"))
     pool.start([Run(replace(HOSTILE, steps=1, seed=3))], tab("tab 3", "ip:10.0.0.7"))
+
+
+def test_a_lessons_small_run_has_a_lane_of_its_own_beside_a_big_step():
+    pool = Pool(workers=0, small_workers=1)          # only the small lane: a big run never gets a worker here
+    try:
+        big, apple = Run(replace(HOSTILE, steps=5)), Run(Settings(task="apple"))
+        pool.start([big], tab("tab 1", "ip:10.0.0.66"))
+        pool.start([apple], tab("tab 2", "ip:10.0.0.7"))
+        wait_for("the apple run to finish in the small lane", lambda: apple.status == "done", 60)
+        assert big.trainer.step == 0 and big.status == "queued"       # the big one waits for a worker of its size
+    finally:
+        pool.shutdown()

@@ -46,6 +46,8 @@ STEP_OVERHEAD = 4e6              # a step's fixed cost (~2 ms of Python and disp
 SESSION_RUNS = 3                 # runs one student (all their tabs) may have waiting or training ("Compare cells": 3)
 SESSION_WORK = 600 * WORK_PER_SECOND   # ... and their work still to do: about ten minutes of one core
 STEP_WORK = 8e9                  # one step of a run the page starts: ~1 s of a core here (a step cannot be cut)
+SMALL_STEP = 2e8                 # a step this small (~0.1 s: every lesson's preset) may also go to the small lane:
+SMALL_WORKERS = 1                # ... a worker of its own, so a lesson never waits for another student's big step
 RUN_BYTES = 384 * 2**20          # the memory one run may take (weights, gradients, Adam, copies, one step's values)
 STUDENT_BYTES = 512 * 2**20      # ... and all of one student's runs waiting or training (a bound on the server's RSS)
 SERVER_RUNS = int(os.environ.get("RNNVIZ_SERVER_RUNS", 60))   # runs the whole server may have waiting or training
@@ -212,7 +214,7 @@ class Pool:
     def __init__(self, workers: int = WORKERS, alive: Callable[[str], bool] = lambda owner: True,
                  session_runs: int = SESSION_RUNS, session_work: float = SESSION_WORK,
                  server_runs: int = SERVER_RUNS, server_work: float = SERVER_WORK, step_work: float = STEP_WORK,
-                 run_bytes: int = RUN_BYTES, student_bytes: int = STUDENT_BYTES):
+                 run_bytes: int = RUN_BYTES, student_bytes: int = STUDENT_BYTES, small_workers: int = 0):
         # Training threads run Python between torch ops; with the default 5 ms switch interval an interactive
         # rerun waits up to 5 ms at every GIL hand-over. 1 ms keeps reruns quick while runs train.
         sys.setswitchinterval(SWITCH_INTERVAL)
@@ -228,6 +230,8 @@ class Pool:
         self.closing = threading.Event()
         self.threads = [threading.Thread(target=self._work, name=f"rnnviz-train-{i}", daemon=True)
                         for i in range(workers)]
+        self.threads += [threading.Thread(target=self._work, args=(SMALL_STEP,), name=f"rnnviz-train-small-{i}",
+                                          daemon=True) for i in range(small_workers)]
         self.threads.append(threading.Thread(target=self._reap, name="rnnviz-train-reaper", daemon=True))
         for t in self.threads:
             t.start()
@@ -280,7 +284,7 @@ class Pool:
         run.stop_requested.clear()
         run.status, run.message = "queued", ""
         self.queue.append(run)
-        self.cond.notify()
+        self.cond.notify_all()      # every worker looks: the small lane cannot take every run
 
     def stop(self, run: Run) -> None:
         """Ask a run to stop; it halts after the step under way (well within a second)."""
@@ -347,16 +351,18 @@ class Pool:
             if t is not threading.current_thread():
                 t.join(timeout)
 
-    def _work(self) -> None:
+    def _work(self, largest: float = math.inf) -> None:
+        """Take runs whose step is at most `largest` work (the small lane: SMALL_STEP), a slice at a time."""
         torch.set_num_threads(1)
         lower_priority()
         while True:
             with self.cond:
                 run: Run | None = None
                 while run is None and not self.closing.is_set():
-                    run = self._next_due()
+                    run = self._next_due(largest)
                     if run is None:                 # nothing queued, or only paced runs not yet due: sleep till one is
-                        wake = min((r.due() for r in self.queue), default=math.inf) - time.monotonic()
+                        wake = min((r.due() for r in self.queue if r.step_work <= largest),
+                                   default=math.inf) - time.monotonic()
                         self.cond.wait(None if wake == math.inf else max(wake, 0.001))
                 if self.closing.is_set() or run is None:
                     return
@@ -368,15 +374,15 @@ class Pool:
                 if run.status == "running":
                     run.status = "queued"
                     self.queue.append(run)
-                    self.cond.notify()
+                    self.cond.notify_all()
                 elif run.orphaned:
                     run.release()
 
-    def _next_due(self) -> Run | None:
+    def _next_due(self, largest: float = math.inf) -> Run | None:
         """The queued run whose next step may run now, of the student who waited longest for a worker (the first
         of theirs in the queue), taken out of the queue; the others keep their place."""
         now = time.monotonic()
-        due = [run for run in self.queue if run.due() <= now]
+        due = [run for run in self.queue if run.due() <= now and run.step_work <= largest]
         if not due:
             return None
         run = min(due, key=lambda r: self.served.get(r.client, 0))     # min keeps the queue's order among equals
@@ -417,6 +423,6 @@ def pool() -> Pool:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = Pool()
+            _pool = Pool(small_workers=SMALL_WORKERS)
             atexit.register(_pool.shutdown)
         return _pool
