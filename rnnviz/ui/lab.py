@@ -309,10 +309,10 @@ def written() -> tuple[str, str] | None:
 def next_after(run: Run, text: str) -> list[tuple[str, float]]:
     """The bars after `text`, kept for this run's step: a rerun does not read the prompt through the model again."""
     key = (run.id, run.trainer.step, text)
-    kept = session.get("lab_next")
+    kept = session.get("lab_next_kept")
     if kept is None or kept[0] != key:
         kept = (key, trainer_of(run).next_chars(text, k=10))
-        session.put("lab_next", kept)
+        session.put("lab_next_kept", kept)
     return kept[1]
 
 
