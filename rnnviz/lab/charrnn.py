@@ -2,9 +2,10 @@
 
 The text's training part is cut into B parallel streams; each step trains on the next T characters of every
 stream, starting from the state the previous window ended in (detached: gradients stop at the window's edge).
-Each pass over the streams starts from zero state at a new offset into the text (seeded): a model that only ever
-started afresh at the same places could learn where it stands in a repeating text from its state instead of from
-the characters it read, and a prompt (read from zero state) would then continue with another line's words.
+Each pass over the streams starts from zero state at a new offset into the text (seeded), and at every window one
+stream (in turn) starts from zero state: a model that only ever started afresh at the same few places learns where
+it stands in a repeating text from its state rather than from the characters it read, and a prompt (read from zero
+state) then goes on with another line's words.
 """
 from __future__ import annotations
 
