@@ -150,9 +150,11 @@ def test_lesson_002_page_1_has_the_notes_input_and_ids():
     assert ex.X.shape == (1, len(x[0]), E)                # the sentence without its last word: (1, 7, 5)
     assert ex.vocab.index == vocab and ex.ids.tolist() == x
     assert (facts["x_ids"], facts["t_ids"], facts["V"]) == (str(x[0]), str(t[0]), len(vocab))
+    first, last = min(vocab, key=lambda w: vocab[w] or len(vocab)), max(vocab, key=vocab.get)
     for lang in LANGS:
         text = said("002", "layout", lang)
         assert str(ex.X.shape) in text and str(x[0]) in text and str(t[0]) in text, lang
+        assert f"{first} = 1 … {last} = {vocab[last]}" in text, lang                # We = 1 … Game = 8
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -88,7 +88,9 @@ def apple() -> dict:
 def avengers() -> dict:
     """Lesson 002's data: the vocabulary with <unk> and the (input, target) id pairs' shape."""
     task = make_task("avengers")
+    words = task.vocab.tokens
     return task.defaults | dict(V=len(task.vocab), x_shape=np_shape(task.inputs.shape), E=task.embedding_size,
+                                ids=f"{words[1]} = 1 … {words[-1]} = {len(words) - 1}",      # after <unk> = 0
                                 x_ids=str(task.inputs[0].tolist()),
                 t_ids=str(task.targets[0].tolist()))
 
