@@ -1,5 +1,5 @@
-"""What a link brings back: a run opened from a `run=` link shows its gradients and its predictions table, as the
-run that saved it did (issue 21)."""
+"""Links (issue 21): a run opened from a `run=` link brings back its gradients and its predictions table, as the
+run that saved it showed them; the panel that makes a class's link names every control apart."""
 import numpy as np
 import torch
 from apptest_helpers import decode, figure_titled, new_app, no_exception
@@ -7,6 +7,7 @@ from apptest_helpers import decode, figure_titled, new_app, no_exception
 from rnnviz import store
 from rnnviz.train.loop import Settings
 from rnnviz.train.runner import Run
+from rnnviz.words import language, say
 
 GRADIENTS = ("‖dL/dh_t‖ over training", "gradient reaching each timestep")      # the Train view's two figures
 
@@ -49,3 +50,16 @@ def test_a_many_to_one_run_from_its_link_shows_its_gradients_and_predictions(tmp
         figure_titled(at, title)
     row = at.dataframe[0].value.iloc[-1]
     assert row.iloc[0] == "[10/10]" and len(row.iloc[3]) == len(row.iloc[4]) == 16    # 16 answers, 16 targets
+
+
+def test_the_class_link_panel_names_every_control_apart():
+    """Both views have a Cell and a bidirectional control: a teacher reads two names, not one twice."""
+    for lang in ("en", "ko"):
+        at = new_app(lang=lang)
+        no_exception(at)
+        with language(lang):
+            cells = [say("class.option.explore", name=say("label.cell")), say("class.option.train", name=say("label.tr_cell"))]
+        for key in ("class_hide", "class_lock"):
+            shown = at.multiselect(key=key).options         # as the list shows them (format_func applied)
+            assert len(shown) > 20 and len(set(shown)) == len(shown), (lang, shown)
+            assert set(cells) <= set(shown) and cells[0] != cells[1], (lang, shown)

@@ -2,7 +2,9 @@
 text) that
 
 - takes the focus off the view switch and the presentation switch once clicked with the mouse (a radio button keeps
-  the arrow keys for itself: → on a lesson page would pick the next view, not the next page), and
+  the arrow keys for itself: → on a lesson page would pick the next view, not the next page),
+- keeps the address bar and the screen in agreement: a change on the page replaces the link instead of pushing
+  one, and Back to an older link of the page opens that link (Streamlit would show it over the newer figures), and
 - gives a key pressed while the focus sits on a control nobody can see (the presentation switch, folded away
   with the sidebar) to the page instead: → and ← step, and Space no longer flips the hidden switch back.
 """
@@ -14,6 +16,24 @@ JS = """
 export default function(component) {
   if (window.__rnnvizKeys) return;
   window.__rnnvizKeys = true;
+  // The address bar and the screen agree. Streamlit keeps a session's settings over Back and Forward, so a link
+  // it pushed and the browser went back to would name settings the screen no longer shows: a change on the page
+  // replaces the link instead (a new path, another page, is still pushed), and Back or Forward to a link of this
+  // page pushed before this script ran (the first run's) opens that link afresh, as a pasted link opens.
+  const push = history.pushState.bind(history), replace = history.replaceState.bind(history);
+  let shown = location.search;
+  const wrote = write => (state, title, url) => {
+    const to = new URL(url ?? location.href, location.href);
+    (to.pathname === location.pathname ? replace : write)(state, title, url);
+    shown = location.search;
+  };
+  history.pushState = wrote(push);
+  history.replaceState = wrote(replace);
+  window.addEventListener("popstate", e => {
+    if (location.search === shown) return;          // only the #anchor moved: Streamlit's own handling
+    e.stopImmediatePropagation();
+    location.reload();
+  }, true);
   const LET_GO = ".st-key-view, .st-key-present";
   // A click with the mouse (detail > 0; the keyboard's own choices keep their focus) on one of those switches.
   window.addEventListener("click", e => {
