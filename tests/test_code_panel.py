@@ -56,16 +56,27 @@ def test_the_snippet_sets_the_edited_weights_as_the_page_does(config):
         np.testing.assert_allclose(p.detach().numpy(), ex.network.params[name], atol=1e-6, err_msg=name)
 
 
-def test_trained_weights_load_from_the_downloads_name_with_the_pages_edits(tmp_path, monkeypatch):
-    trainer = Trainer(Settings(task="apple", cell="lstm", steps=5))
+def train_view_run():
+    return Trainer(Settings(task="apple", cell="lstm", steps=5))
+
+
+def text_lab_run():
+    from rnnviz.lab.charrnn import CharTrainer
+    return CharTrainer(Settings(task="text", text='hello world, (quoted) "text"\n' * 20, cell="gru", hidden=8, steps=3))
+
+
+@pytest.mark.parametrize("make", [train_view_run, text_lab_run], ids=["train-view", "text-lab"])
+def test_trained_weights_load_from_the_downloads_name_with_the_pages_edits(make, tmp_path, monkeypatch):
+    trainer = make()
     list(trainer.events())
     name = weights.download_name(trainer.settings.cell)                 # the name the download gives
     (tmp_path / name).write_bytes(weights.to_bytes(trainer))           # the download's bytes, saved as a browser does
-    trained = weights.for_explore(trainer, "apple")
-    ex = build(Config(text="apple", out=True, edits="Wh0.1=0.5,b4=-1"), trained)
+    trained = weights.for_explore(trainer, "trained")
+    text = weights.explore_text(trainer)[0][:40]
+    ex = build(Config(text=text, out=True, edits="Wh0.1=0.5,b4=-1"), trained)
     monkeypatch.chdir(tmp_path)
     scope, printed = run_code(torch_code(ex))
     np.testing.assert_allclose(scope["output"].numpy(), ex.trace.output, atol=1e-5)
     np.testing.assert_allclose(scope["probs"].numpy(), ex.probs, atol=1e-5)
-    assert not np.allclose(ex.trace.output, build(Config(text="apple", out=True), trained).trace.output)
+    assert not np.allclose(ex.trace.output, build(Config(text=text, out=True), trained).trace.output)
     assert f"{ex.trace.output[0, -1, 0]:.4f}" in printed
