@@ -314,7 +314,7 @@ def test_a_projector_reads_hover_labels_and_the_labs_passage_in_projector_type()
     specs = [step.step_spec(lt, ex.network, ex.rows[0], 0, 0, True),
              heatmaps.layer_figures(lt, ex.rows[0], 0, 0, True)[0].to_plotly_json(),
              train_plots.curves_spec({"a": ([1], [1.0], [0.5])}, True)]
-    assert all(s["layout"]["hoverlabel"]["font"]["size"] >= 16 for s in specs)
+    assert all(s["layout"]["hoverlabel"]["font"]["size"] >= look(True).font_size for s in specs)   # 16.5 px before
     assert look(False).hover_size < 16                               # the laptop's stay as they were
     text = "A long passage, 한국어와 English, that wraps over several rows of the grid." * 2
     passage = lab.passage_spec(list(text), np.linspace(-1, 1, len(text)), "unit 3", present=True)

@@ -25,7 +25,7 @@ class Look:
 
 PRESENT_INK = "#1f2430"
 NORMAL = Look()
-PRESENT = Look(font_size=20, cell_text_size=16, height=480, step_height=560, hover_size=18)
+PRESENT = Look(font_size=20, cell_text_size=16, height=480, step_height=560, hover_size=22)
 
 
 def look(present: bool) -> Look:

@@ -3,6 +3,7 @@ nothing at 1024 × 768 that runs into something else."""
 import pytest
 from conftest import no_exception, settle, shot, wait_in_page
 
+from rnnviz.plots.theme import look
 from rnnviz.words import LANGS, language, say
 
 SIZES = [(1280, 800), (1024, 768)]
@@ -49,7 +50,8 @@ ACROSS = """() => [...document.querySelectorAll('.js-plotly-plot .annotation-tex
 
 
 def test_hover_labels_are_projector_type_and_korean_axis_titles_read_across(server, page):
-    """Hover labels were ~10 px on a projector, and Korean y-axis titles were turned sideways."""
+    """Hover labels were smaller than the figures' own projector type (16.5 px beside 20 px; ~10 px as a class saw
+    them), and Korean y-axis titles were turned sideways."""
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(server + "/?text=hello&present=1&lang=ko")
     settle(page)
@@ -57,7 +59,7 @@ def test_hover_labels_are_projector_type_and_korean_axis_titles_read_across(serv
     cell = page.locator(".st-key-step_chart .heatmaplayer").first.bounding_box()
     page.mouse.move(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2)
     size = wait_in_page(page, "a hover label over a cell of the step figure", HOVER)
-    assert size >= 16, size
+    assert size >= look(True).font_size, size
     assert page.evaluate(SIDEWAYS) == [] and page.evaluate(ACROSS) >= 1      # the strip's 유닛, across
     page.goto(server + "/?text=hello&present=1&lang=ko&panel=maps")
     settle(page)
