@@ -5,7 +5,7 @@ import re
 import string
 
 import pytest
-from conftest import no_exception, settle, shot, watch_messages
+from conftest import no_exception, settle, shot, wait_in_page, watch_messages
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rnnviz.settings import PANELS
@@ -328,3 +328,118 @@ def test_streamlits_own_uploader_words_follow_the_language(server, page, tmp_pat
     page.wait_for_function(f"w => ({UPLOADER})().includes(w)", arg=back, timeout=30_000)
     assert "파일" not in page.evaluate(UPLOADER)
     no_exception(page)
+
+
+# --- Streamlit's and plotly's own words (issue 21): toolbars, tooltips, placeholders, the skip link ---------------
+
+# The words the page's frame says, not our script's: every tooltip, placeholder and name a screen reader says (the
+# attributes), the skip link, and any tooltip open now.
+FRAME_WORDS = """() => {
+  const out = [];
+  document.querySelectorAll('[aria-label], [placeholder], [data-title], [title]').forEach(e =>
+    !e.closest('.st-key-lab_prompt') &&                 // its placeholder is the lab's text: the text's words
+    ['aria-label', 'placeholder', 'data-title', 'title'].forEach(a => {
+      const v = e.getAttribute(a);
+      if (v) out.push(`${a}: ${v}`);
+    }));
+  document.querySelectorAll('[data-testid=stSkipToContent], [data-testid=stTooltipContent]')
+    .forEach(e => out.push(`text: ${e.textContent}`));
+  return out; }"""
+ANY_WORD = re.compile(r"(?<![\w.])[A-Za-z][a-z]+(?![\w.(-])")    # an English word; not code (h_t, nn.RNN, f(), top-k)
+# Words on Korean pages that are names: the optimizer, PyTorch's argument, and the lessons' English examples.
+PROPER = {"Adam", "bidirectional", "Avengers", "End", "Game", "We", "are", "going", "to", "watch", "hello", "apple", "pple"}
+
+
+def english_words(texts: list[str]) -> list[str]:
+    """Each text of the frame with an English word in it (names and code aside)."""
+    return [t for t in texts if set(ANY_WORD.findall(t.split(": ", 1)[1].rsplit("  (", 1)[0])) - PROPER]
+
+
+def met(page, toolbars: bool = False) -> list[str]:
+    """The frame's words after a reader hovers what shows a tooltip: a figure (its toolbar, its first buttons) and,
+    with `toolbars`, each toolbar button of the first tables and code blocks."""
+    wait_in_page(page, "our script to say the skip link in the page's language",      # it loads after the page
+                 "w => document.querySelector('[data-testid=stSkipToContent]')?.textContent === w",
+                 arg=say("streamlit.skip"))
+    seen = page.evaluate(FRAME_WORDS)
+    figure = page.locator(".js-plotly-plot:visible").first
+    if figure.count():
+        figure.scroll_into_view_if_needed()
+        figure.hover()
+        figure.locator(".modebar-btn").first.wait_for(state="visible")
+        for button in figure.locator(".modebar-btn").all()[:3]:
+            button.hover()
+            seen.append("text: " + page.evaluate("b => getComputedStyle(b, '::after').content", button.element_handle()))
+    for holder in page.locator("[data-testid=stDataFrame]:visible, [data-testid=stCode]:visible").all()[:3 * toolbars]:
+        holder.scroll_into_view_if_needed()
+        holder.hover(position={"x": 5, "y": 5})
+        buttons = holder.locator("xpath=ancestor::*[@data-testid='stElementContainer'][1]").locator(
+            "[data-testid=stElementToolbar] button")
+        for i in range(buttons.count()):
+            holder.hover(position={"x": 5, "y": 5})                # its toolbar shows while the pointer is over it
+            wait_in_page(page, "no tooltip open", f"() => !document.querySelector('{TIPS}')")
+            buttons.nth(i).hover()
+            wait_in_page(page, "the toolbar button's tooltip", f"() => document.querySelector('{TIPS}')")
+            seen += page.evaluate(FRAME_WORDS)
+    page.mouse.move(0, 0)
+    return seen + page.evaluate(FRAME_WORDS)
+
+
+def frame_on_every_view(page, server, lang) -> dict[str, list[str]]:
+    """Every view's frame words: Explore's tabs, Train after a run, a lesson page, the text lab after a short run."""
+    seen = {}
+    page.goto(f"{server}/?lang={lang}&out=1")                   # the output layer on: every tab has its figures
+    settle(page)
+    page.get_by_role("tab").first.wait_for(timeout=120_000)      # a new server's first page takes its time
+    for panel in PANELS:
+        page.get_by_role("tab", name=say(f"choice.panel.{panel}"), exact=True).click()
+        settle(page)
+        if panel != "code":
+            wait_in_page(page, f"the figures of tab {panel}", FIGURES_DRAWN)
+        seen[f"Explore, tab {panel}"] = met(page, toolbars=panel == "code")
+    page.goto(f"{server}/?lang={lang}&view=train")
+    settle(page)
+    steps = make_task("apple").defaults["steps"]
+    run_until(page, f"{say('status.done')}: {say('status.step', step=steps, steps=steps)}")
+    seen["Train, a run finished"] = met(page)
+    page.goto(f"{server}/?lang={lang}&view=lessons&lesson=000")
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    seen["Lessons, lesson 000"] = met(page)
+    page.goto(f"{server}/?lang={lang}&view=lab&lab_steps=20&lab_hidden=16")
+    settle(page)
+    seen["Text lab, before a run"] = met(page)
+    page.get_by_role("button", name=say("lab.start")).click()
+    page.wait_for_function("w => document.body.innerText.includes(w)", arg=fixed("lab.sample_at"), timeout=90_000)
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    seen["Text lab, after a run"] = met(page)
+    no_exception(page)
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_frames_words_are_in_the_pages_language(server, page, lang):
+    """Korean: the figures' toolbar tooltips, the tables' and code blocks' toolbars, the placeholders, the skip link
+    and the names a screen reader says have no English word (Streamlit and plotly write them in English). English:
+    they are Streamlit's own English, with no Hangul."""
+    with language(lang):
+        seen = frame_on_every_view(page, server, lang)
+        frame = sorted({f"{t}  ({where})" for where, texts in seen.items() for t in texts})
+        words = {say(k) for k in ("plotly.zoom_in", "streamlit.skip", "streamlit.copy", "streamlit.columns",
+                                  "streamlit.choose_many")}
+    assert all(seen.values()), {where: len(texts) for where, texts in seen.items()}
+    assert words <= {t.split(": ", 1)[1].rsplit("  (", 1)[0] for t in frame}, words     # the toolbars etc. were met
+    if lang == "ko":
+        english = english_words(frame)
+        assert english == [], "\n".join(english)
+    else:
+        korean = [t for t in frame if HANGUL.search(t)]
+        assert korean == [], "\n".join(korean)
+
+
+def test_the_frame_check_finds_english():
+    assert english_words(["data-title: Zoom in", "aria-label: Help for 셀", "text: Skip to main content",
+                          "aria-label: 도움말: batch_first", "aria-label: 단축키 →", "title: nn.RNN h_t f()",
+                          "aria-label: 학습률의 Adam", "aria-label: top-k(0 = 모든 문자)"]) == [
+        "data-title: Zoom in", "aria-label: Help for 셀", "text: Skip to main content"]
