@@ -1,4 +1,7 @@
 """✍️ Write runs in the shared training pool: the same characters as writing in place, its steps counted as work."""
+import gc
+import weakref
+
 import pytest
 import torch
 from waiting import wait_for
@@ -25,10 +28,13 @@ def test_writing_in_the_pool_writes_what_the_model_writes_in_place(trainer):
     pool = Pool(workers=1)
     try:
         run = write_run(trainer, 'gate "', 300, 0.9, 5, 7)
+        copy = weakref.ref(writer_of(run).params[0])
         pool.start([run], "student")
         wait_for("the writing to finish in the pool", lambda: run.status == "done", 60)
         assert writer_of(run).text == trainer.sample('gate "', 300, temperature=0.9, top_k=5, seed=7)
         assert list(run.steps) == list(range(1, 301)) and run.owner == "student"
+        gc.collect()
+        assert copy() is None and run.work == 0                       # written: no copy of the model is kept
     finally:
         pool.shutdown()
 

@@ -57,6 +57,7 @@ class Writer:
             self.written.append(ch)
             self.step += 1
             yield Event(self.step, steps, 0.0, 0.0, ch, "")
+        self.params = []            # written: the frozen copy goes (the text stays), a session keeps no model for it
 
 
 def write_run(trainer: CharTrainer, prompt: str, length: int, temperature: float, top_k: int, seed: int) -> Run:
