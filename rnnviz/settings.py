@@ -59,6 +59,7 @@ class Setting:
     only_for: str = ""                           # the one task that uses it (Train view)
     step: float | None = None                    # a slider's or number box's step
     words: str = ""                              # whose choice words it shares (tr_cell says cells as cell does)
+    linked: bool = True                          # False: never in a link (the lab's pasted text and prompt)
 
     @property
     def label(self) -> str:
@@ -161,8 +162,8 @@ ROWS: tuple[Setting, ...] = (
     S("lab_th", float, 0.3, -1.0, 1.0, widget="slider", view="lab", role="looks", step=0.05),
     # The lab's text boxes (never in a link): a pasted text of up to 1 MB (the box takes as many code points), and
     # the prompt the model reads before it writes (in characters; the box takes `max_chars` code points)
-    S("lab_paste", str, "", high=1_000_000, widget="text", view="lab"),
-    S("lab_prompt", str, "", high=500, widget="text", view="lab", role="looks"),
+    S("lab_paste", str, "", high=1_000_000, widget="text", view="lab", linked=False),
+    S("lab_prompt", str, "", high=500, widget="text", view="lab", role="looks", linked=False),
     # Lessons: which lesson and page (1-based) is on show
     S("lesson", str, "000", choices=LESSON_IDS, widget="select", role="looks", view="lessons"),
     S("page", int, 1, 1, MAX_PAGES, widget="select", role="looks", view="lessons"),
@@ -213,7 +214,7 @@ def link_doc() -> str:
              "unknown one ignored, each with a note on the page. With no `lang`, the browser's language decides.", "",
              "| key | view | what | values | default | role |", "| --- | --- | --- | --- | --- | --- |"]
     with language("en"):
-        for s in ROWS:
+        for s in (s for s in ROWS if s.linked):
             role = "changes the numbers" if s.role == "computes" else "what is on show"
             only = f" ({s.only_for} task)" if s.only_for else ""
             lines.append(f"| `{s.key}` | {s.view} | {say(s.name)}{only} | {values(s)} | {default(s)} | {role} |")

@@ -96,7 +96,7 @@ def test_the_config_the_trainer_and_the_links_read_the_registry():
 def test_the_link_document_is_the_registry():
     doc = (ROOT / "docs" / "links.md").read_text(encoding="utf-8")
     assert doc == settings.link_doc(), "run: python -m rnnviz.settings > docs/links.md"
-    assert all(f"| `{s.key}` |" in doc for s in ROWS)
+    assert all(f"| `{s.key}` |" in doc for s in ROWS if s.linked)
 
 
 def test_every_text_box_is_the_registry_s_with_its_cap():
@@ -108,3 +108,15 @@ def test_every_text_box_is_the_registry_s_with_its_cap():
     drawer = next(c for c in calls(ROOT / "rnnviz" / "ui" / "widgets.py") if name_of(c) == "text_area")
     assert "max_chars" in ast.unparse(drawer)
     assert all(s.max_chars >= s.high for s in ROWS if s.widget == "text")
+
+
+def test_rows_kept_out_of_links_are_neither_documented_nor_read_from_a_link():
+    """The lab's pasted text and prompt never travel in a link: the link document and the lab's link leave them out."""
+    from rnnviz.settings import ROWS, link_doc
+    from rnnviz.ui import lab
+    unlinked = [s.key for s in ROWS if not s.linked]
+    assert unlinked == ["lab_paste", "lab_prompt"]
+    doc = link_doc()
+    assert not [k for k in unlinked if f"`{k}`" in doc]
+    assert not set(unlinked) & set(lab.LINK)
+    assert "lab_cell" in lab.LINK and "`lab_cell`" in doc           # the lab's other rows do

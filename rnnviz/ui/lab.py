@@ -25,7 +25,7 @@ from .charts import chart
 from .train_view import pool
 from .widgets import draw, words_of
 
-LINK = {k: row for k, row in LAB.items() if row.widget != "text"}   # the lab's settings as a link says them (a
+LINK = {k: row for k, row in LAB.items() if row.linked}   # the lab's settings as a link says them (a
                                                                    # pasted text and a prompt stay out of links)
 PASSAGE = 1_200           # characters of the training text read by the engine for the neuron view
 LIVE_SECONDS = 0.5
