@@ -80,3 +80,24 @@ def test_trained_weights_load_from_the_downloads_name_with_the_pages_edits(make,
     np.testing.assert_allclose(scope["probs"].numpy(), ex.probs, atol=1e-5)
     assert not np.allclose(ex.trace.output, build(Config(text=text, out=True), trained).trace.output)
     assert f"{ex.trace.output[0, -1, 0]:.4f}" in printed
+
+
+def test_every_weights_download_is_named_as_the_snippet_loads_it():
+    """Issue 21: the Train view saved 'rnnviz-apple-lstm.safetensors' while the snippet loaded another name. Every
+    download button of weights in the page names its file by weight_files.download_name, the snippet's name."""
+    import ast
+    from pathlib import Path
+    found, wrong = [], []
+    for path in sorted((Path(__file__).resolve().parents[1] / "rnnviz" / "ui").glob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "download_button"):
+                continue
+            source = ast.unparse(call)
+            if "to_bytes" not in source:             # CSV and other downloads
+                continue
+            found.append(f"{path.name}:{call.lineno}")
+            name = call.args[2] if len(call.args) > 2 else next((k.value for k in call.keywords if k.arg == "file_name"), None)
+            if not (isinstance(name, ast.Call) and ast.unparse(name.func).endswith("download_name")):
+                wrong.append(f"{path.name}:{call.lineno}: {ast.unparse(name) if name else None}")
+    assert len(found) >= 2, found                    # the Train view's and the text lab's
+    assert not wrong, wrong

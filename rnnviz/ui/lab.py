@@ -233,7 +233,7 @@ def weights_panel(run: Run | None) -> None:
         row = st.container(horizontal=True, wrap=True)
         fits = known(run.settings.hidden) <= SETTINGS["H"].bounds[1] and run.settings.layers <= SETTINGS["L"].bounds[1]
         row.button(say("lab.to_explore"), on_click=open_in_explore, key="lab_explore", disabled=not fits)
-        row.download_button(say("lab.download"), weights.to_bytes(run.trainer), f"rnnviz-lab-{run.settings.cell}.safetensors",
+        row.download_button(say("lab.download"), weights.to_bytes(run.trainer), weights.download_name(run.settings.cell),
                             mime="application/octet-stream", key="lab_download")
         if not fits:
             st.caption(say("lab.explore_too_big", most=int(SETTINGS["H"].bounds[1])))

@@ -332,7 +332,7 @@ def weights_panel() -> None:
         row = st.container(horizontal=True, wrap=True)          # one under the other in a narrow window: never cut
         row.button(say("button.to_explore"), on_click=open_in_explore, key="tr_explore")
         row.download_button(say("button.download_weights"), weights.to_bytes(run.trainer),
-                            f"rnnviz-{run.settings.task}-{run.settings.cell}.safetensors",
+                            weights.download_name(run.settings.cell),    # the name the code panel loads
                             mime="application/octet-stream", key="tr_download")
         shared_runs.share_button(row)
     else:
