@@ -57,7 +57,8 @@ def from_bytes(data: bytes, make=Trainer) -> Trainer:
         # Settings.resolved checks every value against the same limits as the page and its links (train/loop.py).
         trainer = make(Settings(**stored))
     except (TypeError, ValueError, json.JSONDecodeError) as e:
-        raise Problem("upload.bad_settings", why=str(e)[:300]) from e
+        # a Problem's words wait for the page's language (an upload's callback may run before it is set)
+        raise Problem("upload.bad_settings", why=e.said if isinstance(e, Problem) else str(e)[:300]) from e
     except (RecursionError, OverflowError) as e:        # nested 50,000 deep, a number of 400 digits
         raise Problem("upload.damaged") from e
     expected = {k: tuple(v.shape) for k, v in trainer.model.state_dict().items()}

@@ -180,3 +180,19 @@ def test_the_largest_model_the_train_view_makes_can_be_uploaded_again():
     data = weights.to_bytes(trainer)
     assert len(data) <= weights.MAX_BYTES
     assert weights.from_bytes(data).settings == trainer.settings
+
+
+def test_a_weights_file_with_bad_settings_is_refused_in_the_language_it_is_shown_in():
+    """The inner reason (hidden out of range) waits for the page's language, like the rest of the message: an
+    upload's callback may run in English and the page draw it in Korean."""
+    from rnnviz.words import language
+    data = save({"rnn.weight_ih_l0": np.zeros((1, 1), np.float32)},
+                metadata={"rnnviz": json.dumps({"task": "apple", "hidden": 0})})
+    with language("en"), pytest.raises(ValueError) as caught:
+        weights.from_bytes(data)
+    with language("en"):
+        english = str(caught.value)
+    with language("ko"):
+        korean = str(caught.value)
+    assert "between 1 and 256" in english
+    assert "사이" in korean and "between" not in korean, korean
