@@ -22,10 +22,10 @@ MAX_BYTES = 32 * 1024 * 1024
 FLOAT_TYPES = ("float32", "float64")        # rnnviz saves float32; float64 from numpy is read as float32 too
 
 
-def download_name(cell: str) -> str:
+def download_name(cell: str | None) -> str:
     """The one name of a trained model's file: what the Train view and the text lab download as, and what the
     PyTorch snippet of those weights loads (it knows the cell, not which view trained it)."""
-    return f"rnnviz-{cell}.safetensors"
+    return f"rnnviz-{cell or 'weights'}.safetensors"     # a run's settings always name their cell
 
 
 def to_bytes(trainer: Trainer) -> bytes:
