@@ -8,6 +8,7 @@ import pytest
 from conftest import no_exception, settle, shot, wait_in_page, watch_messages
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from rnnviz.lab import corpus
 from rnnviz.settings import PANELS
 from rnnviz.train.tasks import make_task
 from rnnviz.words import NAMES, catalogue, current, language, say
@@ -214,12 +215,36 @@ def walk_train(page, server, lang) -> dict[str, list[str]]:
     return seen
 
 
+def walk_lessons_and_lab(page, server, lang) -> dict[str, list[str]]:
+    """A lesson's pages (the first and the next), and the text lab after a short run."""
+    seen = {}
+    page.goto(f"{server}/?lang={lang}&view=lessons&lesson=001")
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    seen["Lessons, lesson 001 page 1"] = look(page)
+    page.goto(f"{server}/?lang={lang}&view=lessons&lesson=001&page=2")
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    seen["Lessons, lesson 001 page 2"] = look(page)
+    page.goto(f"{server}/?lang={lang}&view=lab&lab_steps=20&lab_hidden=16")
+    settle(page)
+    page.get_by_role("button", name=say("lab.start")).click()
+    page.wait_for_function("w => document.body.innerText.includes(w)", arg=fixed("lab.sample_at"), timeout=90_000)
+    settle(page)
+    page.wait_for_function(FIGURES_DRAWN)
+    no_exception(page)
+    corpus_words = re.compile(r"\b(" + "|".join(corpus.WORDS) + r")\b")     # the lab's text, quoted by its sentences
+    seen["Text lab, after a run"] = [corpus_words.sub(" ", text) for text in look(page)]
+    return seen
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_every_view_speaks_one_language(server, page, lang):
     """Korean: no English sentence in the text or the figures (code, names, numbers and the lessons' English
     examples aside). English: no Hangul outside the user's text."""
     with language(lang):
-        seen = walk_explore(page, server, lang) | walk_train(page, server, lang)
+        seen = (walk_explore(page, server, lang) | walk_train(page, server, lang)
+                | walk_lessons_and_lab(page, server, lang))
     assert all(seen.values()), {where: len(texts) for where, texts in seen.items()}
     found = wrong_language(lang, seen)
     assert found == [], "\n".join(f"{where}: {what!r} in {line!r}" for where, what, line in found)
