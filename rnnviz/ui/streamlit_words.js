@@ -10,7 +10,7 @@ export default function(component) {
 
 // Where Streamlit writes its words as text; outside these a text is a figure's or the user's, and is never touched.
 const TEXT_ROOTS = "[data-testid=stFileUploader], [data-testid=stTooltipContent], [data-testid=stTooltipErrorContent], "
-  + "[data-testid=stSkipToContent], [data-baseweb=popover]";
+  + "[data-testid=stSkipToContent], [data-baseweb=popover], [data-testid=stStatusWidget]";
 // Where it writes them as attributes: tooltips, placeholders and the names a screen reader says.
 const ATTRS = ["aria-label", "placeholder", "data-title", "title"];
 const ATTR_ROOTS = ATTRS.map(a => `[${a}]`).join(", ");

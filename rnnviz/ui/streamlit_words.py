@@ -49,6 +49,11 @@ STREAMLIT: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"progress", ("streamlit.progress",)),
     (r"(?<label>.+) — start", ("streamlit.range_start",)),
     (r"(?<label>.+) — end", ("streamlit.range_end",)),
+    (r"Running\.\.\.", ("streamlit.running",)),
+    (r"Stop", ("streamlit.stop",)),
+    (r"Stopping\.\.\.", ("streamlit.stopping",)),
+    (r"Connecting", ("streamlit.connecting",)),
+    (r"Please wait\.\.\.", ("streamlit.please_wait",)),
 )
 # Plotly's own English on our figures (its toolbar, its notices), said through plotly's locale dictionary.
 PLOTLY = {
