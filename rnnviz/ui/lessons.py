@@ -60,13 +60,23 @@ def link() -> dict[str, str]:
 
 def nav(lesson: str, n: int) -> None:
     """Lesson choice, page list, previous / next (← → keys)."""
-    top = page_count(lesson)
+    choose(lesson)
+    turn(lesson, n)
+
+
+def choose(lesson: str) -> None:
+    """The lesson and page boxes."""
     cols = st.columns(2)                # halves: each name whole, at 1280 px in projector type too
     cols[0].selectbox(say("lesson.choose"), list(LESSONS), key="lesson", on_change=new_lesson,
                       format_func=words_of(lambda k: say(LINK["lesson"].choice(k))))
     pages = LESSONS[lesson]
-    cols[1].selectbox(say("lesson.page_list"), list(range(1, top + 1)), key="page",
+    cols[1].selectbox(say("lesson.page_list"), list(range(1, page_count(lesson) + 1)), key="page",
                       format_func=words_of(lambda i: f"{i}. {say(pages[i - 1].key(lesson, 'title'))}"))
+
+
+def turn(lesson: str, n: int) -> None:
+    """◂ Previous, Next ▸ (the ← → keys) and where the page stands."""
+    top = page_count(lesson)
     row = st.container(horizontal=True, vertical_alignment="center")
     row.button(say("lesson.prev"), on_click=go, args=(-1,), disabled=n <= 1, shortcut="Left", key="lesson_prev")
     row.button(say("lesson.next"), on_click=go, args=(1,), disabled=n >= top, shortcut="Right", key="lesson_next",
@@ -81,26 +91,35 @@ def page_facts(page: Page, ex) -> tuple[dict, dict]:
 
 
 def view() -> None:
+    """A lesson page. On a projector the figure comes first (the page's title, then the figure, whole on a
+    1024 × 768 screen), its words under it, and the lesson and page boxes last: the keys and a clicker turn pages."""
     lesson, n = where()
     note = session.get("lesson_note")
     if note:
         st.warning(session.literal(note))
         st.button(say("button.dismiss"), on_click=session.put, args=("lesson_note", ""), key="lesson_note_ok")
-    nav(lesson, n)
-    page = LESSONS[lesson][n - 1]
     present = session.present()
+    if not present:
+        nav(lesson, n)
+    page = LESSONS[lesson][n - 1]
     config = page.config(current(), present)
     ex, wid = explored(page, config)
     said, raw = page_facts(page, ex)
     st.subheader(say(page.key(lesson, "title")))
-    st.markdown(say(page.key(lesson, "body"), **said))
+    if not present:
+        st.markdown(say(page.key(lesson, "body"), **said))
     figure(page, ex, wid, present)
+    if present:
+        turn(lesson, n)
+        st.markdown(say(page.key(lesson, "body"), **said))
     layers(lesson, page, said, raw)
     if page.question:
         st.markdown(f"**{say('lesson.question')}** {say(page.key(lesson, 'q'), **said)}")
         with st.expander(say("lesson.reveal"), key=f"reveal_{lesson}_{page.id}"):
             st.markdown(answer(lesson, page, said))
     doors(page, config)
+    if present:
+        choose(lesson)
 
 
 def _computes(config: Config) -> Config:

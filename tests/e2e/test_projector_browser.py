@@ -39,6 +39,32 @@ def test_presentation_mode_fits_the_whole_step_figure_and_play_on_one_screen(ser
         no_exception(page)
 
 
+LESSON_ON_SCREEN = ON_SCREEN.replace(".st-key-step_chart", ".st-key-lesson_step")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("width, height", SIZES)
+def test_a_lesson_page_on_a_projector_shows_its_whole_figure_play_and_page_turns_on_one_screen(server, page, width,
+                                                                                               height, lang):
+    """The LSTM lesson page's figure began at y = 367 (the lesson boxes, the buttons and the words above it) and
+    its ▶ Play sat at y = 852 at 1280 × 800: now its title, the whole figure, ▶ Play and ◂ ▸ fit the screen."""
+    page.set_viewport_size({"width": width, "height": height})
+    with language(lang):
+        play, turn = say("step.play"), say("lesson.next")
+    for lesson, n in (("002", 4), ("000", 3)):          # LSTM (avengers), and the note's NumPy RNN
+        page.goto(server + f"/?view=lessons&lesson={lesson}&page={n}&present=1&lang={lang}")
+        settle(page)
+        where = wait_in_page(page, "the lesson's step figure and its ▶ Play drawn", f"() => ({LESSON_ON_SCREEN})()",
+                             timeout=90_000)
+        shot(page, f"projector-lesson-{lesson}-{width}-{lang}", full_page=False)
+        assert where["scrolled"] == 0 and where["label"] == play, where
+        assert 0 < where["figure"][0] and where["figure"][1] <= height, (lesson, where)
+        button = page.locator(".st-key-lesson_next button").bounding_box()
+        assert button is not None and button["y"] + button["height"] <= height, (lesson, button)
+        assert turn.split()[0] in page.locator(".st-key-lesson_next button").inner_text()
+        no_exception(page)
+
+
 HOVER = """() => { const h = document.querySelector('.st-key-step_chart .hoverlayer .hovertext text');
   return h ? parseFloat(getComputedStyle(h).fontSize) : null; }"""
 # Hangul in a y-axis title that plotly turned sideways, and the Korean titles written across instead.
