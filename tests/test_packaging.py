@@ -22,6 +22,8 @@ def test_the_wheel_installs_and_draws_the_explore_figures_outside_the_repo(tmp_p
         metadata = z.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert {"rnnviz/notebook.py", "rnnviz/engine/cells.py", "rnnviz/plots/step.py", "rnnviz/train/loop.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "bench/"))]
+    scripts = {f"rnnviz/{p.relative_to(ROOT / 'rnnviz').as_posix()}" for p in (ROOT / "rnnviz").rglob("*.js")}
+    assert scripts and scripts <= names, sorted(scripts - names)           # the page's scripts ship with it
     pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
     assert all(f"Requires-Dist: {pin}" in metadata for pin in pins)       # torch stays pinned to the CPU wheel
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(tmp_path / "site"),

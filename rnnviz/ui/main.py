@@ -84,7 +84,7 @@ def main() -> None:
     else:
         explore_tab()
     class_link.panel()                  # last in the sidebar: a teacher's tool, out of the students' way
-    streamlit_words.mount()             # Streamlit's own uploader words, in the page's language
+    streamlit_words.mount()             # Streamlit's own words, in the page's language
     page_keys.mount()                   # the keys stay the page's after the sidebar's switches
     long_link.mount()                   # a link too long for Streamlit: the link's notes say so
 
