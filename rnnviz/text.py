@@ -104,9 +104,10 @@ def cut(text: str, cap: int, whole_lines: bool = False) -> str:
     return kept
 
 
-# Where a Markdown renderer (GFM's autolinks, which act after escapes) would start a link: before ':' and '@' (a URL's
-# scheme, mailto:, an e-mail address) and between 'www' and its dot.
-_LINK_START = regex.compile(r"(?=[:@])|(?i:(?<=www)(?=\.))")
+# Where a Markdown renderer (GFM's autolinks, which act after escapes) would start a link: between a scheme
+# (http, https, ftp, mailto, xmpp) and its ':', before '@' (an e-mail address) and between 'www' and its dot. Any
+# other ':' stays as it is ("Ignored panel “x”: choose …" reads and copies as written).
+_LINK_START = regex.compile(r"(?i:(?<=(?:https?|ftp|mailto|xmpp))(?=:))|(?=@)|(?i:(?<=www)(?=\.))")
 WORD_JOINER = "\u2060"
 
 

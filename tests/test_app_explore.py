@@ -486,3 +486,14 @@ def test_the_output_after_t_follows_t():
         bars = dict(zip(fig["data"][0]["x"], decode(fig["data"][0]["y"]).astype(float)))
         for token, p in bars.items():
             np.testing.assert_allclose(p, ex.probs[0, t, list(ex.vocab.tokens).index(token)], atol=1e-6)
+
+
+def test_a_random_input_has_no_vocabulary_table():
+    """Issue 21: a random NumPy input has no tokens; the code tab said "Vocabulary: 10 tokens" beside it."""
+    from rnnviz.words import say
+    at = new_app(enc="random", panel="code")
+    no_exception(at)
+    labels = [e.label for e in at.expander]
+    assert not [lb for lb in labels if lb.startswith(say("vocab.title", V=0).split("0")[0].strip())], labels
+    typed = new_app(text="hello", panel="code")                   # a typed text still has its table
+    assert [e.label for e in typed.expander if e.label.startswith("Vocabulary")], [e.label for e in typed.expander]

@@ -127,6 +127,26 @@ def test_unlinked_changes_only_what_is_invisible():
         assert not AUTOLINK.search(unlinked(value))
 
 
+def test_our_own_colons_stay_as_written_and_only_a_link_s_start_is_broken():
+    """A note's own ':' ("Ignored panel “x”: choose …") reads and copies as written; a scheme's ':' does not link."""
+    assert unlinked("Ignored panel “gates”: choose one") == "Ignored panel “gates”: choose one"
+    assert unlinked("10:30") == "10:30"
+    assert text_module.WORD_JOINER in unlinked("see https://x.example") and not AUTOLINK.search(unlinked("HTTP://x"))
+
+
+@pytest.mark.parametrize("token", ["www.evil.example", "bob@evil.example", "https://evil.example/x"])
+def test_a_link_typed_as_a_token_is_plain_text_in_every_markdown_of_the_page(token):
+    """A word typed as a token (tok=word) came back in the Explore step line as a clickable link: every markdown the
+    page draws with user text goes through session.literal, which leaves no autolink."""
+    at = new_app(text=f"{token} hi", tok="word")
+    no_exception(at)
+    shown = [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
+    with_token = [m for m in shown if "evil" in m]
+    assert with_token, shown                                   # the token is on the page ...
+    for m in with_token:                                       # ... and never as a link (escapes undone as GFM does)
+        assert not AUTOLINK.search(m.replace("\\", "")), m
+
+
 def test_a_lesson_link_naming_links_says_them_plainly():
     at = new_app(hide="https://evil.example/x,www.evil.com,a@b.example", lock="mailto:x@y.example")
     no_exception(at)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from waiting import wait_for
 
+from rnnviz.engine.registry import CELLS
 from rnnviz.train.loop import Event, Settings
 from rnnviz.train.runner import EVENTS_KEPT, GRADS_KEPT, RUN_BYTES, SESSION_WORK, STEP_WORK, WORK_PER_SECOND, Pool, Refused, Run, minutes
 from rnnviz.ui.session import Owner
@@ -234,7 +235,7 @@ def test_the_memory_a_run_may_take_is_bounded_and_said(pools):
 def test_every_model_the_step_bound_lets_through_fits_the_memory_bound():
     texts = ["".join(chr(0x4E00 + i) for i in range(4095)), HOSTILE.text]
     candidates = [Settings(task="text", text=t, cell=c, hidden=256, layers=4, steps=1) for t in texts
-                  for c in ("lstm", "gru", "rnn_tanh")]
+                  for c in CELLS]
     candidates += [replace(LARGEST_MEMORY, hidden=h, layers=n, bidirectional=b) for h in (64, 128, 256)
                    for n in (1, 2, 4) for b in (False, True)]
     for settings in candidates:

@@ -218,8 +218,8 @@ def output_panel(ex: Explored, present: bool) -> None:
 
 def vocabulary(ex: Explored) -> None:
     """The token list behind the input: each token's id, and with an embedding its row of the table."""
-    if ex.config.enc == "numbers":
-        return                                          # typed numbers have no tokens
+    if ex.config.enc in ("numbers", "random"):
+        return                                          # typed numbers and a random input have no tokens
     rows = [{say("vocab.id"): i, say("vocab.token"): label(tok)} for i, tok in enumerate(ex.vocab.tokens)]
     if ex.config.enc == "embedding":                    # each token's row of the table, where it first occurs
         for i, r in enumerate(rows):

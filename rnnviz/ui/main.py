@@ -6,7 +6,6 @@ import gc
 import streamlit as st
 
 from ..state import SPECS, Config
-from ..text import unlinked
 from ..words import current as current_language
 from ..words import say
 from . import class_link, controls, long_link, page_keys, session, shared_runs, streamlit_words, train_view
@@ -66,7 +65,7 @@ def main() -> None:
         with st.container(border=True):
             st.markdown(session.literal(say("link.notes_title")))
             for note in link_notes:
-                st.warning(session.literal(unlinked(str(note))))     # a link's text, never a link
+                st.warning(session.literal(str(note)))     # a link's text, never a link (literal: no autolink)
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     class_link.note()
     draw("view", st.sidebar if session.present() else st, horizontal=not session.present(),

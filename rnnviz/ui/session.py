@@ -11,6 +11,7 @@ from .. import words
 from ..rows import split_rows
 from ..settings import PANELS, Setting, control_list
 from ..state import SPECS, Config, out_of_range_notes, parse, parse_query
+from ..text import unlinked
 from . import upload_budget
 
 _URL_LOADED = "_url_loaded"
@@ -233,9 +234,10 @@ def switch_language() -> None:
 
 
 def literal(text: str) -> str:
-    """User text made safe for Streamlit markdown: every markdown, LaTeX and HTML character escaped."""
+    """User text made safe for Streamlit markdown: every markdown, LaTeX and HTML character escaped, and no
+    autolink (a URL, www. or an e-mail address typed as a token stays plain text: text.unlinked)."""
     import re
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'])", r"\\\1", str(text))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'])", r"\\\1", unlinked(str(text)))
 
 
 def sentence(error: Exception | str) -> str:
