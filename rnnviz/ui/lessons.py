@@ -275,20 +275,6 @@ def answer(lesson: str, page: Page, said: dict) -> str:
     return say(page.key(lesson, "a"), **{**said, **right, "target": session.literal(right["target"])})
 
 
-def printout_table(events: list[Event]) -> None:
-    """The note's printout as a table: step, loss, accuracy, prediction, target."""
-    if not events:
-        return
-    st.markdown(say("predictions.title"))
-    step, loss, accuracy, prediction, target = (say(f"col.{k}") for k in ("step", "loss", "accuracy", "prediction",
-                                                                          "target"))
-    st.dataframe(pd.DataFrame([{step: f"[{e.step:02d}/{e.steps}]", loss: round(e.loss, 4), accuracy: e.accuracy,
-                                prediction: e.prediction, target: e.target} for e in events]),
-                 hide_index=True, width="stretch",
-                 column_config={accuracy: st.column_config.ProgressColumn(accuracy, min_value=0, max_value=1,
-                                                                          format="percent")})
-
-
 def pace_control(row, active: bool) -> None:
     """The Train view's pace (the same steps, slower), so a class can watch the prediction turn."""
     draw("tr_pace", row, on_change=train_view.apply_pace)
@@ -322,7 +308,7 @@ def live_training(page: Page) -> None:
         if compare:
             train_view.gradient_panel(current_runs, session.present())
         else:
-            printout_table(printout(next(iter(current_runs.values()))))
+            train_view.printout_table(printout(next(iter(current_runs.values()))))
         if active and not any(r.active for r in current_runs.values()):
             st.rerun()
 

@@ -11,7 +11,7 @@ from ..plots import training as train_plots
 from ..plots.training import run_name
 from ..settings import TASK, TRAIN
 from ..state import format_value
-from ..train.loop import COMPARE_CELLS, Settings, known
+from ..train.loop import COMPARE_CELLS, Event, Settings, known
 from ..train.runner import Pool, Refused, Run
 from ..train.runner import pool as shared_pool
 from ..train.tasks import TEXT_CAP, make_task
@@ -297,14 +297,18 @@ def draw_details(current: dict[str, Run]) -> None:
 
 def predictions_table(run: Run) -> None:
     """The lesson's printout as a table: [31/151] 1.9172  We are Avengers going are Avengers End Game."""
-    shown = run.printout(39)
-    if not shown:
+    printout_table(run.printout(39), "predictions.title.many_to_one" if run.trainer.task.many_to_one else "predictions.title")
+
+
+def printout_table(events: list[Event], title: str = "predictions.title") -> None:
+    """Events as the note prints them, a row each: step, loss, accuracy, prediction, target (Train and lessons)."""
+    if not events:
         return
-    st.markdown(say("predictions.title.many_to_one" if run.trainer.task.many_to_one else "predictions.title"))
+    st.markdown(say(title))
     step, loss, accuracy, prediction, target = (say(f"col.{k}") for k in ("step", "loss", "accuracy", "prediction",
                                                                           "target"))
     st.dataframe(pd.DataFrame([{step: f"[{e.step:02d}/{e.steps}]", loss: round(e.loss, 4), accuracy: e.accuracy,
-                                prediction: e.prediction, target: e.target} for e in shown]),
+                                prediction: e.prediction, target: e.target} for e in events]),
                  hide_index=True, width="stretch",
                  column_config={accuracy: st.column_config.ProgressColumn(accuracy, min_value=0, max_value=1,
                                                                           format="percent"),
