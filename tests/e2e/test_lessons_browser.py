@@ -1,9 +1,11 @@
 """A student in Chromium follows every lesson from its first page to its last with the → key alone, in English and
 in Korean; a shared link opens its page; a hostile link gets a note and a working page."""
 import re
+import time
 
 import pytest
 from conftest import no_exception, settle, shot
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rnnviz import words
 from rnnviz.lessons import LESSONS, page_count
@@ -170,6 +172,21 @@ STEP_SHOWN = """([pattern]) => { const p = document.querySelector('[data-testid=
     const m = p && p.innerText.match(new RegExp(pattern)); return m ? parseInt(m[1]) : null; }"""
 
 
+def choose(page, box: str, option: str, deadline_s: float = 60) -> None:
+    """Open a select box and pick `option`. A box clicked while the page's first scripts still mount can close again
+    at once: open it again until the option shows, up to a deadline that says what was awaited."""
+    end = time.monotonic() + deadline_s
+    while True:
+        page.locator(box).click()
+        try:
+            page.get_by_role("option", name=option).wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > end:
+                raise AssertionError(f"the option {option!r} of {box} did not show within {deadline_s} s") from None
+    page.get_by_role("option", name=option).click()
+
+
 @pytest.mark.parametrize("lang", ["ko"])
 def test_a_lesson_page_trains_at_the_chosen_pace_so_the_class_sees_it_turn(server, page, lang):
     """On the apple training page, 5 steps a second: the page shows the run step by step (the step count climbs
@@ -177,8 +194,7 @@ def test_a_lesson_page_trains_at_the_chosen_pace_so_the_class_sees_it_turn(serve
     page.goto(f"{server}/?view=lessons&lesson=003&page=5&lang={lang}")
     settle(page)
     wait_for_title(page, said(lang, LESSONS["003"][4].key("003", "title")))
-    page.locator(".st-key-tr_pace").click()
-    page.get_by_role("option", name=said(lang, "choice.tr_pace.5")).click()
+    choose(page, ".st-key-tr_pace", said(lang, "choice.tr_pace.5"))
     settle(page)
     page.get_by_role("button", name=said(lang, "lesson.train_live")).click()
     steps = LESSONS["003"][4].facts(None)["steps"]
