@@ -102,19 +102,18 @@ class Seq2Seq:
     def greedy(self, src: np.ndarray, bos: int, eos: int, max_len: int) -> tuple[np.ndarray, Seq2SeqTrace]:
         """Read aloud: feed back the most likely token each step, until EOS or max_len; (B, T) ids and the trace.
 
-        Without input feeding the decoder's states depend only on the tokens fed in, so one teacher-forced pass
-        over the chosen tokens traces exactly what the step-by-step decoding computed.
+        Without input feeding the decoder's states depend only on the tokens fed in, so the last step's pass over
+        the tokens chosen before it traces exactly what the step-by-step decoding computed: it is the reading's trace.
         """
         src = self._ids(src, self.src_vocab, "source")
-        B = src.shape[0]
-        tokens = np.full((B, 1), bos, np.int64)
-        for _ in range(max_len):
-            step = self.forward(src, tokens)
-            nxt = step.logits[-1].argmax(axis=-1)
-            tokens = np.concatenate([tokens, nxt[:, None]], axis=1)
-            if np.all((tokens[:, 1:] == eos).any(axis=1)):
-                break
-        return tokens[:, 1:], self.forward(src, tokens[:, :-1])
+        if max_len < 1:
+            raise ValueError(f"a reading needs at least one step, got max_len={max_len}")
+        tokens = np.full((src.shape[0], 1), bos, np.int64)
+        while True:
+            step = self.forward(src, tokens)            # over the tokens fed so far: the trace of this reading
+            tokens = np.concatenate([tokens, step.logits[-1].argmax(axis=-1)[:, None]], axis=1)
+            if tokens.shape[1] > max_len or np.all((tokens[:, 1:] == eos).any(axis=1)):
+                return tokens[:, 1:], step
 
     @staticmethod
     def _ids(ids: np.ndarray, vocab: int, what: str) -> np.ndarray:
@@ -160,9 +159,9 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray, ignore: int = -100) -
     y = np.asarray(targets).T                                   # (T, B)
     keep = y != ignore
     n = max(1, int(keep.sum()))
+    picked = np.where(keep, y, 0)[..., None]                    # each step's target id (0 where ignored)
     p = softmax(logits.astype(np.float64))
-    picked = np.take_along_axis(p, np.where(keep, y, 0)[..., None], -1)[..., 0]
-    loss = float(-(np.log(picked) * keep).sum() / n)
+    loss = float(-(np.log(np.take_along_axis(p, picked, -1)[..., 0]) * keep).sum() / n)
     d = p.copy()
-    np.put_along_axis(d, np.where(keep, y, 0)[..., None], np.take_along_axis(d, np.where(keep, y, 0)[..., None], -1) - 1, -1)
+    np.put_along_axis(d, picked, np.take_along_axis(d, picked, -1) - 1, -1)
     return loss, (d * keep[..., None] / n).astype(np.float32)
