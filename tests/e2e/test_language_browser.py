@@ -215,23 +215,31 @@ def walk_train(page, server, lang) -> dict[str, list[str]]:
     return seen
 
 
-def walk_lessons_and_lab(page, server, lang) -> dict[str, list[str]]:
-    """A lesson's pages (the first and the next), and the text lab after a short run."""
-    seen = {}
-    page.goto(f"{server}/?lang={lang}&view=lessons&lesson=001")
+def open_drawn(page, url: str) -> None:
+    """Open a page and wait until its script run has ended and its figures are drawn."""
+    page.goto(url)
     settle(page)
     page.wait_for_function(FIGURES_DRAWN)
-    seen["Lessons, lesson 001 page 1"] = look(page)
-    page.goto(f"{server}/?lang={lang}&view=lessons&lesson=001&page=2")
-    settle(page)
-    page.wait_for_function(FIGURES_DRAWN)
-    seen["Lessons, lesson 001 page 2"] = look(page)
-    page.goto(f"{server}/?lang={lang}&view=lab&lab_steps=20&lab_hidden=16")
-    settle(page)
+
+
+def lab_sampled(page) -> None:
+    """Start the text lab's short run and wait for its first sample and figures."""
     page.get_by_role("button", name=say("lab.start")).click()
     page.wait_for_function("w => document.body.innerText.includes(w)", arg=fixed("lab.sample_at"), timeout=90_000)
     settle(page)
     page.wait_for_function(FIGURES_DRAWN)
+
+
+def walk_lessons_and_lab(page, server, lang) -> dict[str, list[str]]:
+    """A lesson's pages (the first and the next), and the text lab after a short run."""
+    seen = {}
+    open_drawn(page, f"{server}/?lang={lang}&view=lessons&lesson=001")
+    seen["Lessons, lesson 001 page 1"] = look(page)
+    open_drawn(page, f"{server}/?lang={lang}&view=lessons&lesson=001&page=2")
+    seen["Lessons, lesson 001 page 2"] = look(page)
+    page.goto(f"{server}/?lang={lang}&view=lab&lab_steps=20&lab_hidden=16")
+    settle(page)
+    lab_sampled(page)
     no_exception(page)
     corpus_words = re.compile(r"\b(" + "|".join(corpus.WORDS) + r")\b")     # the lab's text, quoted by its sentences
     seen["Text lab, after a run"] = [corpus_words.sub(" ", text) for text in look(page)]
@@ -427,17 +435,12 @@ def frame_on_every_view(page, server, lang) -> dict[str, list[str]]:
     steps = make_task("apple").defaults["steps"]
     run_until(page, f"{say('status.done')}: {say('status.step', step=steps, steps=steps)}")
     seen["Train, a run finished"] = met(page)
-    page.goto(f"{server}/?lang={lang}&view=lessons&lesson=000")
-    settle(page)
-    page.wait_for_function(FIGURES_DRAWN)
+    open_drawn(page, f"{server}/?lang={lang}&view=lessons&lesson=000")
     seen["Lessons, lesson 000"] = met(page)
     page.goto(f"{server}/?lang={lang}&view=lab&lab_steps=20&lab_hidden=16")
     settle(page)
     seen["Text lab, before a run"] = met(page)
-    page.get_by_role("button", name=say("lab.start")).click()
-    page.wait_for_function("w => document.body.innerText.includes(w)", arg=fixed("lab.sample_at"), timeout=90_000)
-    settle(page)
-    page.wait_for_function(FIGURES_DRAWN)
+    lab_sampled(page)
     seen["Text lab, after a run"] = met(page)
     no_exception(page)
     return seen
