@@ -6,6 +6,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from rnnviz.ui import web
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,16 +24,21 @@ def test_the_wheel_installs_and_draws_the_explore_figures_outside_the_repo(tmp_p
         metadata = z.read(next(n for n in names if n.endswith("METADATA"))).decode()
     assert {"rnnviz/notebook.py", "rnnviz/engine/cells.py", "rnnviz/plots/step.py", "rnnviz/train/loop.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "bench/"))]
-    scripts = {f"rnnviz/{p.relative_to(ROOT / 'rnnviz').as_posix()}" for p in (ROOT / "rnnviz").rglob("*.js")}
-    assert scripts and scripts <= names, sorted(scripts - names)           # the page's scripts ship with it
+    files = {f"rnnviz/{p.relative_to(ROOT / 'rnnviz').as_posix()}" for p in (ROOT / "rnnviz").rglob("*.*s")
+             if p.suffix in (".js", ".css")}
+    assert {".js", ".css"} <= {Path(n).suffix for n in files}, sorted(files)  # the page's scripts and styles...
+    assert files <= names, sorted(files - names)                            # ...ship with it
     pins = [line for line in (ROOT / "requirements.txt").read_text().splitlines() if line and not line.startswith("#")]
     assert all(f"Requires-Dist: {pin}" in metadata for pin in pins)       # torch stays pinned to the CPU wheel
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(tmp_path / "site"),
                     str(wheel)], check=True, timeout=300)
     code = ("import rnnviz.notebook as nb; lab = nb.explore('안녕 hello', cell='lstm', H=3); "
-            "print(nb.__file__); print(lab.step(2).layout.title.text)")
+            "print(nb.__file__); print(lab.step(2).layout.title.text); "
+            "from rnnviz.ui import web; print(web.HERE); print(len(web.script('follow')), len(web.style('page')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300,
                          env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
-    where, title = out.stdout.splitlines()[:2]
+    where, title, web_dir, sizes = out.stdout.splitlines()[:4]
     assert where.startswith(str(tmp_path / "site")) and title.startswith("the step at t = 2 (token '␣')")
+    assert web_dir.startswith(str(tmp_path / "site"))      # the page's files, read from the installed package
+    assert sizes == f"{len(web.script('follow'))} {len(web.style('page'))}"

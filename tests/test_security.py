@@ -22,11 +22,25 @@ def module_string_constants(tree: ast.Module) -> set[str]:
             and isinstance(node.value.value, str) for t in node.targets if isinstance(t, ast.Name)}
 
 
+WEB = ROOT / "rnnviz" / "ui" / "web"
+
+
+def package_file(node) -> bool:
+    """`web.style("page")` or `web.script("follow")`: a file of ours in the package (rnnviz/ui/web), named by a
+    literal, so nothing a user typed picks it or reaches it."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("style", "script")
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "web" and len(node.args) == 1
+            and not node.keywords and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+            and (WEB / f"{node.args[0].value}.{'css' if node.func.attr == 'style' else 'js'}").is_file())
+
+
 def fixed_text(node, constants: set[str]) -> bool:
-    """Text made only of our own fixed strings: literals, module-level string constants, their sums, and a choice
-    between two such (`A + (B if korean else "")`): nothing a user typed can reach it."""
+    """Text made only of our own fixed strings: literals, module-level string constants, the package's own files,
+    their sums, and a choice between two such (`A + (B if korean else "")`): nothing a user typed can reach it."""
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
+    if package_file(node):
+        return True
     if isinstance(node, ast.Name):
         return node.id in constants
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -53,6 +67,19 @@ def test_html_is_only_ever_our_own_fixed_strings():
                 assert body is not None and fixed_text(body, constants), \
                     f"{path.name}:{node.lineno}: HTML from a value that is not our own fixed text"
     assert uses >= 1    # the check looked at something
+
+
+def test_the_page_runs_only_our_own_script_files():
+    """Every components-v2 script (js=) and style (css=) is a file of the package, named by a literal."""
+    uses = 0
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "component":
+                for k in node.keywords:
+                    if k.arg in ("js", "css", "html"):
+                        uses += 1
+                        assert package_file(k.value), f"{path.name}:{node.lineno}: {k.arg}= is not a file of ours"
+    assert uses >= 4    # follow, page_keys, long_link, streamlit_words
 
 
 def test_weights_never_go_through_pickle():

@@ -2,8 +2,6 @@
 characters; a fixed script of ours (long_link.js, no user text) tells the server, and the link's notes say so."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 # Streamlit's own limits (streamlit/runtime/state/query_params.py); tests/test_hostile_input.py names them if they go.
@@ -11,10 +9,10 @@ from streamlit.runtime.state.query_params import CLIENT_STATE_QUERY_STRING_MAX_F
 from streamlit.runtime.state.query_params import CLIENT_STATE_QUERY_STRING_MAX_LENGTH as MAX_CHARS
 
 from ..words import Said
-from . import session
+from . import session, web
 
 KEY = "long_link"
-_watch = st.components.v2.component("rnnviz_long_link", js=(Path(__file__).with_suffix(".js")).read_text())
+_watch = st.components.v2.component("rnnviz_long_link", js=web.script("long_link"))
 
 
 def dropped(chars: int, fields: int) -> Said | None:

@@ -6,11 +6,10 @@ nodes and attributes, so React keeps them, and again whenever Streamlit writes t
 parts Streamlit wrote (sizes, types, our own labels) go in, as text: nothing is rendered as markup."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from ..words import catalogue, current, placeholders, say
+from . import web
 
 # Streamlit's English (1.67) and the catalogue keys said in its place, in that order. A pattern is a whole text (a
 # JavaScript regular expression); its named groups fill the parameters of the same names.
@@ -67,8 +66,7 @@ PLOTLY = {
     "Sorry, there was a problem downloading your image!": "plotly.not_downloaded",
 }
 
-_words = st.components.v2.component("rnnviz_streamlit_words", js=(Path(__file__).with_name("streamlit_words.js")
-                                                                  .read_text(encoding="utf-8")))
+_words = st.components.v2.component("rnnviz_streamlit_words", js=web.script("streamlit_words"))
 
 
 def holes(key: str) -> str:
