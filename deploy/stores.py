@@ -78,13 +78,12 @@ def postgres_bin(name: str) -> str:
 
 
 def start_postgres(folder: Path) -> tuple[subprocess.Popen, str]:
-    """A PostgreSQL cluster of its own (initdb in a new folder under `folder`) on a free loopback port; (process,
-    URL). As root it runs as the `postgres` user the Debian package made (the server refuses root), in a folder of
-    the system's temporary one, which that user can reach."""
+    """A PostgreSQL cluster of its own (initdb in `folder`) on a free loopback port; (process,
+    URL). As root it runs as the `postgres` user the Debian package made (the server refuses root): `folder` must be
+    one that user can reach (tally_store makes one)."""
     user = "postgres" if os.geteuid() == 0 else None
     folder.mkdir(parents=True, exist_ok=True)
     if user:
-        folder = Path(tempfile.mkdtemp(prefix="rnnviz-postgres-"))
         shutil.chown(folder, user)
     data = folder / "pgdata"
     subprocess.run([postgres_bin("initdb"), "-D", str(data), "-U", "rnnviz", "--auth=trust", "-E", "UTF8"],
@@ -118,10 +117,10 @@ def tally_store(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'tally.db'}"
         return
-    proc, url = (start_redis if kind == "redis" else start_postgres)(folder)
+    own = Path(tempfile.mkdtemp(prefix=f"rnnviz-{kind}-"))     # under /tmp: the postgres user reaches it
+    proc, url = (start_redis if kind == "redis" else start_postgres)(own)
     try:
         yield url
     finally:
         stop(proc)
-        if kind == "postgres" and os.geteuid() == 0:
-            shutil.rmtree(Path(str(proc.args[2])).parent, ignore_errors=True)      # its own folder under /tmp
+        shutil.rmtree(own, ignore_errors=True)

@@ -26,6 +26,7 @@ class RedisTally:
 
     def _all(self, code: str, lesson: str):
         for field, value in self.db.hgetall(self.key(code, lesson)).items():
+            field, value = str(field), str(value)               # decode_responses: str already
             question, _, student = field.partition(SEP)
             yield question, student, Answer(question, value[1:], value[:1] == "1")
 
