@@ -1,0 +1,59 @@
+"""The page's scripts and styles are files (rnnviz/ui/web/*.js, *.css), never Python strings: a Python string under
+rnnviz/ that holds JavaScript or CSS is named here; the loader reads only those files; plotly's private state is read
+only inside follow.js's adapter."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from rnnviz.ui import web
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "rnnviz" / "ui" / "web"
+SCRIPTS = sorted(WEB.glob("*.js"))
+STYLES = sorted(WEB.glob("*.css"))
+
+# What only code of the page says (prose about a "window." or "a function of (x)" is not it).
+JS = re.compile(r"\bfunction\s*\w*\s*\([^()]*\)\s*\{|\([^()]*\)\s*=>|\w\s*=>|\b(?:document|window)\.\w"
+                r"|addEventListener|querySelector|export\s+default|\b(?:const|let|var)\s+\w+\s*=")
+CSS = re.compile(r"[\w\])*]\s*\{\s*[a-z-]+\s*:\s*[^{};]+;|@media\s*\(|!important")
+
+
+def web_code(text: str) -> str | None:
+    """The first piece of `text` that is JavaScript or CSS, if any."""
+    found = JS.search(text) or CSS.search(text)
+    return found.group(0) if found else None
+
+
+def python_strings(path: Path):
+    """Every string literal of a Python file (docstrings and f-strings' fixed parts too), with its line."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.lineno, node.value
+
+
+def test_no_python_string_under_rnnviz_holds_javascript_or_css():
+    found = [f"{path.relative_to(ROOT)}:{line}: {code!r}" for path in sorted((ROOT / "rnnviz").rglob("*.py"))
+             for line, text in python_strings(path) if (code := web_code(text))]
+    assert found == [], "JavaScript or CSS in a Python string: move it to rnnviz/ui/web/ and load it by path"
+
+
+@pytest.mark.parametrize("path", SCRIPTS + STYLES, ids=lambda p: p.name)
+def test_each_web_file_would_be_caught_in_a_python_string(path):
+    """The check above sees what the web files hold: each one, pasted into Python, would be named."""
+    assert web_code(path.read_text(encoding="utf-8"))
+
+
+def test_the_loader_reads_the_files_of_its_folder_and_nothing_else():
+    assert {p.stem for p in SCRIPTS} >= {"follow", "page_keys", "long_link", "streamlit_words"}
+    assert {p.stem for p in STYLES} >= {"page", "present", "korean"}
+    for path in SCRIPTS:
+        assert web.script(path.stem) == path.read_text(encoding="utf-8")
+    for path in STYLES:
+        assert web.style(path.stem) == f"<style>{path.read_text(encoding='utf-8')}</style>"
+    for name in ("../__init__", "missing", "/etc/passwd"):
+        with pytest.raises((ValueError, FileNotFoundError)):
+            web.script(name)
+    with pytest.raises(ValueError):
+        web.text("__init__.py")
