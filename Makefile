@@ -54,6 +54,9 @@ chromium:
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	@for f in rnnviz/ui/web/*.js; do node --check --input-type=module < $$f || { echo "$$f: not valid JavaScript"; exit 1; }; done
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --silent --no-audit --no-fund
+	npx --no-install eslint --max-warnings 0 rnnviz/ui/web/
 
 test: $(STAMP) chromium haproxy lint
 	$(PY) -m pytest

@@ -1,5 +1,5 @@
 // The keys stay the page's after a control in the sidebar was used; loaded by rnnviz/ui/page_keys.py (see its docstring).
-export default function(component) {
+export default function() {
   if (window.__rnnvizKeys) return;
   window.__rnnvizKeys = true;
   // The address bar and the screen agree. Streamlit keeps a session's settings over Back and Forward, so a link
