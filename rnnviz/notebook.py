@@ -96,38 +96,38 @@ class Lab:
     def tokens(self) -> list[list[str]]:
         return self.run.rows
 
-    def _figures(self, kind, layer: int = 0, direction: int = 0, row: int = 0, t: int | None = None,
+    def _figures(self, names: tuple[str, ...], layer: int = 0, direction: int = 0, row: int = 0, t: int | None = None,
                  present: bool = False) -> list[go.Figure]:
-        """A panel of the Explore view, from the catalogue the app draws from (rnnviz/panels.py)."""
-        return panels.figures(kind, self.run, layer, direction, row, t, present)
+        """Figures of the Explore view, from the table the app draws from (rnnviz/panels.py)."""
+        return panels.figures(names, self.run, panels.Look(layer, direction, row, t, present))
 
     @in_language
     def step(self, t: int = 0, layer: int = 0, direction: int = 0, row: int = 0, present: bool = False) -> go.Figure:
         """Wx·x_t + Wh·h_{t-1} + b → h_t (LSTM: i, f, g, o, c_t; GRU: r, z, n) at t, over every h_t; ▶ Play animates."""
-        return self._figures("step", layer, direction, row, t, present)[0]
+        return self._figures(("step",), layer, direction, row, t, present)[0]
 
     @in_language
     def heatmaps(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
                  present: bool = False) -> list[go.Figure]:
         """The input X (T × I), every h_t (T × H) and, for LSTM / GRU, each gate and c_t over time; t is marked."""
-        return self._figures("maps", layer, direction, row, t, present)
+        return self._figures(("input", "states", "gates"), layer, direction, row, t, present)
 
     @in_language
     def weights(self, layer: int = 0, direction: int = 0, present: bool = False) -> list[go.Figure]:
         """Wx, Wh and the biases of one layer and direction (weights edited by hand outlined)."""
-        return self._figures("weights", layer, direction, 0, None, present)
+        return self._figures(("weights",), layer, direction, 0, None, present)
 
     @in_language
     def output(self, t: int | None = None, row: int = 0, present: bool = False) -> list[go.Figure]:
         """softmax(W_out·h_t + b_out) at every step (many-to-many) and at the last step (many-to-one); with typed
         numbers, lesson 001's y_t = σ(W_y·h_t) (setting O: its output size)."""
-        return self._figures("output", 0, 0, row, t, present)
+        return self._figures(("output",), 0, 0, row, t, present)
 
     @in_language
     def path(self, t: int | None = None, layer: int = 0, direction: int = 0, row: int = 0,
              present: bool = False) -> go.Figure:
         """The h_t projected to 2-D (PCA), labelled with their tokens and joined in time order."""
-        return self._figures("path", layer, direction, row, t, present)[0]
+        return self._figures(("path",), layer, direction, row, t, present)[0]
 
     @in_language
     def shapes(self) -> list[tuple[str, tuple[int, ...], str]]:

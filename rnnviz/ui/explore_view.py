@@ -1,6 +1,7 @@
 """The Explore view: type a word, choose the shapes, step through time, see Wx, Wh, b and every h_t."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -8,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from .. import export, snippet
-from .. import panels as panels_catalogue
+from .. import panels as panels_table
 from ..explored import Explored
+from ..panels import FIGURES, PANEL_ROWS, Look, Panel
 from ..pipeline import OUTPUT_SEED_OFFSET, check_size
-from ..plots import marks, output, step
+from ..plots import output, step
 from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
@@ -41,17 +43,30 @@ def looking_at(ex: Explored, config: Config) -> Explored:
     return replace(ex, config=replace(ex.config, **look))
 
 
-def make_specs(kind: panels_catalogue.Kind, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
-    """A panel's figures from the catalogue (rnnviz/panels.py), without marks: t is marked when drawn."""
-    return panels_catalogue.specs(kind, ex, c.layer, c.dir, c.row, c.t if kind == "step" else None, present)
+def make_specs(name: str, c: Config, present: bool, ex: Explored) -> tuple[dict, ...]:
+    """A figure group's specs from the table (rnnviz/panels.py), without marks: t is marked when drawn."""
+    return panels_table.specs(name, ex, Look(c.layer, c.dir, c.row, c.t if FIGURES[name].at_t else None, present))
 
 
-def panel_specs(kind: str, ex: Explored, present: bool) -> tuple[dict, ...]:
-    """The cached specs of a panel; they do not depend on t (the step figure: on t's animation window)."""
+def figure_specs(name: str, ex: Explored, present: bool, wid: str) -> tuple[dict, ...]:
+    """The cached specs of a figure group; they do not depend on t (the step figure: on t's animation window)."""
     c = ex.config
-    t = step.frame_anchor(ex.T, c.t) if kind == "step" else 0
+    t = step.frame_anchor(ex.T, c.t) if FIGURES[name].at_t else 0
     key = replace(c, **{**LOOK_ONLY, "t": t, "row": c.row, "layer": c.layer, "dir": c.dir})
-    return specs(kind, key, weights_id(session.get("explore_weights")), present, ex, make_specs)
+    return specs(name, key, wid, present, ex, make_specs)
+
+
+def draw_figures(names: tuple[str, ...], ex: Explored, present: bool, wid: str,
+                 key: Callable[[str], str] = str, finish: Callable[[str, dict], dict] = lambda name, spec: spec) -> None:
+    """Figure groups of the table, each spec marked at t; `key` names a chart, `finish` touches a marked spec."""
+    for name in names:
+        figure = FIGURES[name]
+        for i, spec in enumerate(figure_specs(name, ex, present, wid)):
+            chart(finish(name, figure.mark(i)(spec, ex, ex.config.t)), key(figure.keys(i)))
+
+
+def explore_wid() -> str:
+    return weights_id(session.get("explore_weights"))
 
 
 def stepper(T: int) -> None:
@@ -155,37 +170,32 @@ def moving_t(config: Config) -> None:
 
 def panels(ex: Explored, present: bool) -> None:
     """The tabs, drawn at t; only the open one is built (switching tabs reruns the page)."""
-    c = ex.config
     labels = [session.panel_label(key) for key in PANELS]
-    tabs = dict(zip(PANELS, st.tabs(labels, key="panel", on_change="rerun")))   # by the link's names
-    lt = ex.trace.layers[c.layer][c.dir]
-    if tabs["step"].open:
-        with tabs["step"]:
-            if not present:
-                st.caption(say("caption.step"))
-            spec, = panel_specs("step", ex, present)
-            chart(step.show_step(spec, lt, ex.network, c.row, c.t), "step_chart")
-            if present:                 # under the figure on a projector: the figure gets the first screen
-                st.caption(say("caption.step"))
-    if tabs["maps"].open:
-        with tabs["maps"]:
-            for i, spec in enumerate(panel_specs("maps", ex, present)):
-                chart(marks.with_step(spec, c.t), f"map_{i}")
-            for i, spec in enumerate(panel_specs("weights", ex, present)):
-                chart(spec, f"weights_{i}")
-    if tabs["output"].open:
-        with tabs["output"]:
-            output_panel(ex, present)
-    if tabs["path"].open:
-        with tabs["path"]:
-            try:
-                spec, = panel_specs("path", ex, present)
-                chart(marks.with_path_point(spec, c.t), "path_chart")
-            except ValueError:
-                st.info(say("path.none", why=say("path.overflow")))
-    if tabs["code"].open:
-        with tabs["code"]:
-            torch_panel(ex)
+    for key, tab in zip(PANELS, st.tabs(labels, key="panel", on_change="rerun")):   # by the link's names
+        if tab.open:
+            with tab:
+                panel = PANEL_ROWS[key]
+                DRAWERS[panel.draw](ex, present, panel)
+
+
+def figures_tab(ex: Explored, present: bool, panel: Panel) -> None:
+    draw_figures(panel.figures, ex, present, explore_wid())
+
+
+def step_tab(ex: Explored, present: bool, panel: Panel) -> None:
+    """The step figure, its caption above (under it on a projector: the figure gets the first screen)."""
+    if not present:
+        st.caption(say("caption.step"))
+    figures_tab(ex, present, panel)
+    if present:
+        st.caption(say("caption.step"))
+
+
+def path_tab(ex: Explored, present: bool, panel: Panel) -> None:
+    try:
+        figures_tab(ex, present, panel)
+    except ValueError:
+        st.info(say("path.none", why=say("path.overflow")))
 
 
 def step_table(ex: Explored) -> None:
@@ -200,7 +210,7 @@ def step_table(ex: Explored) -> None:
         numbers.dataframe(pd.DataFrame(table).rename_axis(say("table.unit_of", t=c.t)), width="stretch")
 
 
-def output_panel(ex: Explored, present: bool) -> None:
+def output_panel(ex: Explored, present: bool, panel: Panel) -> None:
     c = ex.config
     numbers = c.enc == "numbers"
     if not c.out:
@@ -211,9 +221,7 @@ def output_panel(ex: Explored, present: bool) -> None:
         st.caption(say("output.numbers", O=ex.W_out.shape[0], DH=ex.W_out.shape[1], seed=c.seed + OUTPUT_SEED_OFFSET))
     else:
         st.caption(say("output.trained") if ex.trained else say("output.random", seed=c.seed + OUTPUT_SEED_OFFSET))
-    probs, last = panel_specs("output", ex, present)
-    chart(marks.with_step(probs, c.t), "probs_chart")
-    chart(last, "last_chart")
+    figures_tab(ex, present, panel)
 
 
 def vocabulary(ex: Explored) -> None:
@@ -229,7 +237,7 @@ def vocabulary(ex: Explored) -> None:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
-def torch_panel(ex: Explored) -> None:
+def torch_panel(ex: Explored, present: bool = False, panel: Panel | None = None) -> None:
     vocabulary(ex)
     rows = [{say("table.tensor"): n, say("table.shape"): str(tuple(s)), say("table.meaning"): m}
             for n, s, m in snippet.shapes(ex)]
@@ -270,3 +278,7 @@ def downloads(ex: Explored, source: Config) -> None:
     if source.edits:                                    # many edits travel as a weights file, not in a link
         row.download_button(say("download.weights"), lambda: export.to_safetensors(shared().network),
                             "rnnviz-edited-weights.safetensors", mime="application/octet-stream")
+
+
+DRAWERS: dict[str, Callable[[Explored, bool, Panel], None]] = {   # a panel row's `draw`: how its tab is drawn
+    "figures": figures_tab, "step": step_tab, "path": path_tab, "output": output_panel, "code": torch_panel}

@@ -2,6 +2,7 @@
 and its reveal, the equation, this step's numbers and the PyTorch code; previous / next with the arrow keys."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, replace
 
 import pandas as pd
@@ -12,7 +13,7 @@ from ..explored import Explored
 from ..lessons import LESSONS, Page, page_count
 from ..lessons.facts import first_right
 from ..lessons.outline import outlined
-from ..plots import marks, step
+from ..panels import PANEL_ROWS, Panel
 from ..plots.heatmaps import time_labels
 from ..plots.literal import quoted
 from ..settings import LESSON, LOOK_ONLY
@@ -22,8 +23,7 @@ from ..train.runner import Run
 from ..words import current, say
 from . import explore_view as explore
 from . import session, train_view
-from .cache import cached_build, specs, weights_id
-from .charts import chart
+from .cache import cached_build, weights_id
 from .widgets import draw, words_of
 
 LINK = LESSON              # the link's lesson= and page= (rows of rnnviz/settings.py)
@@ -134,40 +134,20 @@ def explored(page: Page, config: Config) -> tuple[Explored, str]:
     return explore.looking_at(cached_build(_computes(config), wid, weights), config), wid
 
 
-def panel_specs(kind: str, ex: Explored, wid: str, present: bool) -> tuple[dict, ...]:
-    """A panel's cached figures for this page's run (keyed by the page's weights, not the Explore view's)."""
-    c = ex.config
-    t = step.frame_anchor(ex.T, c.t) if kind == "step" else 0
-    key = replace(c, **{**LOOK_ONLY, "t": t, "row": c.row, "layer": c.layer, "dir": c.dir})
-    drawn = specs(kind, key, wid, present, ex, explore.make_specs)
-    return tuple(untokened(s, ex) for s in drawn) if c.enc == "random" else drawn
-
-
 def figure(page: Page, ex: Explored, wid: str, present: bool) -> None:
-    """The page's live figure in its state, the element to look at outlined."""
-    c = ex.config
-    lt = ex.trace.layers[c.layer][c.dir]
-    if page.panel == "step":
-        spec, = panel_specs("step", ex, wid, present)
-        spec = step.show_step(spec, lt, ex.network, c.row, c.t)
-        chart(outlined(spec, page.outline) if page.outline else spec, "lesson_step")
-        if page.with_states:            # the step figure's one range is set by its widest column (a_t): every h_t
-            maps = panel_specs("maps", ex, wid, present)    # the input, then the hidden states (on their range)
-            chart(marks.with_step(maps[1], c.t), "lesson_states")
-    elif page.panel == "maps":
-        for i, spec in enumerate(panel_specs("maps", ex, wid, present)[:2]):
-            chart(marks.with_step(spec, c.t), f"lesson_map_{i}")
-    elif page.panel == "weights":
-        for i, spec in enumerate(panel_specs("weights", ex, wid, present)):
-            chart(spec, f"lesson_weights_{i}")
-    elif page.panel == "output":
-        probs, last = panel_specs("output", ex, wid, present)
-        chart(marks.with_step(probs, c.t), "lesson_probs")
-        chart(last, "lesson_last")
-    elif page.panel == "code":
-        tensors(page, ex)
-    elif page.panel in ("train", "compare"):
-        live_training(page)
+    """The page's live figure in its state (the table's row of its panel), the element to look at outlined."""
+    panel = PANEL_ROWS[page.panel]
+    DRAWERS.get(panel.draw, figures)(page, ex, wid, present, panel)
+
+
+def figures(page: Page, ex: Explored, wid: str, present: bool, panel: Panel) -> None:
+    """The figures a lesson page of this panel shows, keyed `lesson_<key>` (random input: no tokens named)."""
+    def finish(name: str, spec: dict) -> dict:
+        spec = untokened(spec, ex) if ex.config.enc == "random" else spec
+        return outlined(spec, page.outline) if name == "step" and page.outline else spec
+
+    explore.draw_figures(panel.on_lesson_page(page.with_states), ex, present, wid,
+                         key=lambda k: "lesson_" + k.removesuffix("_chart"), finish=finish)
 
 
 def untokened(spec: dict, ex: Explored) -> dict:
@@ -194,7 +174,7 @@ def untokened(spec: dict, ex: Explored) -> dict:
     return walk(spec)
 
 
-def tensors(page: Page, ex: Explored) -> None:
+def tensors(page: Page, ex: Explored, wid: str = "", present: bool = False, panel: Panel | None = None) -> None:
     """The shapes PyTorch reports, the two readings of a batch, the code; a vocabulary only where there are tokens
     (random NumPy input has none), and for a page on its note's vocabulary the note's own code (below) alone."""
     if ex.config.enc != "random" and not page.vocab:
@@ -283,7 +263,8 @@ def pace_control(row, active: bool) -> None:
                    help=say("help.one_step"))
 
 
-def live_training(page: Page) -> None:
+def live_training(page: Page, ex: Explored | None = None, wid: str = "", present: bool = False,
+                  panel: Panel | None = None) -> None:
     compare = page.panel == "compare"
     mine = page_runs(page)
     active = any(r.active for r in mine.values())
@@ -313,3 +294,7 @@ def live_training(page: Page) -> None:
             st.rerun()
 
     progress()
+
+
+DRAWERS: dict[str, Callable[[Page, Explored, str, bool, Panel], None]] = {   # a panel row's own drawer; else figures
+    "code": tensors, "train": live_training, "compare": live_training}
