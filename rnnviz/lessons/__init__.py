@@ -27,6 +27,7 @@ class Page:
     preset: str                                  # the Explore preset the page starts from (ui/presets.py)
     changes: dict = field(default_factory=dict)  # ... and what it changes
     panel: str = "step"                          # step | maps | weights | output | code | train | compare
+                                                 # | seq2seq | one_to_many (ui/sequences.py)
     t: int = 0
     layer: int = 0
     dir: int = 0
@@ -97,6 +98,8 @@ LESSONS: dict[str, tuple[Page, ...]] = {
         P("head", "vectors", panel="output", t=4, math=HEAD, numbers=True, question=True, facts=f.head,
           code="Wy = nn.Parameter(torch.randn({O}, {H}))\noutput = torch.sigmoid(torch.matmul(h_t, Wy.t()))   "
                "# {y_shape}"),
+        P("one_to_many", "vectors", panel="one_to_many"),          # ui/sequences.py: the decoder alone
+        P("encdec", "vectors", panel="seq2seq", question=True),    # ui/sequences.py: reading numbers aloud
     ),
     "002": (
         P("layout", "avengers", dict(text=f.AVENGERS_INPUT), panel="code", vocab="avengers",
