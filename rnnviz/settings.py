@@ -167,6 +167,8 @@ ROWS: tuple[Setting, ...] = (
     # Lessons: which lesson and page (1-based) is on show
     S("lesson", str, "000", choices=LESSON_IDS, widget="select", role="looks", view="lessons"),
     S("page", int, 1, 1, MAX_PAGES, widget="select", role="looks", view="lessons"),
+    # A class: the code the teacher sets in the link, so two classes count their answers apart (rnnviz/tally/)
+    S("code", str, "", high=32, role="looks", view="lessons"),
 )
 del S
 

@@ -22,7 +22,7 @@ from ..train.loop import Event, known
 from ..train.runner import Run
 from ..words import current, say
 from . import explore_view as explore
-from . import session, train_view
+from . import questions, session, train_view
 from .cache import cached_build, weights_id
 from .widgets import draw, words_of
 
@@ -55,7 +55,7 @@ def new_lesson() -> None:
 
 def link() -> dict[str, str]:
     lesson, n = where()
-    return {"lesson": lesson, "page": str(n)}
+    return {"lesson": lesson, "page": str(n)} | questions.link()       # a class's code stays in the link
 
 
 def nav(lesson: str, n: int) -> None:
@@ -113,13 +113,21 @@ def view() -> None:
         turn(lesson, n)
         st.markdown(say(page.key(lesson, "body"), **said))
     layers(lesson, page, said, raw)
-    if page.question:
+    if not questions.draw(lesson, page.id, raw, said) and page.question:     # a computed question, else the reveal
         st.markdown(f"**{say('lesson.question')}** {say(page.key(lesson, 'q'), **said)}")
         with st.expander(say("lesson.reveal"), key=f"reveal_{lesson}_{page.id}"):
             st.markdown(answer(lesson, page, said))
+    if n == page_count(lesson):
+        questions.quiz(lesson, lambda page_id: facts_of(lesson, page_id, present))
     doors(page, config)
     if present:
         choose(lesson)
+
+
+def facts_of(lesson: str, page_id: str, present: bool) -> tuple[dict, dict]:
+    """Another page's numbers, said and raw (the lesson's quiz asks about its pages)."""
+    page = next(p for p in LESSONS[lesson] if p.id == page_id)
+    return page_facts(page, explored(page, page.config(current(), present))[0])
 
 
 def _computes(config: Config) -> Config:
