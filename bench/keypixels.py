@@ -8,13 +8,11 @@ the browser is idle. The floor is measured between the figure kinds, so the mach
 from __future__ import annotations
 
 import statistics
-import sys
-from pathlib import Path
 
+import common  # noqa: F401  (puts the repository's root on the path: testkit below)
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "e2e"))
-from conftest import ARGS, CHROMIUM  # noqa: E402  the browser tests' Chromium and flags
+from testkit.browser import ARGS, CHROMIUM
 
 QUIET = "[data-testid=stApp][data-test-script-state=notRunning]"
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import keypixels
 from common import emit, parser, table
-from stclient import ROOT, Server, Session
+
+from testkit.stclient import ROOT, Server, Session
 
 TEXT = "the cat sat on the mat and the dog sat on the log!"   # 50 characters: T = 50
 CAP = (TEXT * 40)[:2000]                                          # the 2,000-character cap: T = 2000

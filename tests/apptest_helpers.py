@@ -1,12 +1,12 @@
 """Reading what a person would see out of an AppTest run."""
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from rnnviz.plots.marks import values
+from testkit.waiting import rerun_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,10 +64,4 @@ def open_tab(at: AppTest, name: str) -> AppTest:
 
 def wait_until(at: AppTest, predicate, what: str, seconds: float = 60) -> AppTest:
     """Rerun the page (as its fragment timers would) until `predicate(at)` holds; fail saying what was awaited."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        at.run()
-        if predicate(at):
-            return at
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds} s for {what}")
+    return rerun_until(at, predicate, what, seconds)

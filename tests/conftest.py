@@ -1,13 +1,21 @@
 import os
-import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 # No test asserts on time: Hypothesis' per-example deadline (200 ms) fails a correct example on a busy machine.
 settings.register_profile("untimed", deadline=None)
 settings.load_profile("untimed")
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parent.parent    # on sys.path through pyproject's `pythonpath`
 os.chdir(ROOT)  # AppTest and .streamlit/config.toml expect the repo root
+E2E = ROOT / "tests" / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e drives a real Chromium against a real server: the browser and server tiers."""
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.server)

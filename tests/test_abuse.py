@@ -1,4 +1,4 @@
-"""bench/abuse.py --short against a real `streamlit run` server: the bounds a hostile class meets (issue 12).
+"""testkit/abuse.py (bench/abuse.py --short) against a real `streamlit run` server: the bounds a hostile class meets (issue 12).
 
 Asserts what does not depend on the machine's speed: no failed session, the four-tab attack refused, the
 server's queue cap told and the others' runs kept, orphaned runs stopped once their sessions are gone (the
@@ -10,15 +10,16 @@ honest_wait_s) are reported by the benchmark, not asserted.
 """
 import asyncio
 import re
-import sys
 from pathlib import Path
 
+import pytest
+
+from testkit import abuse
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-
-import abuse  # noqa: E402
 
 
+@pytest.mark.server
 def test_a_hostile_class_meets_every_bound():
     f = asyncio.run(abuse.bench(short=True))
     assert f["failed_sessions"] == 0, f["failures"]

@@ -1,11 +1,7 @@
 """A small class at once in CI (N = 3): mixed with protocol sessions, and all three in real Chromium pages."""
 import asyncio
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-
-from load import phase  # noqa: E402
+from testkit.classroom import phase
 
 
 def test_three_sessions_follow_the_lesson_without_a_failure(server):

@@ -23,15 +23,13 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from deploy.supervise import free_port, wait_healthy
+
+from .waiting import scaled
+
 ROOT = Path(__file__).resolve().parent.parent
 FINISHED_OK = {ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY,
                ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -47,15 +45,11 @@ class Server:
              "--server.address", "127.0.0.1", "--server.headless", "true", *args],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
             env={**os.environ, **(env or {})})
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).read() == b"ok":
-                    return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the streamlit server did not start")
+        try:
+            wait_healthy(self.url, self.proc, scaled(60))
+        except RuntimeError:
+            self.stop()
+            raise
 
     def rss_mb(self) -> float:
         """Resident memory of the server process, in MB."""
