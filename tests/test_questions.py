@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 import torch
+from apptest_helpers import new_app, no_exception, texts
 
 from rnnviz import words
 from rnnviz.lessons import LESSONS
@@ -16,8 +17,6 @@ from rnnviz.lessons import questions as qs
 from rnnviz.pipeline import build
 from rnnviz.tally import open_tally
 from rnnviz.words import Problem
-
-from apptest_helpers import new_app, no_exception, texts
 
 QUESTIONS = list(qs.QUESTIONS)
 UNFILLED = re.compile(r"\{[A-Za-z_]\w*(:[^}]*)?\}")          # a {placeholder} left unformatted

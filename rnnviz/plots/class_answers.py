@@ -1,0 +1,22 @@
+"""A class's answers to one question as bars: one per answer given (and per choice offered), the right one coloured."""
+from __future__ import annotations
+
+from .literal import shown
+from .theme import CATEGORICAL, PRESENT, layout_base
+
+RIGHT, WRONG = CATEGORICAL[2], CATEGORICAL[5]          # bluish green, vermillion (safe for colour blindness)
+
+
+def bars(counts: dict[str, tuple[int, bool]], choices: tuple[str, ...], right: str, axis: str) -> dict:
+    """counts: answer -> (students, right); every choice gets a bar, 0 too; the most given first after them."""
+    rest = sorted((a for a in counts if a not in choices), key=lambda a: (-counts[a][0], a))
+    answers = [*choices, *rest]
+    n = [counts.get(a, (0, a == right))[0] for a in answers]
+    ok = [counts[a][1] if a in counts else a == right for a in answers]
+    layout = layout_base("", present=True, height=110 + 48 * len(answers))
+    layout.update(xaxis=dict(title=dict(text=axis), dtick=1, rangemode="tozero"),
+                  yaxis=dict(autorange="reversed", type="category", tickfont=dict(size=PRESENT.font_size + 2)),
+                  margin=dict(l=10, r=10, t=10, b=60), showlegend=False)
+    return dict(data=[dict(type="bar", orientation="h", x=n, y=[shown(a) for a in answers], text=n,
+                           textposition="auto", marker=dict(color=[RIGHT if r else WRONG for r in ok]),
+                           hoverinfo="x+y")], layout=layout)
