@@ -5,6 +5,7 @@ torch.nn's own modules first. Each use of h_t (the output, each gate of the next
 gets its own clone, so autograd hands each part its own gradient.
 """
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import torch
 from torch_oracle import assert_close
@@ -12,6 +13,10 @@ from torch_oracle import assert_close
 from rnnviz.bridge import to_torch
 from rnnviz.engine import CELLS, GATES, Network
 from rnnviz.engine.bptt import backward, head_loss, next_targets
+from rnnviz.pipeline import build
+from rnnviz.plots.bptt import backward_spec, explored_backward
+from rnnviz.state import Config
+from rnnviz.words import language
 
 TOL = 1e-9
 
@@ -169,3 +174,79 @@ def test_unknown_loss_is_refused():
     net, X, ids, W_out, b_out = setup("gru", False)
     with pytest.raises(ValueError, match="loss must be one of last, every"):
         head_loss(net.forward(X).output, W_out, b_out, next_targets(ids), "first")
+
+
+# --- an Explore run's backward, and its figure (rnnviz.plots.bptt) -----------------------------------------------
+
+
+
+@pytest.mark.parametrize("enc", ["onehot", "numbers"])
+def test_an_explore_runs_loss_and_output_part_equal_torch(enc):
+    text = "0.1, 0.2\n0.3, 0.1\n0.5, 0.9" if enc == "numbers" else "hello world"
+    ex = build(Config(text=text, enc=enc, cell="lstm", H=5, bi=True))
+    module = to_torch(ex.network)
+    out, _ = module(torch.from_numpy(ex.x_module))
+    out.retain_grad()
+    top = out if ex.network.batch_first else out.transpose(0, 1)       # (B, T, D·H)
+    logits = top @ torch.from_numpy(ex.W_out).T + torch.from_numpy(ex.b_out)
+    if enc == "numbers":
+        L = torch.sigmoid(logits).sum()
+    else:
+        L = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                              torch.from_numpy(next_targets(ex.ids)).reshape(-1), reduction="sum")
+    L.backward()
+    d_top = out.grad.numpy() if not ex.network.batch_first else out.grad.numpy().swapaxes(0, 1)   # (T, B, D·H)
+    for d in (0, 1):
+        got = explored_backward(ex, "every", 0, d)
+        assert abs(got.value - float(L.detach())) <= 1e-4 * max(1, abs(float(L.detach())))
+        assert_close(got.from_out, d_top[..., d * 5:(d + 1) * 5], 1e-5, f"from the output, direction {d}")
+
+
+def bars(spec):
+    return {d["name"]: np.array([np.nan if v is None else v for v in d["y"]], float)
+            for d in spec["data"] if d["type"] in ("bar", "scatter")}
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn_tanh"])
+def test_the_figure_shows_the_engines_split_with_t_marked(cell):
+    ex = build(Config(text="hello world", cell=cell, H=6, scale=0.5))
+    t = 4
+    spec = backward_spec(ex, "last", 0, 0, 0, t, False)
+    bw = explored_backward(ex, "last", 0, 0)
+    norm = lambda v: np.sqrt((v[:, 0].astype(np.float64) ** 2).sum(-1))   # noqa: E731
+    got = bars(spec)
+    out, nxt, whole = (got[k] for k in ("from the output at t", "from h<sub>t+1</sub>", "whole ‖dL/dh_t‖"))
+    np.testing.assert_allclose(whole, norm(bw.dh), rtol=1e-6)
+    np.testing.assert_allclose(nxt[:-1], norm(bw.from_next)[:-1], rtol=1e-6)
+    assert np.isnan(out[:-1]).all() and out[-1] == pytest.approx(norm(bw.from_out)[-1])   # the loss is at the end
+    assert np.isnan(nxt[-1]), "nothing comes from after the last step"
+    assert whole[0] < whole[-1], "with small weights the gradient vanishes on its way back"
+    heat = spec["data"][-1]
+    want_rows = {"lstm": 7, "gru": 4, "rnn_tanh": 1}[cell]
+    assert len(heat["y"]) == want_rows
+    np.testing.assert_allclose(np.array(heat["customdata"])[0], norm(next(iter(bw.through.values()))), rtol=1e-6)
+    boxes = [s for s in spec["layout"]["shapes"] if s.get("name") == "step t"]
+    assert len(boxes) == 2 and all(b["x0"] == t - 0.5 for b in boxes)
+    assert f"{norm(bw.dh)[t]:.3g}" in spec["layout"]["title"]["text"]
+    opacity = spec["data"][0]["marker"]["opacity"]
+    assert opacity[t - 1] < 1 and opacity[t] == 1, "steps the backward pass has not reached yet are pale"
+
+
+def test_every_step_loss_reaches_every_output_and_both_languages():
+    ex = build(Config(text="abcab", cell="gru", H=4))
+    with language("ko"):
+        ko = backward_spec(ex, "every", 0, 0, 0, 2, True)
+    with language("en"):
+        en = backward_spec(ex, "every", 0, 0, 0, 2, False)
+    assert not np.isnan(bars(en)["from the output at t"]).any()
+    assert "시간 역전파" in ko["layout"]["title"]["text"] and "모든 시점" in ko["layout"]["title"]["text"]
+    assert "게이트" in " ".join(ko["data"][-1]["y"])
+    assert ko["layout"]["font"]["size"] > en["layout"]["font"]["size"]
+    go.Figure(en)                                                      # valid plotly
+
+
+def test_a_lower_layer_hears_the_layer_above_and_user_text_stays_text():
+    ex = build(Config(text="<b>a</b> b", tok="word", cell="rnn_tanh", H=3, L=2))
+    spec = backward_spec(ex, "every", 0, 0, 0, 0, False)
+    assert "from the layer above" in bars(spec)
+    assert "&lt;b&gt;" in spec["layout"]["title"]["text"] and "<b>" not in spec["layout"]["title"]["text"]
