@@ -10,6 +10,8 @@ STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | cksum 
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 REPLICAS ?= 2
+WORKERS ?= 2
+XDIST := -n $(WORKERS) --dist loadscope
 
 .PHONY: run class test lint unit e2e bench chromium haproxy clean
 
@@ -58,14 +60,17 @@ lint: $(STAMP)
 	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --silent --no-audit --no-fund
 	npx --no-install eslint --max-warnings 0 rnnviz/ui/web/
 
+# Tiers (pyproject's markers): `make unit` needs no server, no browser and no long training (slow); `make test` runs
+# every test, as CI does. WORKERS pytest processes share the tests (pytest-xdist), each module on one worker, so a
+# module's server and trained models are made once.
 test: $(STAMP) chromium haproxy lint
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
 
 unit: $(STAMP)
-	$(PY) -m pytest --ignore=tests/e2e
+	$(PY) -m pytest $(XDIST) -m "not slow and not server and not browser" --ignore=tests/e2e
 
 e2e: $(STAMP) chromium haproxy
-	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest $(XDIST) tests/e2e
 
 bench: $(STAMP) chromium haproxy
 	$(PY) bench/engine.py

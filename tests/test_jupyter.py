@@ -9,6 +9,7 @@ from nbclient import NotebookClient
 from rnnviz.notebook import explore
 
 PLOTLY = "application/vnd.plotly.v1+json"
+pytestmark = pytest.mark.server            # each test starts a real kernel: `make test`, not `make unit`
 
 
 def run_notebook(*cells: str) -> list[list[dict]]:
