@@ -12,8 +12,9 @@ ADDRESS ?= 127.0.0.1
 REPLICAS ?= 2
 WORKERS ?= 2
 XDIST := -n $(WORKERS) --dist loadscope
+STORE ?= sqlite
 
-.PHONY: run class test lint unit e2e bench chromium haproxy clean
+.PHONY: run class test lint unit e2e bench chromium haproxy redis postgres clean
 
 $(RUN_STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +30,9 @@ run: $(RUN_STAMP)
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 # A class beyond one process: REPLICAS Streamlit servers behind HAProxy on ADDRESS:PORT (docs/deploy.md).
-class: $(RUN_STAMP) haproxy
-	$(PY) -m deploy.supervise --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS)
+# STORE=sqlite|redis|postgres: where the class's answers are counted (docs/deploy.md, "The class's tally").
+class: $(RUN_STAMP) haproxy $(filter redis postgres,$(STORE))
+	$(PY) -m deploy.supervise --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS) --store $(STORE)
 
 # Debian's HAProxy for `make class` and the proxy tests.
 haproxy:
@@ -39,6 +41,21 @@ haproxy:
 		echo "Installing haproxy for make class and the proxy tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
 	else echo "make class and the proxy tests need HAProxy: run 'sudo apt-get install -y haproxy' once."; exit 1; fi
+
+# Debian's Redis and PostgreSQL servers for `make class STORE=redis|postgres` and the tally's tests.
+redis:
+	@if command -v redis-server >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing redis-server for the class's tally..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else echo "STORE=redis and the tally tests need Redis: run 'sudo apt-get install -y redis-server' once."; exit 1; fi
+
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing postgresql for the class's tally..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "STORE=postgres and the tally tests need PostgreSQL: run 'sudo apt-get install -y postgresql' once."; exit 1; fi
 
 # Debian's chromium for the browser tests, and Noto fonts so Hangul and emoji render (and show in screenshots).
 chromium:
@@ -63,16 +80,16 @@ lint: $(STAMP)
 # Tiers (pyproject's markers): `make unit` needs no server, no browser and no long training (slow); `make test` runs
 # every test, as CI does. WORKERS pytest processes share the tests (pytest-xdist), each module on one worker, so a
 # module's server and trained models are made once.
-test: $(STAMP) chromium haproxy lint
+test: $(STAMP) chromium haproxy redis postgres lint
 	$(PY) -m pytest $(XDIST)
 
 unit: $(STAMP)
 	$(PY) -m pytest $(XDIST) -m "not slow and not server and not browser" --ignore=tests/e2e
 
-e2e: $(STAMP) chromium haproxy
+e2e: $(STAMP) chromium haproxy redis postgres
 	$(PY) -m pytest $(XDIST) tests/e2e
 
-bench: $(STAMP) chromium haproxy
+bench: $(STAMP) chromium haproxy redis postgres
 	$(PY) bench/engine.py
 	$(PY) bench/latency.py
 	$(PY) bench/train.py

@@ -4,7 +4,10 @@ Every process is started with Popen and kept by its PID; health is polled throug
 dies is started again on its port (the proxy sends its students elsewhere meanwhile); Ctrl+C stops everything
 this started, by PID, and removes the run folder with the generated configuration.
 
-    python -m deploy.supervise --replicas 2 --port 8501 [--address 0.0.0.0]
+    python -m deploy.supervise --replicas 2 --port 8501 [--address 0.0.0.0] [--store sqlite|redis|postgres]
+
+--store names the class's tally (deploy/stores.py): SQLite beside the shared runs (default), or a Redis or PostgreSQL
+server started here by PID for the servers to count into (RNNVIZ_TALLY), stopped with them.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import urllib.request
 from pathlib import Path
 
 from .proxy import COOKIE, config, server_name
+from .stores import STORES, tally_store
 
 ROOT = Path(__file__).resolve().parent.parent
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -173,9 +177,20 @@ def main() -> None:
     p.add_argument("--replicas", type=int, default=2, help="Streamlit servers behind the proxy")
     p.add_argument("--port", type=int, default=8501, help="the proxy's port")
     p.add_argument("--address", default="127.0.0.1", help="the proxy's address (0.0.0.0: the whole network)")
+    p.add_argument("--store", default="sqlite", choices=STORES, help="the class's tally: where answers are counted")
     args = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))       # `kill PID` stops cleanly, as Ctrl+C does
-    cluster = Cluster(args.replicas, args.port, args.address)
+    if args.store == "sqlite" or os.environ.get("RNNVIZ_TALLY"):    # SQLite beside the runs, or a store given
+        serve(args, {})
+        return
+    with tempfile.TemporaryDirectory(prefix="rnnviz-tally-") as folder, tally_store(args.store, Path(folder)) as url:
+        print(f"rnnviz: the class's tally is {args.store} at {url}", flush=True)
+        serve(args, {"RNNVIZ_TALLY": url})
+
+
+def serve(args: argparse.Namespace, env: dict) -> None:
+    """The servers and the proxy until Ctrl+C or SIGTERM."""
+    cluster = Cluster(args.replicas, args.port, args.address, env=env)
     try:
         cluster.start()
         print(f"rnnviz: {args.replicas} servers (pids {', '.join(map(str, cluster.pids()[:-1]))}) behind HAProxy "

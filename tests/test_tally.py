@@ -29,7 +29,9 @@ for s in range(first, first + int(sys.argv[3])):
 """
 
 
-@pytest.fixture(scope="module", params=["sqlite", "redis", "postgres"])
+# SQLite always; a Redis or PostgreSQL server started here is a server (make test, not make unit)
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("redis", marks=pytest.mark.server),
+                                        pytest.param("postgres", marks=pytest.mark.server)])
 def url(request, tmp_path_factory):
     with tally_store(request.param, tmp_path_factory.mktemp(request.param)) as found:
         yield found
