@@ -24,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import panels, snippet
+from . import sequences as reading_aloud
 from . import weight_files as weights
 from .explored import Explored
 from .lab.notebook import TextLab, text_lab  # noqa: F401  (the text lab, here too)
@@ -237,3 +238,11 @@ class Training:
         if notes:
             raise ValueError(" ".join(notes))
         return Lab(build(config, trained), self.lang)
+
+
+def read_aloud(trainer, number: int | str = 2026, t: int | None = None, present: bool = False) -> list[go.Figure]:
+    """Lesson 001's encoder-decoder pages for a NumbersTrainer: `number` read at decoder step t (default the last);
+    without attention also the contexts' plane and the decoder alone writing from the number's context (one-to-many).
+    Figures in the trainer's language."""
+    with said_in(trainer.task.lang):
+        return reading_aloud.figures(trainer.task, trainer.engine(), int(number), t, present)

@@ -2,17 +2,17 @@
 writing from one vector (one-to-many). A small model per language and attention, trained once per server."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
-from ..engine.one_to_many import plane, point, write
-from ..engine.seq2seq import Seq2Seq, Seq2SeqTrace
-from ..plots.one_to_many import GRID, NUMBERS, plane_figure, writing_figure
+from ..engine.seq2seq import Seq2Seq
+from ..plots.one_to_many import GRID, NUMBERS, writing_figure
 from ..plots.seq2seq import reading_figure
 from ..plots.theme import inked
+from ..sequences import Plane, reading, writing_from
 from ..train.numbers import Numbers
 from ..train.seq2seq import NumbersTrainer
 from ..words import say
@@ -25,8 +25,7 @@ PRESET = dict(cell="gru", hidden=64, embed=32, steps=200, batch=64, seed=0)   # 
 ATTENTIONS = ("general", "none")
 FIRST = 2026                      # the number a page reads first
 PLAY_SECONDS = 0.8                # ▶: one decoder step this often
-SHOWN = 40                        # numbers whose contexts the one-to-many plane shows
-GRID_SIDE = 9                     # … and a grid of GRID_SIDE² points between them
+WAIT_SECONDS = 0.5                # while a model trains: its progress this often
 
 
 @dataclass(frozen=True)
@@ -38,37 +37,67 @@ class Reader:
     held: float
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _trained(lang: str, attention: str) -> Reader:
-    """Train the preset once per server; only the finished, read-only model is kept and shared."""
-    trainer = NumbersTrainer(lang=lang, attention=attention, eval_every=PRESET["steps"], **PRESET)  # type: ignore[arg-type]
-    held = [e.held_accuracy for e in trainer.events() if e.held_accuracy is not None]
-    return Reader(trainer.task, trainer.engine(), held[-1])
+class Shelf:
+    """This server's reading models: each trained once, in a thread of its own, then only read (shared by all)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ready: dict[tuple[str, str], Reader] = {}
+        self.step: dict[tuple[str, str], int] = {}
+        self.failed: dict[tuple[str, str], str] = {}
+
+    def get(self, lang: str, attention: str) -> Reader | None:
+        """The model if trained; else None, and its training started if no one has started it."""
+        key = (lang, attention)
+        with self.lock:
+            if key in self.ready or key in self.step:
+                return self.ready.get(key)
+            self.step[key] = 0
+        threading.Thread(target=self._train, args=(key,), daemon=True, name=f"reading-{lang}-{attention}").start()
+        return None
+
+    def _train(self, key: tuple[str, str]) -> None:
+        try:
+            self._run(key)
+        except Exception as e:          # said on the page, which stops waiting
+            self.failed[key] = str(e)
+
+    def _run(self, key: tuple[str, str]) -> None:
+        trainer = NumbersTrainer(lang=key[0], attention=key[1], eval_every=PRESET["steps"], **PRESET)  # type: ignore[arg-type]
+        held = 0.0
+        for e in trainer.events():
+            self.step[key] = e.step
+            held = e.held_accuracy if e.held_accuracy is not None else held
+        with self.lock:
+            self.ready[key] = Reader(trainer.task, trainer.engine(), held)
 
 
-def reader(lang: str, attention: str) -> Reader:
-    """The model, trained now if this server has not trained it yet (the page says so meanwhile)."""
-    with st.spinner(say("s2s.training", steps=PRESET["steps"])):
-        return _trained(lang, attention)
+@st.cache_resource(show_spinner=False)
+def shelf() -> Shelf:
+    return Shelf()
 
 
-def reading(r: Reader, number: int) -> tuple[list[str], Seq2SeqTrace]:
-    """The engine's greedy reading of `number`: its tokens (EOS included) and its trace."""
-    ids, trace = r.model.greedy(np.array([r.task.source(number)]), r.task.bos, r.task.eos, r.task.max_out)
-    return [r.task.tgt_vocab[i] for i in ids[0]], trace
+def reader(lang: str, attention: str) -> Reader | None:
+    """The model; while it trains (once per server), its progress, and the page comes back when it is ready."""
+    r = shelf().get(lang, attention)
+    if r is None:
+        waiting(lang, attention)
+    return r
 
 
-def contexts(r: Reader, numbers: list[int]) -> np.ndarray:
-    """Each number's context, the encoder's last h: (N, H), from the engine."""
-    return np.stack([r.model.encode(np.array([r.task.source(n)])).h_n[0, 0] for n in numbers])
+def waiting(lang: str, attention: str) -> None:
+    @st.fragment(run_every=WAIT_SECONDS)
+    def progress() -> None:
+        session.use_language()
+        if shelf().get(lang, attention) is not None:
+            st.rerun()
+        if (lang, attention) in shelf().failed:
+            st.error(say("s2s.failed", why=session.literal(shelf().failed[(lang, attention)])))
+            return
+        step = shelf().step.get((lang, attention), 0)
+        st.progress(step / PRESET["steps"], text=say("s2s.training", step=step, steps=PRESET["steps"]))
 
-
-def shown_numbers(task: Numbers, number: int) -> list[int]:
-    """A seeded spread of numbers of every length, and the page's number."""
-    rng = np.random.default_rng(0)
-    picks = [int(n) for k in range(4) for n in rng.choice(np.arange(10 ** k if k else 0, 10 ** (k + 1)), SHOWN // 4,
-                                                              replace=False)]
-    return sorted(set(picks) | {number})
+    progress()
 
 
 # --- stepping through t ------------------------------------------------------------------------------------------
@@ -138,7 +167,9 @@ def encoder_decoder(lang: str, present: bool) -> None:
     attention = cols[1].radio(say("s2s.attention_choice"), ATTENTIONS, key="seq_att", horizontal=True,
                               on_change=restart, format_func=words_of(lambda k: say(f"s2s.att.{k}")))
     r = reader(lang, attention)
-    tokens, trace = reading(r, number)
+    if r is None:
+        return
+    tokens, trace = reading(r.task, r.model, number)
     said_line(r, number, tokens)
     vocab, digits = list(r.task.tgt_vocab), list(str(number))
     stepper(len(tokens), lambda t: chart(reading_figure(trace, digits, tokens, vocab, t, present).to_plotly_json(),
@@ -146,8 +177,8 @@ def encoder_decoder(lang: str, present: bool) -> None:
     if attention == "none":
         st.info(say("s2s.why_none", digits=len(digits), H=r.model.hidden))
         other = reader(lang, "general")
-        st.caption(say("s2s.compare", none=f"{r.held:.0%}", general=f"{other.held:.0%}",
-                       n=len(r.task.held_out)))
+        if other is not None:
+            st.caption(say("s2s.compare", none=f"{r.held:.0%}", general=f"{other.held:.0%}", n=len(r.task.held_out)))
     else:
         st.caption(say("s2s.held", acc=f"{r.held:.0%}", n=len(r.task.held_out), steps=PRESET["steps"]))
 
@@ -193,29 +224,23 @@ def chose_number() -> None:
 def one_to_many(lang: str, present: bool) -> None:
     """The decoder alone, from a number's context or a clicked point of the contexts' plane, writing step by step."""
     r = reader(lang, "none")
+    if r is None:
+        return
     if "seq_number" not in st.session_state:
         session.put("seq_number", FIRST)
     number = int(st.number_input(say("s2s.o2m_number"), min_value=0, max_value=9_999, step=1, key="seq_number",
                                  on_change=chose_number, help=say("s2s.number_help")))
     start: tuple = session.get("seq_start") or ("number", number)
-    numbers = shown_numbers(r.task, number if start[0] == "point" else start[1])
-    vectors = contexts(r, numbers)
-    mean, axes = plane(vectors)
-    coords = (vectors - mean) @ axes.T
+    where = Plane(r.task, r.model, number if start[0] == "point" else start[1])
+    h0, xy = where.start(start)
     if start[0] == "number":
-        h0, xy = vectors[numbers.index(start[1])], tuple(coords[numbers.index(start[1])])
         st.markdown(say("s2s.o2m_from_number", number=start[1]))
     else:
-        xy = (start[1], start[2])
-        h0 = point(mean, axes, xy)
         st.markdown(say("s2s.o2m_from_point", x=f"{xy[0]:.2f}", y=f"{xy[1]:.2f}"))
-    lo, hi = coords.min(axis=0) * 1.15, coords.max(axis=0) * 1.15
-    grid = np.stack(np.meshgrid(np.linspace(lo[0], hi[0], GRID_SIDE), np.linspace(lo[1], hi[1], GRID_SIDE)), -1)
     st.caption(say("s2s.o2m_plane_kind"))
-    spec = plane_figure(coords, numbers, grid.reshape(-1, 2), xy, present).to_plotly_json()
-    st.plotly_chart(ReadyFigure(inked(spec)), key="seq_plane", width="stretch", on_select=chose_on_plane,
-                    selection_mode="points", config={**CONFIG, **plotly_locale()})
-    writing = write(r.model, h0, r.task.bos, r.task.eos, r.task.max_out)
+    st.plotly_chart(ReadyFigure(inked(where.figure(xy, present).to_plotly_json())), key="seq_plane", width="stretch",
+                    on_select=chose_on_plane, selection_mode="points", config={**CONFIG, **plotly_locale()})
+    writing = writing_from(r.task, r.model, h0)
     vocab = list(r.task.tgt_vocab)
     st.markdown(say("s2s.o2m_wrote", words=session.literal(r.task.words(writing.ids.tolist()) or "∅")))
     st.caption(say("s2s.o2m_kind"))
