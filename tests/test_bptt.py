@@ -4,6 +4,8 @@ The torch reference is written here by hand, one line per equation in PyTorch's 
 torch.nn's own modules first. Each use of h_t (the output, each gate of the next step, GRU's direct path) and of c_t
 gets its own clone, so autograd hands each part its own gradient.
 """
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -250,3 +252,14 @@ def test_a_lower_layer_hears_the_layer_above_and_user_text_stays_text():
     spec = backward_spec(ex, "every", 0, 0, 0, 0, False)
     assert "from the layer above" in bars(spec)
     assert "&lt;b&gt;" in spec["layout"]["title"]["text"] and "<b>" not in spec["layout"]["title"]["text"]
+
+
+def test_moving_the_backward_figure_to_t_equals_drawing_it_at_t():
+    from rnnviz.plots.bptt import backward_at, backward_base
+    ex = build(Config(text="hello", cell="lstm", H=3, bi=True))
+    base = backward_base(ex, "last", 0, 1, 0, False)
+    for t in range(5):
+        moved = backward_at(base, ex, t)
+        assert json.dumps(moved, sort_keys=True) == json.dumps(backward_spec(ex, "last", 0, 1, 0, t, False),
+                                                               sort_keys=True)       # (NaN ≠ NaN in a plain ==)
+        assert f"t = {t} " in moved["layout"]["title"]["text"]

@@ -102,3 +102,11 @@ def test_reverse_direction_starts_from_the_next_step():
     lt = ex.trace.layers[0][1]
     np.testing.assert_allclose(got["h_{t+1}"][0], lt.h[2, 0], rtol=1e-6)
     np.testing.assert_allclose(got["c_{t+1}"][0], lt.c[2, 0], rtol=1e-6)
+
+
+def test_moving_a_diagram_to_t_equals_drawing_it_at_t():
+    from rnnviz.plots.cell_diagram import cell_at
+    ex = build(Config(text="hello", cell="gru", H=3, bi=True))
+    base = cell_spec(ex, 0, 1, 0, 0, True)
+    for t in range(5):
+        assert cell_at(base, ex, t) == cell_spec(ex, 0, 1, 0, t, True)

@@ -53,42 +53,42 @@ def parts(bw: Backward, cell: str, reverse: bool, row: int) -> list[tuple[str, n
 
 def backward_spec(ex: Explored, loss: str, layer: int, direction: int, row: int, t: int, present: bool) -> dict:
     """The gradient arriving at every h_t of one layer and direction, split, with step t marked; a plotly spec."""
+    return backward_at(backward_base(ex, loss, layer, direction, row, present), ex, t)
+
+
+def backward_base(ex: Explored, loss: str, layer: int, direction: int, row: int, present: bool) -> dict:
+    """backward_spec without step t: what backward_at needs to mark any t cheaply is kept in layout.meta."""
     bw = explored_backward(ex, loss, layer, direction)
     lt = ex.trace.layers[layer][direction]
     T = lt.h.shape[0]
-    t = min(max(t, 0), T - 1)
-    tokens = ex.rows[row]
-    x = time_labels(tokens)
-    top_layer = layer == len(ex.trace.layers) - 1
+    x = time_labels(ex.rows[row])
     nxt = "h_{t−1}" if lt.reverse else "h_{t+1}"
     whole, out, following = norms(bw.dh, row), norms(bw.from_out, row), norms(bw.from_next, row)
-    reached = np.arange(T) <= t if lt.reverse else np.arange(T) >= t      # the backward pass has been there
-    opacity = np.where(reached, 1.0, 0.3).tolist()
     lk = look(present)
-    out_name = say("bptt.from_out") if top_layer else say("bptt.from_above")
+    out_name = say("bptt.from_out") if layer == len(ex.trace.layers) - 1 else say("bptt.from_above")
     hover = "%{x}<br>%{fullData.name}<br>‖·‖ = %{y:.4g}<extra></extra>"
     data: list[dict[str, Any]] = [
-            dict(type="bar", x=x, y=shown(out), name=out_name, marker=dict(color=CATEGORICAL[1], opacity=opacity),
-                 hovertemplate=hover, xaxis="x", yaxis="y"),
-            dict(type="bar", x=x, y=shown(following), name=say("bptt.from_next", name=subscripted(nxt)),
-                 marker=dict(color=CATEGORICAL[0], opacity=opacity), hovertemplate=hover, xaxis="x", yaxis="y"),
-            dict(type="scatter", x=x, y=shown(whole), name=say("bptt.whole"), mode="lines+markers",
-                 line=dict(color=CATEGORICAL[7], width=2), hovertemplate=hover, xaxis="x", yaxis="y")]
+        dict(type="bar", x=x, y=shown(out), name=out_name, marker=dict(color=CATEGORICAL[1]),
+             hovertemplate=hover, xaxis="x", yaxis="y"),
+        dict(type="bar", x=x, y=shown(following), name=say("bptt.from_next", name=subscripted(nxt)),
+             marker=dict(color=CATEGORICAL[0]), hovertemplate=hover, xaxis="x", yaxis="y"),
+        dict(type="scatter", x=x, y=shown(whole), name=say("bptt.whole"), mode="lines+markers",
+             line=dict(color=CATEGORICAL[7], width=2), hovertemplate=hover, xaxis="x", yaxis="y")]
     rows = parts(bw, lt.cell, lt.reverse, row)
     log = np.log10(np.maximum(np.stack([v for _, v in rows]), TINY))
-    log[~np.isfinite(log) | (log <= np.log10(TINY))] = np.nan
+    log[log <= np.log10(TINY)] = np.nan
     names = [n for n, _ in rows]
     data.append(dict(type="heatmap", z=log.tolist(), x=x, y=names, colorscale=SEQUENTIAL, xaxis="x2", yaxis="y2",
                      customdata=np.stack([v for _, v in rows]).tolist(), showscale=True, xgap=1, ygap=1,
                      colorbar=dict(title=dict(text="log₁₀ ‖·‖", side="right"), y=0, yanchor="bottom", len=0.42,
                                    thickness=14),
                      hovertemplate="%{x}<br>%{y}<br>‖·‖ = %{customdata:.4g}<extra></extra>"))
-    height = lk.height + 90 + (lk.font_size + 10) * len(rows)
-    heading = title(ex, bw, lt.cell, loss, layer, row, t, whole, out, following, nxt, out_name)
-    top = 30 + (lk.font_size + 10) * (heading.count("<br>") + 2)      # the title's lines, then the legend's row
-    layout = layout_base(heading, present, height=height + top)
+    head, ratio = heading(ex, bw, lt.cell, loss, layer, row, whole, lt.reverse)
+    lines = 2 + bool(ratio)
+    top = 30 + (lk.font_size + 10) * (lines + 1)                      # the title's lines, then the legend's row
+    layout = layout_base(head, present, height=lk.height + 90 + (lk.font_size + 10) * len(rows) + top)
     # plotly anchors a title of several lines by its first line: the lines under <sup> need room pushed down
-    layout["title"].update(y=1, yref="container", yanchor="top", pad=dict(t=8 + (lk.font_size + 2) * heading.count("<br>")))
+    layout["title"].update(y=1, yref="container", yanchor="top", pad=dict(t=8 + (lk.font_size + 2) * (lines - 1)))
     layout["margin"] = dict(l=60 + (lk.font_size - 1) * max(len(n) for n in names), r=20, t=top, b=60)
     layout["barmode"] = "group"
     layout["legend"] = dict(orientation="h", x=0, y=1.01, yanchor="bottom", font=dict(size=lk.font_size))
@@ -98,10 +98,29 @@ def backward_spec(ex: Explored, loss: str, layer: int, direction: int, row: int,
     layout["xaxis2"] = dict(domain=[0, 1], anchor="y2", type="category", matches="x",
                             title=dict(text=say("axis.time_token")), tickangle=0 if T <= 20 else -60)
     layout["yaxis2"] = dict(domain=[0, 0.38], anchor="x2", autorange="reversed", type="category")
-    layout["shapes"] = [step_box(t, "x", "y"), step_box(t, "x2", "y2")]
-    layout["annotations"] = [dict(text=say("bptt.parts", name=subscripted(nxt)), x=0, y=0.4, xref="paper", yref="paper",
-                                  xanchor="left", yanchor="bottom", showarrow=False, font=dict(size=lk.font_size))]
+    layout["annotations"] = [dict(text=say("bptt.parts", name=subscripted(nxt)), x=0, y=0.4, xref="paper",
+                                  yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
+                                  font=dict(size=lk.font_size))]
+    layout["meta"] = dict(head=head, ratio=ratio, row=row, reverse=lt.reverse, nxt=subscripted(nxt), out_name=out_name,
+                          whole=whole.tolist(), out=out.tolist(), next=following.tolist())
     return dict(data=data, layout=layout)
+
+
+def backward_at(spec: dict, ex: Explored, t: int) -> dict:
+    """A copy of a backward figure at step t: t outlined, the split at t in the title, steps not reached yet pale."""
+    meta = spec["layout"]["meta"]
+    T = len(meta["whole"])
+    t = min(max(t, 0), T - 1)
+    steps = np.arange(T)
+    reached = steps <= t if meta["reverse"] else steps >= t          # the backward pass has been there already
+    opacity = np.where(reached, 1.0, 0.3).tolist()
+    data = [{**d, "marker": {**d["marker"], "opacity": opacity}} if d["type"] == "bar" else d for d in spec["data"]]
+    at = say("bptt.at", t=t, token=quoted(ex.rows[meta["row"]][t]), whole=f"{meta['whole'][t]:.3g}",
+             out=f"{meta['out'][t]:.3g}", out_name=meta["out_name"], next=f"{meta['next'][t]:.3g}", name=meta["nxt"])
+    text = meta["head"] + "<br><sup>" + "<br>".join(line for line in (at, meta["ratio"]) if line) + "</sup>"
+    layout = {**spec["layout"], "title": {**spec["layout"]["title"], "text": text},
+              "shapes": [step_box(t, "x", "y"), step_box(t, "x2", "y2")]}
+    return {**spec, "data": data, "layout": layout}
 
 
 def shown(v: np.ndarray) -> list[float | None]:
@@ -109,18 +128,15 @@ def shown(v: np.ndarray) -> list[float | None]:
     return [float(a) if a > 0 else None for a in v]
 
 
-def title(ex: Explored, bw: Backward, cell: str, loss: str, layer: int, row: int, t: int, whole: np.ndarray,
-          out: np.ndarray, following: np.ndarray, nxt: str, out_name: str) -> str:
-    """What is computed, and the split at t in numbers; for a loss at the last step, how much reaches t = 0."""
+def heading(ex: Explored, bw: Backward, cell: str, loss: str, layer: int, row: int, whole: np.ndarray,
+            reverse: bool) -> tuple[str, str]:
+    """What is computed (the title's first line); for a loss at the last step, how much of it reaches t = 0."""
     typed = ex.config.enc == "numbers"
-    last = int(np.flatnonzero(bw.targets[row] >= 0)[-1]) if (bw.targets[row] >= 0).any() else -1
-    target = quoted(ex.vocab.tokens[bw.targets[row, last]]) if not typed and last >= 0 else ""
+    counted = np.flatnonzero(bw.targets[row] >= 0)
+    target = quoted(ex.vocab.tokens[bw.targets[row, counted[-1]]]) if not typed and counted.size else ""
     what = say(f"bptt.loss.{loss}{'.typed' if typed else ''}", target=target)
     head = say("bptt.title", cell=CELL_TABLE[cell].label, loss=what, layer=layer, row=row)   # type: ignore[index]
-    at = say("bptt.at", t=t, token=quoted(ex.rows[row][t]), whole=f"{whole[t]:.3g}", out=f"{out[t]:.3g}",
-             out_name=out_name, next=f"{following[t]:.3g}", name=subscripted(nxt))
-    lines = [head, at]
     T = len(whole)
-    if loss == "last" and nxt == "h_{t+1}" and T > 1 and whole[-1] > 0:     # forward: the loss sits at its end
-        lines.append(say("bptt.ratio", T=T - 1, ratio=f"{whole[0] / whole[-1]:.3g}"))
-    return lines[0] + "<br><sup>" + "<br>".join(lines[1:]) + "</sup>"
+    ratio = (say("bptt.ratio", T=T - 1, ratio=f"{whole[0] / whole[-1]:.3g}")
+             if loss == "last" and not reverse and T > 1 and whole[-1] > 0 else "")     # forward: the loss at its end
+    return head, ratio

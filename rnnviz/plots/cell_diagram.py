@@ -70,7 +70,14 @@ def cell_spec(ex: Explored, layer: int, direction: int, row: int, t: int, presen
                              *(dict(x=x, y=y, text=s, showarrow=False, font=dict(size=size + 2, color=INK))
                                for x, y, s in ops),
                              *(arrow(w) for w in wires)]
+    layout["meta"] = dict(layer=layer, direction=direction, row=row, present=present)     # for cell_at
     return dict(data=[strip(p) for p in parts], layout=layout)
+
+
+def cell_at(spec: dict, ex: Explored, t: int) -> dict:
+    """The same diagram (layer, direction, row, projector or not) drawn at step t."""
+    m = spec["layout"]["meta"]
+    return cell_spec(ex, m["layer"], m["direction"], m["row"], t, m["present"])
 
 
 # --- the three cells --------------------------------------------------------------------------------------------
