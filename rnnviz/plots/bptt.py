@@ -98,7 +98,8 @@ def backward_base(ex: Explored, loss: str, layer: int, direction: int, row: int,
     layout["xaxis2"] = dict(domain=[0, 1], anchor="y2", type="category", matches="x",
                             title=dict(text=say("axis.time_token")), tickangle=0 if T <= 20 else -60)
     layout["yaxis2"] = dict(domain=[0, 0.38], anchor="x2", autorange="reversed", type="category")
-    layout["annotations"] = [dict(text=say("bptt.parts", name=subscripted(nxt)), x=0, y=0.4, xref="paper",
+    parts_title = say("bptt.parts.lstm" if bw.dc is not None else "bptt.parts", name=subscripted(nxt))
+    layout["annotations"] = [dict(text=parts_title, x=0, y=0.4, xref="paper",
                                   yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
                                   font=dict(size=lk.font_size))]
     layout["meta"] = dict(head=head, ratio=ratio, row=row, reverse=lt.reverse, nxt=subscripted(nxt), out_name=out_name,

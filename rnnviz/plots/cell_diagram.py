@@ -110,7 +110,7 @@ def with_units(terms, n: int) -> np.ndarray:
     return np.stack([*terms, np.arange(n)], axis=1) if len(terms) else np.arange(n)[:, None]
 
 
-def gate_part(lt: LayerTrace, net: Network, row: int, t: int, k: str, x: float) -> Part:
+def gate_part(lt: LayerTrace, net: Network, row: int, t: int, k: str, x: float, width: float = 11) -> Part:
     """A gate's strip in its box: σ (or tanh) of its pre-activation, hover = the equation with this unit's numbers."""
     H = lt.h.shape[-1]
     blocks = CELL_TABLE[lt.cell].blocks
@@ -137,7 +137,7 @@ def gate_part(lt: LayerTrace, net: Network, row: int, t: int, k: str, x: float) 
              f"<extra>{unit} %{{customdata[{n}]}}</extra>")
     v = lt.h[t, row] if k == "a" else lt.gates[k][t, row]
     zmax = 1.0 if squash != "relu" else symmetric_range(v)
-    return Part(f"{left} = {squash}(·)", x - 5.5, x + 5.5, 22, v, hover, with_units(terms, H), zmax, gate=k)
+    return Part(f"{left} = {squash}(·)", x - width / 2, x + width / 2, 22, v, hover, with_units(terms, H), zmax, gate=k)
 
 
 def lstm_parts(lt: LayerTrace, net: Network, row: int, t: int) -> tuple[list[Part], list[Wire], list[Op]]:
@@ -178,12 +178,12 @@ def gru_parts(lt: LayerTrace, net: Network, row: int, t: int) -> tuple[list[Part
     parts = [*inputs(lt, row, t),
              wire_part(h_name, 2, 16, BELT, hp, 1.0),
              wire_part("h_t", 84, 98, BELT, h, 1.0, h_hover, [z, n, hp]),
-             *(gate_part(lt, net, row, t, k, x) for k, x in (("z", 30), ("r", 50), ("n", 70)))]
+             *(gate_part(lt, net, row, t, k, x, 15) for k, x in (("z", 30), ("r", 50), ("n", 70)))]
     wires: list[Wire] = [[(16, BELT), (28.5, BELT)], [(31.5, BELT), (68.5, BELT)], [(71.5, BELT), (84, BELT)],
              [(30, BOX[1]), (30, BELT - 1.5)],                                  # z on the top wire
              [(30, 40), (38, 40)], [(42, 40), (68.5, 40)],                      # 1 − z to n's ×
              [(70, BOX[1]), (70, 38.5)], [(70, 41.5), (70, BELT - 1.5)],         # n → × (1 − z) → +
-             [(55, 22), (65, 22)],                                              # r opens Wh_n·h into n
+             [(57.5, 22), (62.5, 22)],                                          # r opens Wh_n·h into n
              *bus(lt, (30, 50, 70))]
     ops: list[Op] = [(30, BELT, "×"), (70, BELT, "+"), (40, 40, "1−"), (70, 40, "×")]
     return parts, wires, ops
