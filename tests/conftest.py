@@ -1,4 +1,7 @@
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,9 @@ settings.load_profile("untimed")
 ROOT = Path(__file__).resolve().parent.parent    # on sys.path through pyproject's `pythonpath`
 os.chdir(ROOT)  # AppTest and .streamlit/config.toml expect the repo root
 E2E = ROOT / "tests" / "e2e"
+if "RNNVIZ_STORE" not in os.environ:             # each test process (an xdist worker too) saves runs in its own
+    os.environ["RNNVIZ_STORE"] = tempfile.mkdtemp(prefix="rnnviz-test-runs-")     # store, not the user's cache
+    atexit.register(shutil.rmtree, os.environ["RNNVIZ_STORE"], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
