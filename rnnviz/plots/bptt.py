@@ -24,9 +24,6 @@ from .theme import CATEGORICAL, SEQUENTIAL, layout_base, look
 if TYPE_CHECKING:
     from ..explored import Explored
 
-TINY = 1e-30            # a norm of exactly 0 has no place on a log scale: it is left out
-
-
 def explored_backward(ex: Explored, loss: str, layer: int = 0, direction: int = 0) -> Backward:
     """BPTT of an Explore run: next-token cross-entropy (typed numbers: the sum of the outputs) at the last or every step."""
     typed = ex.config.enc == "numbers"
@@ -75,11 +72,10 @@ def backward_base(ex: Explored, loss: str, layer: int, direction: int, row: int,
         dict(type="scatter", x=x, y=shown(whole), name=say("bptt.whole"), mode="lines+markers",
              line=dict(color=CATEGORICAL[7], width=2), hovertemplate=hover, xaxis="x", yaxis="y")]
     rows = parts(bw, lt.cell, lt.reverse, row)
-    log = np.log10(np.maximum(np.stack([v for _, v in rows]), TINY))
-    log[log <= np.log10(TINY)] = np.nan
+    stacked = np.stack([v for _, v in rows])
     names = [n for n, _ in rows]
-    data.append(dict(type="heatmap", z=log.tolist(), x=x, y=names, colorscale=SEQUENTIAL, xaxis="x2", yaxis="y2",
-                     customdata=np.stack([v for _, v in rows]).tolist(), showscale=True, xgap=1, ygap=1,
+    data.append(dict(type="heatmap", z=[shown(v, np.log10) for v in stacked], x=x, y=names, colorscale=SEQUENTIAL,
+                     xaxis="x2", yaxis="y2", customdata=[shown(v) for v in stacked], showscale=True, xgap=1, ygap=1,
                      colorbar=dict(title=dict(text="log₁₀ ‖·‖", side="right"), y=0, yanchor="bottom", len=0.42,
                                    thickness=14),
                      hovertemplate="%{x}<br>%{y}<br>‖·‖ = %{customdata:.4g}<extra></extra>"))
@@ -124,9 +120,10 @@ def backward_at(spec: dict, ex: Explored, t: int) -> dict:
     return {**spec, "data": data, "layout": layout}
 
 
-def shown(v: np.ndarray) -> list[float | None]:
-    """Norms for a log axis: an exact 0 (nothing arrives there) is left out rather than drawn at −∞."""
-    return [float(a) if a > 0 else None for a in v]
+def shown(v: np.ndarray, f=float) -> list[float | None]:
+    """Norms for a log axis (f(norm)): an exact 0 (nothing arrives there) is left out rather than drawn at −∞, and an
+    overflowed one (the page says where) rather than sent as NaN."""
+    return [float(f(a)) if 0 < a < np.inf else None for a in v]
 
 
 def heading(ex: Explored, bw: Backward, cell: str, loss: str, layer: int, row: int, whole: np.ndarray,
