@@ -13,6 +13,7 @@ answer to the teacher's view showing the full count.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import statistics
 import tempfile
@@ -39,23 +40,26 @@ def typed(i: int) -> str:
     return WRONG if i % 3 == 0 else RIGHT
 
 
-async def protocol_student(url: str, i: int, start: float, window: float) -> dict:
-    """Open the page, wait for this student's moment in the window, type and Check; seconds to the answer."""
+async def protocol_student(url: str, i: int, ready: asyncio.Barrier, window: float) -> dict:
+    """Open the page; once every student's page is open, wait for this student's moment in the window, type and
+    Check; seconds to the answer."""
     s = Session(url, QUERY)
     await s.open()
-    await asyncio.sleep(max(0.0, start + random.uniform(0, window) - time.monotonic()))
+    await ready.wait()
+    await asyncio.sleep(random.uniform(0, window))
     s.set(words.say("question.yours"), string_value=typed(i))
     seconds = await s.click(words.say("question.check"))
     await s.close()
     return dict(kind="protocol", seconds=seconds, failed="; ".join(s.exceptions) or None)
 
 
-async def browser_student(browser, url: str, i: int, start: float, window: float) -> dict:
+async def browser_student(browser, url: str, i: int, ready: asyncio.Barrier, window: float) -> dict:
     page = await (await browser.new_context()).new_page()
-    await page.goto(f"{url}/?{QUERY}", timeout=120_000)
+    await page.goto(f"{url}/?{QUERY}", timeout=300_000)
     box = page.locator(BOX)
-    await box.locator("input[type=text]").wait_for(timeout=120_000)
-    await asyncio.sleep(max(0.0, start + random.uniform(0, window) - time.monotonic()))
+    await box.locator("input[type=text]").wait_for(timeout=300_000)
+    await ready.wait()
+    await asyncio.sleep(random.uniform(0, window))
     await box.locator("input[type=text]").fill(typed(i))
     t0 = time.monotonic()
     await box.get_by_role("button", name=words.say("question.check")).click()
@@ -82,11 +86,14 @@ async def lesson(cluster: Cluster, teacher_url: str, students: int, browsers: in
         teacher = await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
         await teacher.goto(f"{teacher_url}/?lesson=000&code={CODE}", timeout=120_000)
         await teacher.locator(TEACHER_BOX).wait_for(timeout=120_000)
-        start = time.monotonic() + 30               # every page is open by then (the window starts together)
-        runs = [protocol_student(cluster.url, i, start, window) for i in range(students - browsers)]
+        ready = asyncio.Barrier(students + 1)      # the window starts when every student's page is open
+        runs = [protocol_student(cluster.url, i, ready, window) for i in range(students - browsers)]
         runs += [browser_student(browser, cluster.server_url(i % len(cluster.ports)), students - browsers + i,
-                                 start, window) for i in range(browsers)]
-        results = await asyncio.gather(*runs, return_exceptions=True)
+                                 ready, window) for i in range(browsers)]
+        tasks = [asyncio.ensure_future(r) for r in runs]
+        await asyncio.wait_for(ready.wait(), 600)
+        start = time.monotonic()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
         answered_at = time.monotonic()
         right = sum(typed(i) == RIGHT for i in range(students))
         lag = await teacher_sees(teacher, students, right, 30)
@@ -124,7 +131,8 @@ def main() -> None:
                    answered=len(seconds) if run["seconds"] else 0, failed=len(run["failed"]),
                    window_s=args.window, answered_within_s=round(run["wall"], 2),
                    p50_s=statistics.median(seconds), p95_s=seconds[int(0.95 * (len(seconds) - 1))],
-                   counted_exactly_once=counts == expected, teacher_lag_s=run["lag"])
+                   counted_exactly_once=counts == expected, teacher_lag_s=run["lag"],
+                   load_per_core=round(os.getloadavg()[0] / (os.cpu_count() or 1), 1))   # others' work slows all
     text = table([figures], f"{n} students answering within {args.window:g} s on {args.replicas} servers "
                             f"({args.store} tally)")
     if run["failed"]:
