@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .waiting import fail
+from .waiting import fail, scaled
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -25,9 +25,11 @@ RUNS_COUNTER = """(() => {
 NEXT_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
-def wait_in_page(page, what: str, script: str, arg=None, timeout=30_000):
-    """page.wait_for_function, failing with what it waited for; returns the script's value."""
+def wait_in_page(page, what: str, script: str, arg=None, timeout=None):
+    """page.wait_for_function, failing with what it waited for; returns the script's value. The timeout (ms) is
+    30 s on an idle reference machine, stretched by how busy this one is (testkit.waiting.scaled)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    timeout = timeout or scaled(30) * 1000
     try:
         return page.wait_for_function(script, arg=arg, timeout=timeout).json_value()
     except PlaywrightTimeout:
@@ -44,9 +46,11 @@ def watch_messages(page) -> None:
     page.on("websocket", on_socket)
 
 
-def settle(page, timeout=60_000):
+def settle(page, timeout=None):
     """Wait until what the page asked for has run and is drawn: every message the page sent (a widget's change
-    asks for a rerun) has an answer, then the app reads `notRunning` with no stale element left."""
+    asks for a rerun) has an answer, then the app reads `notRunning` with no stale element left. The timeout (ms)
+    is 60 s on an idle reference machine, stretched by how busy this one is."""
+    timeout = timeout or scaled(60) * 1000
     page.evaluate(NEXT_FRAMES)                                   # the action's message, if any, has left
     deadline = time.monotonic() + timeout / 1000
     if not hasattr(page, "messages"):                            # a page a test made itself: count from now on
@@ -69,8 +73,9 @@ def runs_ended(page) -> int:
     return page.evaluate(f"() => {{ {RUNS_COUNTER}; return window.__runs.ended; }}")
 
 
-def wait_for_rerun(page, ended: int, what: str, timeout=30_000) -> None:
+def wait_for_rerun(page, ended: int, what: str, timeout=None) -> None:
     """Wait until a run after `ended` (from runs_ended) has ended, then until the page is settled."""
+    timeout = timeout or scaled(30) * 1000
     wait_in_page(page, what, "n => window.__runs.ended > n", arg=ended, timeout=timeout)
     settle(page, timeout)
 

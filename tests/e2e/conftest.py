@@ -19,6 +19,7 @@ from testkit.browser import (
     watch_messages,
 )
 from testkit.stclient import Server
+from testkit.waiting import scaled
 
 __all__ = ["cut_labels", "no_exception", "runs_ended", "settle", "shot", "wait_for_rerun", "wait_in_page", "watch_messages"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +45,7 @@ def browser():
 def page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     ctx.add_init_script(RUNS_COUNTER)
+    ctx.set_default_timeout(scaled(30) * 1000)        # Playwright's own waits: 30 s on an idle machine, more on a busy one
     pg = ctx.new_page()
     watch_messages(pg)
     yield pg

@@ -3,7 +3,7 @@ training, uploads through XSRF, saved runs on either server, and failover when a
 import os
 
 import pytest
-from conftest import no_exception, settle, watch_messages
+from conftest import no_exception, runs_ended, settle, wait_for_rerun, watch_messages
 
 from deploy.proxy import COOKIE, config
 from deploy.supervise import Cluster
@@ -50,11 +50,11 @@ def kill_and_wait_for_reconnect(cluster, page) -> int:
     its script has run there. Returns the killed server's index."""
     sockets = []
     page.on("websocket", lambda ws: sockets.append(ws))
-    dead = server_of(page)
+    dead, ended = server_of(page), runs_ended(page)
     cluster.kill_server(dead)
     wait_for("the page to reconnect to the other server", lambda: sockets and server_of(page) != dead,
              FAILOVER_SECONDS, page)
-    settle(page)
+    wait_for_rerun(page, ended, "the page's script to run on the other server", waiting.scaled(FAILOVER_SECONDS) * 1000)
     return dead
 
 
