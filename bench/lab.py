@@ -15,7 +15,7 @@ from common import emit, interleaved, parser, table
 
 from rnnviz.lab.charrnn import CharTrainer
 from rnnviz.lab.corpus import generate
-from rnnviz.lab.sample import encode, frozen
+from rnnviz.train.sampling import encode, frozen
 from rnnviz.text import one_hot
 from rnnviz.train import Settings
 from rnnviz.train.model import Model

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .engine import CELLS
+from .engine.attention import ATTENTIONS
 from .text import CODE_POINTS_PER_CHAR, ENCODINGS, LEVELS, MAX_CHARS
 from .words import LANGS
 
@@ -27,7 +28,7 @@ class _TaskDefault:
 
 TASK = _TaskDefault()
 
-TASKS = ("apple", "avengers", "hello", "memory", "text")       # the Train view's tasks (train/tasks.py builds them)
+TASKS = ("apple", "avengers", "hello", "memory", "text", "numbers")   # the Train view's tasks (rows of train/table.py)
 TEXT_CAP = 5000                                                 # characters of a training text
 PANELS = ("step", "maps", "output", "path", "code")             # the Explore view's tabs, as a link names them
 OPTIMIZERS = ("adam", "sgd")
@@ -128,6 +129,7 @@ ROWS: tuple[Setting, ...] = (
     S("tr_text", str, "hello world, 안녕하세요! " * 4, high=TEXT_CAP, widget="text", view="train", field="text",
       only_for="text"),
     S("tr_distance", int, 60, 1, 200, widget="slider", view="train", field="distance", only_for="memory"),
+    S("tr_attn", str, "general", choices=ATTENTIONS, widget="select", view="train", field="attention", only_for="numbers"),
     S("tr_cell", str, TASK, choices=CELLS, widget="select", view="train", field="cell", words="cell"),
     S("tr_hidden", int, TASK, 1, 256, widget="slider", view="train", field="hidden"),
     S("tr_layers", int, 1, 1, 4, widget="slider", view="train", field="layers"),

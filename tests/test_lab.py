@@ -8,7 +8,7 @@ import torch
 from rnnviz.engine.registry import cell_spec
 from rnnviz.lab.charrnn import CharTrainer, LabEvent
 from rnnviz.lab.corpus import generate
-from rnnviz.lab.engine import CHUNK
+from rnnviz.train.activations import CHUNK
 from rnnviz.lab.runs import lab_run
 from rnnviz.text import graphemes
 from rnnviz.train import Settings, Trainer, loop
@@ -22,12 +22,12 @@ KOREAN = "안녕하세요. 오늘은 순환 신경망을 배웁니다. 은닉 �
 @pytest.fixture(scope="module")
 def trained():
     torch.set_num_threads(1)
-    trainer = Trainer(Settings(task="text", text=CORPUS, cell="lstm", hidden=32, steps=60, seed=0, lr=1e-2))
+    trainer = Trainer(Settings(task="lab", text=CORPUS, cell="lstm", hidden=32, steps=60, seed=0, lr=1e-2))
     events = list(trainer.events())
     return trainer, events
 
 
-def test_the_public_api_trains_the_text_task_with_char_rnn_and_keeps_the_lessons_loop(trained):
+def test_the_public_api_trains_the_lab_task_with_char_rnn_and_keeps_the_lessons_loop(trained):
     trainer, events = trained
     assert isinstance(trainer, CharTrainer) and isinstance(Trainer(Settings(task="apple")), loop.Trainer)
     assert [e.step for e in events] == list(range(1, 61)) and all(isinstance(e, LabEvent) for e in events)
@@ -113,7 +113,7 @@ def test_korean_is_trained_syllable_by_syllable():
     (dict(hidden=513), "between 1 and 512"), (dict(layers=4), "between 1 and 3"), (dict(lr=float("nan")), "nan"),
     (dict(cell="transformer"), "transformer"), (dict(text="too short"), "at least 50"), (dict(text="   "), "empty")])
 def test_settings_the_lab_cannot_train_are_refused_with_a_message(bad, words):
-    settings = Settings(**{**dict(task="text", text=CORPUS), **bad})
+    settings = Settings(**{**dict(task="lab", text=CORPUS), **bad})
     with pytest.raises(Problem) as caught:
         Trainer(settings)
     assert words in str(caught.value)

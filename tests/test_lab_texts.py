@@ -5,7 +5,7 @@ import pytest
 from rnnviz.lab import texts
 from rnnviz.lab.corpus import generate
 from rnnviz.lab.neurons import properties
-from rnnviz.lab.tokens import MAX_BYTES
+from rnnviz.train.char_tokens import MAX_BYTES
 from rnnviz.words import Problem, language
 
 GOOD = "The quick brown fox jumps over the lazy dog.\n" * 5

@@ -5,9 +5,10 @@ import torch
 
 from rnnviz.plots.marks import values
 from rnnviz.plots.seq2seq import reading_figure
+from rnnviz.train import Settings, Trainer
 from rnnviz.train.numbers import LARGEST, numbers, read_en, read_ko, say
 from rnnviz.train.seq2seq import NumbersTrainer
-from rnnviz.words import language
+from rnnviz.words import Problem, language
 
 KO = {0: "영", 1: "일", 10: "십", 11: "십일", 20: "이십", 105: "백오", 1000: "천", 1111: "천백십일",
       2026: "이천이십육", 7070: "칠천칠십", 9999: "구천구백구십구"}
@@ -37,14 +38,26 @@ def test_numbers_outside_the_range_are_refused(bad):
 
 @pytest.fixture(scope="module")
 def trained():
-    """Both languages, 400 steps each (~10 s alone): the preset's model learns to read unseen numbers."""
+    """Both languages, 400 steps each (~10 s alone), through the public API as issue 24 writes it: the preset's
+    model learns to read unseen numbers."""
     torch.set_num_threads(1)
     out = {}
     for lang in ("ko", "en"):
-        trainer = NumbersTrainer(lang=lang, cell="gru", hidden=64, attention="general", steps=400, seed=0,
-                                 eval_every=400)
+        trainer = Trainer(Settings(task="numbers", lang=lang, cell="gru", hidden=64, attention="general", steps=400,
+                                   seed=0))
+        assert isinstance(trainer, NumbersTrainer)
         out[lang] = (trainer, list(trainer.events()))
     return out
+
+
+@pytest.mark.parametrize("lang, reading", [("ko", "이천이십육"), ("en", "two thousand twenty-six")])
+def test_the_api_reads_2026_in_the_settings_language(trained, lang, reading):
+    trainer, events = trained[lang]
+    assert trainer.translate("2026") == reading
+    assert [e.step for e in events] == list(range(1, 401)) and all(e.status == "ok" for e in events)
+    scored = [e.step for e in events if e.held_accuracy is not None]
+    assert scored == [1, *range(100, 401, 100)]              # the first step, every eval_every, and the last
+    assert [s for s, _ in trainer.held_history] == scored
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -53,6 +66,7 @@ def test_it_reads_numbers_it_never_saw(trained, lang):
     last = events[-1]
     assert len(events) == 400 and last.held_accuracy is not None
     assert last.held_accuracy >= 0.9, last.held_accuracy        # measured 0.96-0.98 after 250-500 steps
+    assert events[0].held_accuracy < 0.1                          # ... from reading nothing right at step 1
     assert events[-1].loss < events[0].loss / 5, (events[0].loss, events[-1].loss)
     unseen = [n for n, got, right in last.readings if got == right]
     assert all(n in trainer.task.held_out for n, _, _ in last.readings)
@@ -104,3 +118,26 @@ def test_without_attention_the_figure_shows_the_one_context_vector():
     np.testing.assert_allclose(context, trace.encoder.h_n[0, 0], rtol=1e-6)
     with pytest.raises(ValueError, match="no attention"):
         trainer.attention(42)
+
+
+@pytest.mark.parametrize("bad, words, ko", [
+    (dict(attention="luong"), "attention must be one of none, dot, general, additive, got 'luong'", "어텐션"),
+    (dict(lang="fr"), "language must be one of ko, en, got 'fr'", "언어"),
+    (dict(hidden=0), "hidden", "hidden")])
+def test_numbers_settings_it_cannot_train_are_refused_in_the_readers_language(bad, words, ko):
+    with pytest.raises(Problem) as caught:
+        Trainer(Settings(task="numbers", **bad))
+    assert words in str(caught.value)
+    with language("ko"):
+        assert ko in str(caught.value) and any("가" <= ch <= "힣" for ch in str(caught.value))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_preset_reads_95_percent_of_held_out_numbers(lang):
+    """Issue 24's target: the preset's settings (1,500 steps; ~40 s alone) read >= 95% of held-out numbers exactly."""
+    torch.set_num_threads(1)
+    trainer = Trainer(Settings(task="numbers", lang=lang))
+    last = list(trainer.events())[-1]
+    assert last.step == 1500 and last.held_accuracy is not None
+    assert last.held_accuracy >= 0.95, last.held_accuracy

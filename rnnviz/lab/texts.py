@@ -6,9 +6,9 @@ import inspect
 import unicodedata
 
 from ..settings import LAB_MODULES
+from ..train.char_tokens import MAX_BYTES, tokens_of
 from ..words import Problem, catalogue
 from .corpus import generate
-from .tokens import MAX_BYTES, tokens_of
 
 CONTROL_SHARE = 0.01      # more control characters than this (tab, line breaks aside) is a binary file, not text
 

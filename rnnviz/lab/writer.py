@@ -7,27 +7,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import cast
+from dataclasses import replace
 
-import numpy as np
-
-from ..text import Vocab
-from ..train.loop import Event, Trainer
+from ..train import sampling
+from ..train.base import STEP_OVERHEAD, Cost
+from ..train.charrnn import CharTrainer
+from ..train.loop import Event
 from ..train.runner import Run
-from . import sample as sampling
-from .charrnn import CharTrainer
-
-
-@dataclass(frozen=True)
-class WriteTask:
-    """What the pool reads of a task: the vocabulary, and one character read a step."""
-
-    vocab: Vocab
-
-    def batch(self, rng=None) -> tuple[np.ndarray, np.ndarray]:
-        one = np.zeros((1, 1), np.int64)
-        return one, one
 
 
 class Writer:
@@ -37,7 +23,6 @@ class Writer:
         sampling.check_all(length, temperature, top_k, seed)       # a bad setting is said now, not in a worker
         self.prompt = prompt
         self.settings = replace(trainer.settings, steps=int(length))
-        self.task = WriteTask(trainer.vocab)
         with trainer.lock:
             model = sampling.frozen(trainer.model)
         self.params = list(model.parameters())
@@ -45,6 +30,11 @@ class Writer:
         self.step = 0
         self.written: list[str] = []
         self._chars = sampling.stream(model, trainer.vocab, prompt, length, temperature, top_k, seed)
+
+    def cost(self) -> Cost:
+        """A character a step: every parameter once; memory: one frozen float32 copy (no gradients, no Adam)."""
+        size = sum(p.numel() for p in self.params)
+        return Cost(size + STEP_OVERHEAD, 4 * size)
 
     @property
     def text(self) -> str:
@@ -60,13 +50,12 @@ class Writer:
         self.params = []            # written: the frozen copy goes (the text stays), a session keeps no model for it
 
 
-def write_run(trainer: CharTrainer, prompt: str, length: int, temperature: float, top_k: int, seed: int) -> Run:
+def write_run(trainer: CharTrainer, prompt: str, length: int, temperature: float, top_k: int,
+              seed: int) -> Run[Writer]:
     """A Run of the pool that writes; raises a Problem for a sampling setting out of its range."""
     writer = Writer(trainer, prompt, length, temperature, top_k, seed)
-    run = Run(writer.settings, label="write", trainer_=cast(Trainer, writer))
-    run.memory = 4 * sum(p.numel() for p in writer.params)      # one frozen float32 copy: no gradients, no Adam
-    return run
+    return Run(writer.settings, label="write", trainer_=writer)
 
 
-def writer_of(run: Run) -> Writer:
-    return cast(Writer, run.trainer)
+def writer_of(run: Run[Writer]) -> Writer:
+    return run.trainer

@@ -3,18 +3,16 @@
     from rnnviz.train import run
     for event in run("apple", cell="lstm", steps=100, seed=0):
         print(event.step, event.loss, event.accuracy, event.prediction)
+
+    trainer = Trainer(Settings(task="numbers", lang="ko", cell="gru", hidden=64, attention="general", steps=1500))
+    for event in trainer.events(): ...
+    trainer.translate("2026")                 # '이천이십육'
 """
+from .base import Cost, Trainable
 from .loop import Event, Settings, run
+from .table import TASK_ROWS, TaskRow
+from .table import new_trainer as Trainer
 from .tasks import PRESETS, Task, make_task
 
-
-def Trainer(settings: Settings, **options):
-    """The trainer for `settings`: the text lab's char-rnn (rnnviz.lab) for task="text", the lessons' loop otherwise."""
-    if settings.task == "text":
-        from ..lab.charrnn import CharTrainer  # here, not above: the lab imports this package's modules
-        return CharTrainer(settings, **options)
-    from .loop import Trainer as LessonTrainer
-    return LessonTrainer(settings, **options)
-
-
-__all__ = ["Event", "PRESETS", "Settings", "Task", "Trainer", "make_task", "run"]
+__all__ = ["TASK_ROWS", "Cost", "Event", "PRESETS", "Settings", "Task", "TaskRow", "Trainable", "Trainer", "make_task",
+           "run"]

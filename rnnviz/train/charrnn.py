@@ -10,7 +10,6 @@ state) then goes on with another line's words.
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -21,12 +20,14 @@ import torch
 from torch import nn
 
 from ..settings import LAB
-from ..train.loop import Event, Settings, known
-from ..train.model import Model
+from ..text import Vocab
 from ..words import Problem, Said
-from . import sample as sampling
-from .engine import Activations, activations
-from .tokens import Tokens, tokens_of
+from . import sampling
+from .activations import Activations, activations
+from .base import Base, Cost, seeded, training_cost
+from .char_tokens import Tokens, tokens_of
+from .loop import Event, Settings, known
+from .model import Model
 
 WINDOW = 64               # T: characters per window (char-rnn's seq_length)
 BATCH = 16                # B: parallel streams
@@ -36,10 +37,8 @@ HELD_KEPT = 500           # held-out points kept at full detail (older ones thin
 HELD_SHARE = 0.05         # scoring the held-out part may take at most this share of training time
 SAMPLE_SECONDS = 3.0      # a sample from the fixed prompt every this many seconds of training
 SAMPLE_LENGTH = 160
-DIVERGED = 100
 LN2 = math.log(2)
 DEFAULTS: dict[str, Any] = dict(cell="lstm", hidden=128, lr=2e-3, steps=500, optimizer="adam", seed=0)
-_seed_lock = threading.Lock()
 
 
 @dataclass
@@ -53,19 +52,13 @@ class LabEvent(Event):
 
 @dataclass(frozen=True)
 class CharTask:
-    """What the shared pool, the Explore hand-over and the weights file read of a task."""
+    """What the Explore hand-over and the weights file read of the text a model learns."""
 
-    vocab: object
-    window: int
-    batch_size: int
+    vocab: Vocab
     text: str
     name: str = "text"
     level: str = "char"
     encoding: str = "onehot"
-
-    def batch(self, rng=None) -> tuple[np.ndarray, np.ndarray]:
-        shape = (self.batch_size, self.window)
-        return np.zeros(shape, np.int64), np.zeros(shape, np.int64)
 
 
 def resolved(s: Settings) -> Settings:
@@ -95,7 +88,7 @@ def afresh(state, row: int):
     return kept if isinstance(state, tuple) else kept[0]
 
 
-class CharTrainer:
+class CharTrainer(Base):
     """A character model on one text; `events()` trains (resumably) and yields a LabEvent per step."""
 
     def __init__(self, settings: Settings, window: int = WINDOW, batch: int = BATCH, prompt: str | None = None,
@@ -104,32 +97,29 @@ class CharTrainer:
         self.tokens = tokens or tokens_of(s.text or "")
         train = self.tokens.train
         self.window = T = max(1, min(window, len(train) - 1))
-        self.batch = B = max(1, min(batch, (len(train) - 1) // (T + 1)))
+        self.batch = max(1, min(batch, (len(train) - 1) // (T + 1)))
         self.passes = 0                                        # passes over the streams begun so far
         self.streams = self.streams_of(0)                       # (B, width + 1)
-        self.task = CharTask(self.tokens.vocab, T, B, s.text or "")
+        self.task = CharTask(self.tokens.vocab, s.text or "")
         self.prompt = prompt if prompt is not None else "".join(self.tokens.head[:8])
         V = len(self.tokens.vocab)
-        with _seed_lock:
-            torch.manual_seed(s.seed)
-            self.model = Model(V, known(s.cell), known(s.hidden), s.layers)
-        self.params: list[torch.Tensor] = list(self.model.parameters())
-        self.optimizer = self._new_optimizer()
+        self.model: Model
+        self.setup(seeded(known(s.seed), lambda: Model(V, known(s.cell), known(s.hidden), s.layers)),
+                   known(s.optimizer), known(s.lr))
         self.loss_fn = nn.CrossEntropyLoss()
-        self.lock = threading.Lock()
-        self.step, self.pos = 0, 0
+        self.pos = 0
         self.state: torch.Tensor | tuple[torch.Tensor, ...] | None = None     # (h, c) for an LSTM
-        self.first_loss: float | None = None
         self._good = [torch.empty_like(p) for p in self.params]
         self.trained_seconds, self.held_seconds, self.since_sample = 0.0, 0.0, SAMPLE_SECONDS
         self.held_bpc = float("nan")
         self.held_history: list[tuple[int, float]] = []       # (step, held-out bits per character), for the curves
         self.last_sample: tuple[int, str] | None = None        # (step, text) of the latest fixed-prompt sample
 
-    def _new_optimizer(self) -> torch.optim.Optimizer:
+    def cost(self) -> Cost:
+        """One step: every parameter meets the B × T characters of a window."""
         s = self.settings
-        return (torch.optim.Adam(self.params, lr=known(s.lr)) if s.optimizer == "adam"
-                else torch.optim.SGD(self.params, lr=known(s.lr), momentum=0.9))
+        return training_cost(self.parameter_count(), self.batch * self.window, known(s.hidden), s.layers, 1,
+                             len(self.vocab))
 
     @property
     def vocab(self):
@@ -171,8 +161,7 @@ class CharTrainer:
                 loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
                 loss.backward()
                 value = loss.detach().item()
-                self.first_loss = value if self.first_loss is None else self.first_loss
-                if not math.isfinite(value) or value > DIVERGED * max(self.first_loss, 1.0):
+                if self.diverged(value):
                     self._restore(self._good)
                     yield self._nan_event(value)
                     return
@@ -219,10 +208,7 @@ class CharTrainer:
         return self.held_bpc
 
     def _restore(self, saved: list[torch.Tensor]) -> None:
-        with torch.no_grad():
-            for p, v in zip(self.params, saved):
-                p.copy_(v)
-        self.optimizer = self._new_optimizer()
+        super()._restore(saved)
         self.state = None
 
     def _nan_event(self, loss: float) -> LabEvent:
@@ -233,15 +219,10 @@ class CharTrainer:
 
     # --- what the trained model does ------------------------------------------
 
-    def snapshot(self) -> dict[str, torch.Tensor]:
-        with self.lock:
-            return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-
     def load(self, state: dict[str, torch.Tensor]) -> None:
         """Put saved weights in (an uploaded file's), the state of the windows started afresh."""
-        with self.lock:
-            self.model.load_state_dict(state, strict=True)
-            self.state = None
+        super().load(state)
+        self.state = None
 
     def sample(self, prompt: str = "", length: int = 200, temperature: float = 1.0, top_k: int = 0,
                seed: int = 0) -> str:

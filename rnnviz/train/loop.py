@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -12,16 +11,16 @@ import numpy as np
 import torch
 
 from ..bridge import from_torch
+from ..engine.attention import AttentionKind
 from ..engine.network import MAX_SIZE
 from ..engine.registry import ONE_PER_CLASS, CellName, cell_spec
 from ..settings import TRAIN
 from ..words import Problem, Said
+from .base import DIVERGED, Base, Cost, seeded, training_cost
 from .model import Model
 from .tasks import Task, make_task
 
 GRAD_SHARE = 0.1                # the gradient diagnostic may take at most this share of training time
-DIVERGED = 100                  # a loss this many times its first value means training blew up
-_seed_lock = threading.Lock()   # torch's global RNG: seed and build a model without another run in between
 Value = TypeVar("Value")
 
 
@@ -49,6 +48,8 @@ class Settings:
     distance: int = 60               # memory task: distractors between the token and the question
     text: str | None = None          # text task
     grad_every: int = 5              # compute dL/dh_t through the engine every this many steps
+    lang: str = "ko"                 # numbers task: the language the numbers are read aloud in
+    attention: AttentionKind = "general"   # numbers task: none | dot | general | additive
 
     def resolved(self, task: Task) -> Settings:
         d = task.defaults or {}
@@ -66,8 +67,8 @@ LIMITS = {s.field: (int(s.bounds[0]), int(s.bounds[1])) for s in TRAIN.values() 
 RATE_LIMITS = {s.field: s.bounds for s in TRAIN.values() if s.kind is float}    # lr, clip (0 = off)
 
 
-def check(s: Settings, task: Task) -> None:
-    """Raise ValueError with a clear message for settings that cannot train."""
+def check(s: Settings, task: Task | None = None) -> None:
+    """Raise ValueError with a clear message for settings that cannot train (a lesson's `task`: for it too)."""
     for name, (low, high) in LIMITS.items():
         v = getattr(s, name)
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not low <= v <= high:
@@ -79,6 +80,8 @@ def check(s: Settings, task: Task) -> None:
         v, (least, most) = getattr(s, name), RATE_LIMITS[name]
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and least <= v <= most):
             raise Problem("train.rate", what=Said(what), low=f"{least:g}", high=f"{most:g}", got=shown(v))
+    if task is None:
+        return
     if s.bidirectional and not task.many_to_one:
         raise Problem("train.bidirectional")
     if len(task.vocab) > MAX_SIZE:     # the engine's bound on a layer's size: refused now, not at step 0
@@ -114,28 +117,22 @@ class Event:
 
 
 @dataclass
-class Trainer:
-    """A model, its optimizer and a task; `events()` trains and yields an Event per step."""
+class Trainer(Base):
+    """A model, its optimizer and a lesson's task; `events()` trains and yields an Event per step."""
 
     settings: Settings
     task: Task = field(init=False)
     model: Model = field(init=False)
-    step: int = 0
 
     def __post_init__(self):
         self.task = make_task(self.settings.task, self.settings.text, self.settings.distance)
         self.settings = s = self.settings.resolved(self.task)
-        with _seed_lock:
-            torch.manual_seed(s.seed)
-            self.model = Model(len(self.task.vocab), s.cell, s.hidden, s.layers, s.bidirectional,
-                               self.task.encoding, self.task.embedding_size,
-                               chrono=self.task.inputs.shape[1] if self.task.name == "memory" else 0)
-        self.params = list(self.model.parameters())
-        self.optimizer = self._new_optimizer()
+        chrono = self.task.inputs.shape[1] if self.task.name == "memory" else 0
+        self.setup(seeded(known(s.seed), lambda: Model(len(self.task.vocab), known(s.cell), known(s.hidden), s.layers,
+                                                       s.bidirectional, self.task.encoding, self.task.embedding_size,
+                                                       chrono=chrono)), known(s.optimizer), known(s.lr))
         self.rng = np.random.default_rng(s.seed)
         self.loss_fn = torch.nn.CrossEntropyLoss()
-        self.lock = threading.Lock()   # held while weights change, so snapshots are consistent
-        self.first_loss: float | None = None
         self.last_good: list[torch.Tensor] | None = None   # parameters that last gave a sane loss
         self.last_good_loss = float("nan")                   # ... and that loss
         # Two preallocated copies of the parameters, used in turn: "before this step" and "last good".
@@ -144,25 +141,12 @@ class Trainer:
         self.grad_seconds = 0.0        # what the last gradient diagnostic cost
         self.last_grad_step = -1
 
-    def _new_optimizer(self) -> torch.optim.Optimizer:
+    def cost(self) -> Cost:
+        """One step: every parameter meets every token of a batch."""
+        inputs, _ = self.task.batch(np.random.default_rng(0))      # (B, T): the tokens of one step
         s = self.settings
-        return (torch.optim.Adam(self.params, lr=known(s.lr)) if s.optimizer == "adam"
-                else torch.optim.SGD(self.params, lr=known(s.lr), momentum=0.9))
-
-    def _restore(self, saved: list[torch.Tensor]) -> None:
-        """Put saved parameters back, with a fresh optimizer: its moments saw the bad step."""
-        with torch.no_grad():
-            for p, v in zip(self.params, saved):
-                p.copy_(v)
-        self.optimizer = self._new_optimizer()
-
-    def snapshot(self) -> dict[str, torch.Tensor]:
-        with self.lock:
-            return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
-
-    def load(self, state: dict[str, torch.Tensor]) -> None:
-        with self.lock:
-            self.model.load_state_dict(state, strict=True)
+        return training_cost(self.parameter_count(), inputs.size, known(s.hidden), s.layers,
+                             2 if s.bidirectional else 1, len(self.task.vocab))
 
     def events(self) -> Iterator[Event]:
         """Train until `steps`; yield after every step. Stops at the first loss that is not finite or blows up.
@@ -188,9 +172,7 @@ class Trainer:
                     loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
                 loss.backward()
                 value = loss.detach().item()
-                if self.first_loss is None:
-                    self.first_loss = value
-                if not math.isfinite(value) or value > DIVERGED * max(self.first_loss, 1.0):
+                if self.diverged(value):
                     self._restore(self.last_good or good)
                     yield self._nan_event(value, kept_step=self.step, kept_loss=self.last_good_loss)
                     return

@@ -25,12 +25,15 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, MutableSequence
 from dataclasses import dataclass, field
+from typing import Generic
 
-import numpy as np
 import torch
+from typing_extensions import TypeVar
 
 from ..words import Problem, Said
+from .base import Trainable
 from .loop import Event, Settings, Trainer, known
+from .table import new_trainer
 
 SLICE_SECONDS = 0.15
 TRAIN_NICENESS = 10      # training threads give way to reruns when the cores are busy
@@ -42,7 +45,6 @@ _ids = itertools.count(1)
 # parameter-token steps: each step costs (parameters × tokens in its batch + STEP_OVERHEAD), and one core does
 # about 2e9 of them a second (bench/train.py's sizes), so the figures below read as core-time.
 WORK_PER_SECOND = 2e9            # parameter-tokens one core trains per second (LSTM 256 × 4 layers: 2–4.7e9)
-STEP_OVERHEAD = 4e6              # a step's fixed cost (~2 ms of Python and dispatch), so tiny models count too
 SESSION_RUNS = 3                 # runs one student (all their tabs) may have waiting or training ("Compare cells": 3)
 SESSION_WORK = 600 * WORK_PER_SECOND   # ... and their work still to do: about ten minutes of one core
 STEP_WORK = 8e9                  # one step of a run the page starts: ~1 s of a core here (a step cannot be cut)
@@ -61,13 +63,16 @@ class Refused(Problem):
     """Runs the budget cannot take; the message says which bound and what would fit."""
 
 
+AnyTrainer = TypeVar("AnyTrainer", bound=Trainable, default=Trainer, covariant=True)   # Run(settings): a lesson's
+
+
 @dataclass(eq=False)
-class Run:
-    """One training run: its trainer, every event so far, and its state."""
+class Run(Generic[AnyTrainer]):
+    """One training run: its trainer (the task table's, or one given), every event so far, and its state."""
 
     settings: Settings
     label: str = ""
-    _trainer: Trainer | None = field(init=False, default=None, repr=False)     # None once released
+    _trainer: AnyTrainer | None = field(init=False, default=None, repr=False)     # None once released
     events: list[Event] = field(default_factory=list)       # the last EVENTS_KEPT to 2 × EVENTS_KEPT
     # Running summaries, kept as events arrive so a live view reads a slice instead of scanning every event.
     # Every step's figures as 8-byte numbers: a 100,000-step run keeps 2.4 MB, not 100,000 Event objects.
@@ -90,19 +95,18 @@ class Run:
     steps_allowed: int = 0
     last_step_at: float = 0.0
 
-    trainer_: Trainer | None = None   # an existing trainer (uploaded weights) instead of a fresh one
+    trainer_: AnyTrainer | None = None   # an existing trainer (uploaded weights, the lab's) instead of a fresh one
 
     def __post_init__(self):
-        self._trainer = self.trainer_ or Trainer(self.settings)   # raises ValueError for bad settings
+        # the task table's trainer for these settings; raises ValueError for bad settings
+        self._trainer = self.trainer_ if self.trainer_ is not None else new_trainer(self.settings)
         self.settings = self.trainer.settings
         self.trainer_ = None
-        inputs, _ = self.trainer.task.batch(np.random.default_rng(0))      # (B, T): the tokens of one step
-        size = sum(p.numel() for p in self.trainer.params)
-        self.step_work = size * inputs.size + STEP_OVERHEAD
-        self.memory = footprint(self.settings, size, inputs.size, len(self.trainer.task.vocab))
+        cost = self.trainer.cost()               # the trainer says what a step costs: the run only counts steps
+        self.step_work, self.memory = cost.work, cost.memory
 
     @property
-    def trainer(self) -> Trainer:
+    def trainer(self) -> AnyTrainer:
         """The run's model, optimizer and task; a released run has none."""
         if self._trainer is None:
             raise RuntimeError(f"run {self.id} was released: its model is gone")
@@ -184,13 +188,7 @@ class Run:
         return self.events[-1] if self.events else None
 
 
-def footprint(s: Settings, parameters: int, tokens: int, vocab: int) -> int:
-    """Bytes one run may hold while it trains (float32): the parameters ten times (weights, gradients, Adam's two
-    moments, two copies, and what the allocator keeps of torch's work buffers: measured) and one step's values,
-    ~12 per hidden unit per token per layer and direction (an LSTM's gates before and after their nonlinearity,
-    c_t, tanh(c_t), h_t) and 3 per output."""
-    directions = 2 if s.bidirectional else 1
-    return 4 * (10 * parameters + tokens * (12 * known(s.hidden) * s.layers * directions + 3 * vocab))
+AnyRun = Run[Trainable]     # what the pool holds: a run of any row of the task table
 
 
 def lower_priority(niceness: int = TRAIN_NICENESS) -> None:
@@ -222,8 +220,8 @@ class Pool:
         self.session_runs, self.session_work = session_runs, session_work
         self.server_runs, self.server_work = server_runs, server_work
         self.step_work, self.run_bytes, self.student_bytes = step_work, run_bytes, student_bytes
-        self.queue: deque[Run] = deque()
-        self.running: set[Run] = set()
+        self.queue: deque[AnyRun] = deque()
+        self.running: set[AnyRun] = set()
         self.turns = itertools.count(1)
         self.served: dict[str | None, int] = {}     # client -> the turn it last had a worker (0: never)
         self.cond = threading.Condition()
@@ -236,12 +234,12 @@ class Pool:
         for t in self.threads:
             t.start()
 
-    def submit(self, run: Run) -> None:
+    def submit(self, run: AnyRun) -> None:
         """Queue a run outside any budget (a notebook, a test); the page goes through `start`."""
         with self.cond:
             self._enqueue(run)
 
-    def start(self, runs: Iterable[Run], owner: str | None, replacing: Iterable[Run] = ()) -> None:
+    def start(self, runs: Iterable[AnyRun], owner: str | None, replacing: Iterable[AnyRun] = ()) -> None:
         """Queue `runs` for the session `owner` in place of its runs `replacing` (those stop), or raise Refused
         and change nothing."""
         runs, replacing = list(runs), set(replacing)
@@ -254,7 +252,7 @@ class Pool:
                 run.owner, run.client = owner, client
                 self._enqueue(run)
 
-    def _admit(self, runs: list[Run], client: str | None, replacing: set[Run]) -> None:
+    def _admit(self, runs: list[AnyRun], client: str | None, replacing: set[AnyRun]) -> None:
         active = [r for r in (*self.queue, *self.running) if r.status in ("queued", "running")
                   and r not in replacing and r not in runs]
         for run in runs:
@@ -278,7 +276,7 @@ class Pool:
         if len(active) + len(runs) > self.server_runs or sum(r.work for r in active) + new > self.server_work:
             raise Refused("budget.full", n=len(active))
 
-    def _enqueue(self, run: Run) -> None:
+    def _enqueue(self, run: AnyRun) -> None:
         if run.active or run.released:
             return
         run.stop_requested.clear()
@@ -286,18 +284,18 @@ class Pool:
         self.queue.append(run)
         self.cond.notify_all()      # every worker looks: the small lane cannot take every run
 
-    def stop(self, run: Run) -> None:
+    def stop(self, run: AnyRun) -> None:
         """Ask a run to stop; it halts after the step under way (well within a second)."""
         with self.cond:
             self._stop(run)
 
-    def _stop(self, run: Run) -> None:
+    def _stop(self, run: AnyRun) -> None:
         run.stop_requested.set()
         if run in self.queue:
             self.queue.remove(run)
             run.status = "stopped"
 
-    def position(self, run: Run) -> int | None:
+    def position(self, run: AnyRun) -> int | None:
         """1-based place among waiting runs, None if it is not waiting."""
         with self.cond:
             try:
@@ -309,7 +307,7 @@ class Pool:
         with self.cond:
             return len(self.queue)
 
-    def held(self) -> list[Run]:
+    def held(self) -> list[AnyRun]:
         """The runs the pool holds now (waiting or in a worker's hands)."""
         with self.cond:
             return [*self.queue, *self.running]
@@ -357,7 +355,7 @@ class Pool:
         lower_priority()
         while True:
             with self.cond:
-                run: Run | None = None
+                run: AnyRun | None = None
                 while run is None and not self.closing.is_set():
                     run = self._next_due(largest)
                     if run is None:                 # nothing queued, or only paced runs not yet due: sleep till one is
@@ -378,7 +376,7 @@ class Pool:
                 elif run.orphaned:
                     run.release()
 
-    def _next_due(self, largest: float = math.inf) -> Run | None:
+    def _next_due(self, largest: float = math.inf) -> AnyRun | None:
         """The queued run whose next step may run now, of the student who waited longest for a worker (the first
         of theirs in the queue), taken out of the queue; the others keep their place."""
         now = time.monotonic()
@@ -392,19 +390,19 @@ class Pool:
         self.served[run.client] = next(self.turns)
         return run
 
-    def set_pace(self, run: Run, pace: float, by_key: bool) -> None:
+    def set_pace(self, run: AnyRun, pace: float, by_key: bool) -> None:
         """Change a run's pace, running or not; the steps it takes stay the same."""
         with self.cond:
             run.pace, run.by_key = pace, by_key
             self.cond.notify_all()
 
-    def step_once(self, run: Run) -> None:
+    def step_once(self, run: AnyRun) -> None:
         """One more step of a run that waits for key presses."""
         with self.cond:
             run.steps_allowed += 1
             self.cond.notify_all()
 
-    def _slice(self, run: Run) -> None:
+    def _slice(self, run: AnyRun) -> None:
         deadline = time.perf_counter() + SLICE_SECONDS
         try:
             ended = run.advance(lambda: run.stop_requested.is_set() or time.perf_counter() > deadline)

@@ -10,8 +10,8 @@ import torch
 
 from ..settings import LAB
 from ..text import Vocab, clean, graphemes
-from ..train.model import Model
 from ..words import Problem, Said
+from .model import Model
 
 
 def frozen(model: Model) -> Model:

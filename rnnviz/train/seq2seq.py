@@ -1,15 +1,15 @@
 """The encoder-decoder in torch, trained on reading numbers aloud; its weights go to the engine's `Seq2Seq`.
 
-    trainer = NumbersTrainer(lang="ko", cell="gru", hidden=64, attention="general", steps=1500, seed=0)
+    trainer = Trainer(Settings(task="numbers", lang="ko", cell="gru", hidden=64, attention="general", steps=1500))
     for event in trainer.events(): ...        # loss, exact readings of held-out numbers, a few unseen readings
     trainer.translate("2026")                 # '이천이십육'
     trainer.attention("2026")                 # (output tokens × input digits), rows sum to 1 (engine's numbers)
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import torch
@@ -19,9 +19,10 @@ from ..bridge import torch_module
 from ..engine.attention import ATTENTIONS, AttentionKind
 from ..engine.registry import CellName, cell_spec
 from ..engine.seq2seq import Seq2Seq, Seq2SeqTrace
-from .numbers import Numbers, numbers
-
-_SEED_LOCK = threading.Lock()     # torch's global RNG: one seeding at a time
+from ..words import Problem, Said
+from .base import Base, Cost, seeded, training_cost
+from .loop import Event, Settings, check, known, shown
+from .numbers import LANGS, Numbers, numbers
 
 
 class Additive(nn.Module):
@@ -73,58 +74,136 @@ class Model(nn.Module):
         return self.out(torch.tanh(self.combine(torch.cat([ctx, h], -1))))
 
 
-@dataclass(frozen=True)
-class NumbersEvent:
+@dataclass
+class NumbersEvent(Event):
     """One training step: its loss, and now and then the exact readings of the held-out numbers."""
 
-    step: int
-    loss: float
     held_accuracy: float | None = None                       # exact readings of held-out numbers, 0 … 1
     readings: tuple[tuple[int, str, str], ...] = field(default=())   # (number, reading, right reading) unseen
 
 
-class NumbersTrainer:
-    """Adam on the numbers task; batches of one digit count (no padding in the source)."""
+DEFAULTS: dict[str, Any] = dict(cell="gru", hidden=64, lr=0.005, steps=1500, optimizer="adam", seed=0)   # the preset
+EMBED = 32               # the size of a digit's and a word's embedding
+BATCH = 64               # numbers a step, all with the same digit count (no padding in the source)
+EVAL_EVERY = 100         # the held-out numbers are read every this many steps (and at the last)
+HELD_KEPT = 500          # held-out points kept
+CLIP = 1.0               # the preset's gradient-norm clipping
 
-    def __init__(self, lang: str = "ko", cell: CellName = "gru", hidden: int = 64, embed: int = 32,
-                 attention: AttentionKind = "general", steps: int = 1500, lr: float = 0.005, batch: int = 64,
-                 seed: int = 0, eval_every: int = 100, shown: tuple[int, ...] = ()):
-        self.task: Numbers = numbers(lang)
-        self.steps, self.batch, self.eval_every, self.step = steps, batch, eval_every, 0
-        with _SEED_LOCK:
-            torch.manual_seed(seed)
-            self.model = Model(cell, len(self.task.src_vocab), len(self.task.tgt_vocab), embed, hidden, attention)
-        self.cell, self.hidden, self.embed, self.attention_kind = cell, hidden, embed, attention
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=lr)
-        self.rng = np.random.default_rng(seed)
+
+def resolved(s: Settings) -> Settings:
+    """The preset's settings for what is None; a choice the task cannot take is refused with its words."""
+    s = replace(s, **{k: v for k, v in DEFAULTS.items() if getattr(s, k) is None})
+    if s.lang not in LANGS:
+        raise Problem("numbers.lang", got=shown(s.lang), choices=", ".join(LANGS))
+    if s.attention not in ATTENTIONS:
+        raise Problem("numbers.attention", got=shown(s.attention), choices=", ".join(ATTENTIONS))
+    check(s)
+    return s
+
+
+class NumbersTrainer(Base):
+    """Adam on the numbers task; batches of one digit count (no padding in the source).
+
+    NumbersTrainer(Settings(task="numbers", lang="ko", ...)), or the same choices as keywords."""
+
+    def __init__(self, settings: Settings | None = None, *, embed: int = EMBED, batch: int = BATCH,
+                 eval_every: int = EVAL_EVERY, shown: tuple[int, ...] = (), **choices):
+        given: dict[str, Any] = {"task": "numbers", "clip": CLIP} | choices
+        self.settings = s = resolved(settings if settings is not None else Settings(**given))
+        self.task: Numbers = numbers(s.lang)
+        self.batch, self.eval_every = batch, eval_every
+        self.cell: CellName = known(s.cell)
+        self.hidden, self.embed = known(s.hidden), embed
+        self.attention_kind = s.attention
+        self.model: Model
+        self.setup(seeded(known(s.seed), lambda: Model(self.cell, len(self.task.src_vocab), len(self.task.tgt_vocab),
+                                                       embed, self.hidden, self.attention_kind)),
+                   known(s.optimizer), known(s.lr))
+        self.rng = np.random.default_rng(s.seed)
         train = self.task.train
-        self.buckets = [train[np.char.str_len(train.astype(str)) == k] for k in range(1, 5)]
-        self.weights = np.array([len(b) for b in self.buckets], float) / len(train)
+        groups = [train[np.char.str_len(train.astype(str)) == k] for k in range(1, 5)]
+        self.weights = np.array([len(g) for g in groups], float) / len(train)
+        # each digit count's numbers made into (source, decoder input, targets) once: a step only picks rows
+        self.buckets = [tuple(torch.from_numpy(a) for a in self.task.batch(g)) for g in groups]
         self.shown = shown or tuple(int(n) for n in self.rng.choice(self.task.held_out, 4, replace=False))
+        self._good = [torch.empty_like(p) for p in self.params]
+        self.held_history: list[tuple[int, float]] = []    # (step, exact readings of held-out numbers)
+        self.last_readings: tuple[tuple[int, str, str], ...] = ()
+
+    @property
+    def steps(self) -> int:
+        return known(self.settings.steps)
+
+    def cost(self) -> Cost:
+        """One step: every parameter meets a batch's digits and words (the longest reading, EOS included)."""
+        tokens = self.batch * (4 + self.task.max_out)
+        return training_cost(self.parameter_count(), tokens, self.hidden, 2, 1, len(self.task.tgt_vocab))
+
+    def next_batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(source (B, S), decoder input (B, T), targets (B, T)) of numbers with one digit count."""
+        src, tgt_in, targets = self.buckets[self.rng.choice(4, p=self.weights)]
+        rows = torch.from_numpy(self.rng.choice(len(src), self.batch))
+        return src[rows], tgt_in[rows], targets[rows]
+
+    def loss(self, src: torch.Tensor, tgt_in: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Teacher-forced cross-entropy over the words read (padding ignored), and the logits."""
+        logits = self.model(src, tgt_in)
+        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                                           ignore_index=-100), logits
 
     def train_step(self) -> float:
-        """One update on a batch of numbers with the same digit count."""
-        k = self.rng.choice(4, p=self.weights)
-        src, tgt_in, targets = self.task.batch(self.rng.choice(self.buckets[k], self.batch))
-        logits = self.model(torch.from_numpy(src), torch.from_numpy(tgt_in))
-        loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.from_numpy(targets).reshape(-1),
-                                           ignore_index=-100)
-        self.optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
-        self.optimizer.step()
+        """One update on a batch of numbers with the same digit count; its loss."""
+        value, _ = self._update(*self.next_batch())
+        return value
+
+    def _update(self, src, tgt_in, targets) -> tuple[float, float | None]:
+        """One update: (loss, share of words right); None instead of the share when the loss blew up (undone)."""
+        with self.lock:
+            with torch.no_grad():
+                torch._foreach_copy_(self._good, self.params)
+            loss, logits = self.loss(src, tgt_in, targets)
+            self.optimizer.zero_grad()
+            loss.backward()
+            value = loss.item()
+            if self.diverged(value):
+                self._restore(self._good)
+                return value, None
+            if self.settings.clip > 0:
+                nn.utils.clip_grad_norm_(self.params, self.settings.clip)
+            self.optimizer.step()
         self.step += 1
-        return loss.item()
+        mask = targets != -100
+        return value, float((logits.detach().argmax(-1)[mask] == targets[mask]).float().mean())
 
     def events(self) -> Iterator[NumbersEvent]:
-        """Train to `steps`, one event a step; every `eval_every` steps (and the last) the held-out score."""
+        """Train to `steps`, one event a step; every `eval_every` steps (and the first and last) the held-out score
+        and the shown numbers' readings. Stops at the first loss that is not finite or blows up."""
         while self.step < self.steps:
-            loss = self.train_step()
-            if self.step % self.eval_every == 0 or self.step == self.steps:
-                yield NumbersEvent(self.step, loss, self.held_accuracy(),
-                                   tuple((n, self.translate(n), self.task.words(self.task.target(n))) for n in self.shown))
+            value, accuracy = self._update(*self.next_batch())
+            if accuracy is None:
+                yield self._nan_event(value)
+                return
+            if self.step % self.eval_every == 0 or self.step in (1, self.steps):
+                yield self._scored(value, accuracy)
             else:
-                yield NumbersEvent(self.step, loss)
+                yield NumbersEvent(self.step, self.steps, value, accuracy, "", "")
+
+    def _scored(self, loss: float, accuracy: float) -> NumbersEvent:
+        held = self.held_accuracy()
+        self.held_history.append((self.step, held))
+        if len(self.held_history) > 2 * HELD_KEPT:
+            self.held_history = self.held_history[:-HELD_KEPT:2] + self.held_history[-HELD_KEPT:]
+        got = self.read(np.array(self.shown))
+        self.last_readings = tuple((n, g, self.task.words(self.task.target(n))) for n, g in zip(self.shown, got))
+        _, reading, right = self.last_readings[0]
+        return NumbersEvent(self.step, self.steps, loss, accuracy, reading, right, held_accuracy=held,
+                            readings=self.last_readings)
+
+    def _nan_event(self, loss: float) -> NumbersEvent:
+        lr = known(self.settings.lr)
+        return NumbersEvent(self.step + 1, self.steps, loss, 0.0, "", "", status="nan",
+                            message=Said("lab.nan", dict(step=self.step + 1, loss=f"{loss:.4g}", lr=f"{lr:g}",
+                                                       smaller=f"{lr / 10:g}", kept=self.step)))
 
     @torch.no_grad()
     def read(self, ns: np.ndarray) -> list[str]:

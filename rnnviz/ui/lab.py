@@ -10,13 +10,13 @@ import streamlit as st
 from .. import weight_files as weights
 from ..engine.registry import cell_spec
 from ..lab import neurons, texts
-from ..lab.charrnn import CharTrainer, LabEvent
 from ..lab.runs import lab_run
 from ..lab.writer import write_run, writer_of
 from ..plots import lab as plots
 from ..settings import LAB, SETTINGS
 from ..state import format_value
 from ..text import cut
+from ..train.charrnn import CharTrainer, LabEvent
 from ..train.loop import Settings, known
 from ..train.runner import Refused, Run
 from ..words import Problem, Said, current, say
@@ -119,8 +119,11 @@ def lab() -> Run | None:
 
 
 def trainer_of(run: Run) -> CharTrainer:
-    """A lab run's trainer: the lab's own, which the pool runs as if it were the loop's Trainer."""
-    return cast(CharTrainer, run.trainer)
+    """A lab run's trainer: the lab's char-rnn, a row of the task table like the Train view's."""
+    trainer = run.trainer
+    if not isinstance(trainer, CharTrainer):
+        raise TypeError(f"run {run.id} is not the lab's: its trainer is a {type(trainer).__name__}")
+    return trainer
 
 
 def settings_now(text: str) -> Settings:

@@ -1,21 +1,24 @@
 """The Train view: live loss curves, predictions that improve, and the gradient fading through time."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pandas as pd
 import streamlit as st
 
 from .. import weight_files as weights
+from ..plots import train_numbers
 from ..plots import training as train_plots
 from ..plots.training import run_name
-from ..settings import TASK, TRAIN
+from ..settings import BY_FIELD, TASK, TRAIN
 from ..state import format_value
 from ..train.loop import COMPARE_CELLS, Event, Settings, known
 from ..train.runner import Pool, Refused, Run
 from ..train.runner import pool as shared_pool
-from ..train.tasks import TEXT_CAP, make_task
-from ..words import Said, say
+from ..train.seq2seq import NumbersTrainer
+from ..train.table import TASK_ROWS
+from ..train.tasks import TEXT_CAP
+from ..words import Said, current, say
 from . import session, shared_runs
 from .charts import chart
 from .widgets import draw
@@ -27,16 +30,16 @@ DEFAULT_TEXT = str(TRAIN["tr_text"].default)
 LINK = TRAIN
 ONLY_FOR = {k: s.only_for for k, s in TRAIN.items() if s.only_for}          # settings one task alone uses
 FIRST = {k: s.default for k, s in TRAIN.items() if s.default is not TASK}    # + the task's own (task_defaults)
+FIELDS = {f.name for f in fields(Settings)}                                  # the rows a trainer reads
 
 
 def task_defaults(task: str) -> dict:
-    """The settings a task starts from (its lesson's), by widget key."""
+    """The settings a task starts from (its preset's, as its row of the task table says), by widget key."""
     try:
-        d = make_task(task, session.get("tr_text") or DEFAULT_TEXT).defaults
-    except ValueError:                          # a text the task refuses: keep the cell and sizes as they are
+        d = TASK_ROWS[task].defaults(Settings(task=task, text=session.get("tr_text") or DEFAULT_TEXT))
+    except (KeyError, ValueError):              # a text the task refuses: keep the cell and sizes as they are
         return {}
-    return dict(tr_cell=d["cell"], tr_hidden=d["hidden"], tr_lr=d["lr"], tr_steps=d["steps"], tr_opt=d["optimizer"],
-                tr_seed=d["seed"], tr_bi=False)
+    return {BY_FIELD[f].key: v for f, v in d.items() if f in BY_FIELD} | {"tr_bi": False}
 
 
 def apply_task_defaults() -> None:
@@ -75,9 +78,12 @@ def controls() -> None:
         draw("tr_text", max_chars=TEXT_CAP, help=say("help.tr_text", cap=f"{TEXT_CAP:,}"))
     if task == "memory":
         draw("tr_distance")
+    if task == "numbers":
+        draw("tr_attn")
     draw("tr_cell")
     draw("tr_hidden")
-    draw("tr_layers")
+    if task != "numbers":                   # the encoder and the decoder have one layer each
+        draw("tr_layers")
     if task == "memory":
         draw("tr_bi")
     draw("tr_opt", horizontal=True)
@@ -107,11 +113,12 @@ def one_step() -> None:
 
 
 def current_settings() -> Settings:
-    g = session.get
-    return Settings(task=g("tr_task"), cell=g("tr_cell"), hidden=int(g("tr_hidden")), layers=int(g("tr_layers")),
-                    bidirectional=bool(g("tr_bi", False)) and g("tr_task") == "memory", optimizer=g("tr_opt"),
-                    lr=float(g("tr_lr")), steps=int(g("tr_steps")), clip=float(g("tr_clip")), seed=int(g("tr_seed")),
-                    distance=int(g("tr_distance")), text=g("tr_text") if g("tr_task") == "text" else None)
+    """The Train rows' values as the trainer's Settings (a row says its field; one task's rows only for it); the
+    numbers are read aloud in the page's language."""
+    task = session.get("tr_task")
+    values = {row.field: row.kind(session.get(key)) for key, row in TRAIN.items()
+              if row.field in FIELDS and ONLY_FOR.get(key, task) == task and session.get(key) is not None}
+    return Settings(**values | {"lang": current()})
 
 
 def pool() -> Pool:
@@ -281,6 +288,10 @@ def draw_curves(current: dict[str, Run]) -> None:
 
 
 def draw_details(current: dict[str, Run]) -> None:
+    readers = {name: r for name, run in current.items() if (r := reader_of(run)) is not None}
+    if readers:
+        numbers_panel(readers)
+        return
     if len(current) == 1:
         predictions_table(next(iter(current.values())))
     else:
@@ -293,6 +304,27 @@ def draw_details(current: dict[str, Run]) -> None:
                      column_config={accuracy: st.column_config.ProgressColumn(accuracy, min_value=0, max_value=1,
                                                                               format="percent")})
     gradient_panel(current, session.present())
+
+
+def reader_of(run: Run) -> NumbersTrainer | None:
+    """The numbers task's trainer of a run (an encoder-decoder), or None for the other tasks' runs."""
+    trainer = None if run.released else run.trainer
+    return trainer if isinstance(trainer, NumbersTrainer) else None
+
+
+def numbers_panel(readers: dict[str, NumbersTrainer]) -> None:
+    """The numbers task: exact readings of held-out numbers against the step, and a few of them as read now."""
+    chart(train_numbers.held_spec(next(iter(readers.values())).held_history, session.present()), "numbers_held")
+    for name, trainer in readers.items():
+        if not trainer.held_history:
+            st.caption(say("numbers.held_waiting", every=trainer.eval_every))
+            continue
+        step, share = trainer.held_history[-1]
+        prefix = f"{run_name(name)}: " if len(readers) > 1 else ""
+        st.text(prefix + say("numbers.held_now", share=f"{share:.0%}", n=len(trainer.task.held_out), step=step))
+        # the model's words as plain text, never markdown: "2026 → 이천이십육 ✓", or "… ✗ (이천이십육)" while wrong
+        st.text("\n".join([say("numbers.readings_title", step=step)] + [
+            f"{n} → {got} ✓" if got == want else f"{n} → {got} ✗ ({want})" for n, got, want in trainer.last_readings]))
 
 
 def predictions_table(run: Run) -> None:
@@ -332,6 +364,8 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
 def weights_panel() -> None:
     st.markdown(f"**{say('header.weights')}**")
     run = runs().get("this run") or next(iter(runs().values()), None)
+    if run is not None and reader_of(run) is not None:
+        return                              # an encoder-decoder: the lesson 001 pages show its weights at work
     if run is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
         row = st.container(horizontal=True, wrap=True)          # one under the other in a narrow window: never cut
         row.button(say("button.to_explore"), on_click=open_in_explore, key="tr_explore")

@@ -167,3 +167,27 @@ def test_the_run_buttons_read_whole_in_a_narrow_window(server, page, lang):
 def words_in(lang: str, key: str) -> str:
     with language(lang):
         return say(key)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_numbers_are_read_aloud_while_they_train(server, page, lang):
+    """Reading numbers: Start, and the share of held-out numbers read right shows, with unseen numbers read in the
+    page's language (Korean syllables or English words), as plain text."""
+    page.goto(server + f"/?view=train&tr_task=numbers&tr_steps=200&lang={lang}")
+    settle(page)
+    no_exception(page)
+    with language(lang):
+        page.get_by_role("button", name=say("button.start")).click()
+        held = say("numbers.held_now", share="__", n=1000, step="__").split("__")
+    accuracy = wait_in_page(page, "the held-out numbers' exact readings", f"""() => {{
+        const line = document.body.innerText.split('\\n').find(l => l.includes({held[1]!r}));
+        return line || false; }}""", timeout=120_000)
+    assert "%" in accuracy
+    word = r"[가-힣]+" if lang == "ko" else r"[a-z][a-z -]*"
+    row = wait_in_page(page, "an unseen number's reading", f"""() => {{
+        const rows = document.body.innerText.split('\\n').filter(l => /^\\d+ → {word} [✓✗]/.test(l));
+        return rows.length ? rows[0] : false; }}""", timeout=60_000)
+    shot(page, f"train-numbers-{lang}", full_page=False)
+    number = int(row.split(" → ")[0])
+    assert 0 <= number <= 9999
+    no_exception(page)
