@@ -93,6 +93,7 @@ bench: $(STAMP) chromium haproxy redis postgres
 	$(PY) bench/engine.py
 	$(PY) bench/latency.py
 	$(PY) bench/train.py
+	$(PY) bench/seq2seq.py
 	$(PY) bench/load.py
 	$(PY) bench/abuse.py
 	$(PY) bench/load.py --proxy --replicas 2
