@@ -57,3 +57,31 @@ def test_the_loader_reads_the_files_of_its_folder_and_nothing_else():
             web.script(name)
     with pytest.raises(ValueError):
         web.text("__init__.py")
+
+
+# plotly.js's private state as follow.js reads it (the plotly.js Streamlit bundles): these names, and d3's data on
+# the nodes plotly draws, appear only between the adapter's two marker lines.
+PLOTLY_PRIVATE = re.compile(r"\b(?:_fullLayout|_fullData|calcdata|_module|_transitionData|_input|_frameHash"
+                            r"|_currentFrame|_plots)\b|__data__|\.gtitle\b")
+BEGIN, END = "// ---- plotly adapter: begin ----", "// ---- plotly adapter: end ----"
+
+
+def outside_the_adapter(text: str) -> list[str]:
+    """The lines of a script outside its plotly adapter that read plotly.js's private state."""
+    if BEGIN in text:
+        assert text.count(BEGIN) == text.count(END) == 1 and text.index(BEGIN) < text.index(END)
+        text = text[:text.index(BEGIN)] + text[text.index(END):]
+    return [line.strip() for line in text.splitlines() if PLOTLY_PRIVATE.search(line)]
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: p.name)
+def test_plotlys_private_state_is_read_only_in_the_adapter(path):
+    text = path.read_text(encoding="utf-8")
+    assert outside_the_adapter(text) == [], f"{path.name} reads plotly.js's private state outside plotlyPrivate"
+
+
+def test_follow_js_has_the_adapter_and_uses_it():
+    text = (WEB / "follow.js").read_text(encoding="utf-8")
+    adapter = text[text.index(BEGIN):text.index(END)]
+    assert "const plotlyPrivate = " in adapter and PLOTLY_PRIVATE.search(adapter)
+    assert "P.check(plot)" in text and "dataset.rnnvizPlotly" in text       # the check runs and the page says so

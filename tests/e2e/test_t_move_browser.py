@@ -2,7 +2,7 @@
 window all end with the page, the figures and the link at the same t, and no painted frame goes back."""
 import re
 
-from conftest import no_exception, settle
+from conftest import no_exception, settle, wait_in_page
 
 TITLE = ".st-key-step_chart .gtitle"
 # Every painted frame from now on: the step t the step figure's title shows (after the frame's own callbacks, so
@@ -189,3 +189,31 @@ def test_play_to_the_last_step_leaves_the_strip_uncovered(server, page):
     (c0, c1, _), (b0, b1, _) = shapes
     assert c0 == c1 and (b0, b1) == (3.5, 4.5), shapes          # the curtain has no width; the box is on t = 4
     no_exception(page)
+
+
+ADAPTER = "plotlyPrivate, the adapter at the top of rnnviz/ui/web/follow.js"
+# Every figure of the page looked at by the adapter's check, and what the page says of them.
+CHECKED = """() => { const plots = [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')];
+  return plots.length > 0 && plots.every(p => p.__rnnvizCheck && p.__rnnvizCheck.done)
+    && document.documentElement.dataset.rnnvizPlotly; }"""
+# The step figure with its frames, the first column's plotly module and its input taken away: what the check says.
+BROKEN = """() => { const plot = document.querySelector('.st-key-step_chart .js-plotly-plot'), trace = plot._fullData[0];
+  const saved = [plot._transitionData, trace._module, trace._input];
+  delete plot._transitionData; delete trace._module; delete trace._input;
+  try { return window.__rnnvizT.plotly.check(plot); }
+  finally { [plot._transitionData, trace._module, trace._input] = saved; } }"""
+
+
+def test_streamlits_plotly_js_has_the_shape_the_pages_script_reads(server, page):
+    """follow.js reads plotly.js's private state through one adapter; on every tab's figures its check finds each
+    name where it reads it. A Streamlit upgrade whose plotly.js moved one fails here, naming the adapter."""
+    for panel in ("step", "maps", "output", "path"):
+        page.goto(f"{server}/?text=hello%20world&out=1&panel={panel}")
+        settle(page)
+        said = wait_in_page(page, f"the plotly adapter's check of every figure on the {panel} tab", CHECKED,
+                            timeout=120_000)       # the figures' first drawing: ~36 s on 2 busy cores
+        assert said == "ok", f"{ADAPTER} no longer matches Streamlit's plotly.js on the {panel} tab: {said}"
+        no_exception(page)
+        if panel == "step":                        # and the check sees a change of shape, naming what changed
+            assert page.evaluate(BROKEN) == ["_fullData[0]._module", "_fullData[0]._input",
+                                             "_transitionData._frameHash"]

@@ -1,4 +1,122 @@
 // t moves in the page first; loaded by rnnviz/ui/follow.py (its docstring says what this does and why).
+
+// ---- plotly adapter: begin ----
+// plotlyPrivate: every read or write of plotly.js's private state (the plotly.js that Streamlit bundles) is here and
+// nowhere else (tests/test_web_files.py holds the private names to this block): the full layout (its slider, current
+// frame, size, title, subplots), the full data (a trace's _module and _input), calcdata, the animation frames
+// (_transitionData), the d3 selections and data of the drawn layers, and the title's node. check(gd) says which of
+// these a figure no longer has; the page's <html> carries the answer in data-rnnviz-plotly ("ok", or "changed: "
+// and the names), which tests/e2e/test_t_move_browser.py reads. Where a read fails, the moves fall back to
+// Plotly.restyle / relayout (plotly's public API): slower, but right.
+const plotlyPrivate = (() => {
+  const ready = gd => Boolean(gd && gd._fullLayout);
+  const size = gd => gd._fullLayout.width + "x" + gd._fullLayout.height;
+  const sliderOf = gd => (ready(gd) && gd._fullLayout.sliders && gd._fullLayout.sliders[0]) || null;
+  // The step the figure's own slider shows (its label), or null.
+  const shown = gd => {
+    const s = sliderOf(gd);
+    return s && s.steps[s.active] ? s.steps[s.active].label : null;
+  };
+  const hasFrames = gd => Boolean(ready(gd) && gd._transitionData && gd._transitionData._frameHash);
+  const frame = (gd, t) => (hasFrames(gd) && gd._transitionData._frameHash[String(t)]) || null;
+  const playFrom = (gd, t) => { gd._fullLayout._currentFrame = String(t); };      // ▶ Play goes on from t
+  // Trace k's values as plotly decoded them (typed arrays made plain), or null.
+  const values = (gd, k) => (gd._fullData && gd._fullData[k]) || null;
+  // Trace k, its axes and the one layer (a d3 selection) its type is drawn in on them; null if not as expected.
+  const drawnOn = (gd, k) => {
+    const trace = gd._fullData && gd._fullData[k];
+    const axes = trace && gd._fullLayout._plots && gd._fullLayout._plots[trace.xaxis + trace.yaxis];
+    const layer = axes && axes.plot && axes.plot.select && axes.plot.select("g." + trace.type + "layer");
+    return layer && layer.size() === 1 ? {trace, axes, layer} : null;
+  };
+  const layer = (gd, k) => { const on = drawnOn(gd, k); return on ? on.layer.node() : null; };
+  // New values of trace k, where plotly keeps them (the figure's data, its full data and that one's input).
+  const setValues = (gd, k, values) => Object.entries(values).forEach(([name, v]) => {
+    const trace = gd._fullData[k];
+    gd.data[k][name] = v; trace[name] = v; trace._input[name] = v;
+  });
+  const calc = (gd, k) => gd.calcdata[k];
+  const putCalc = (gd, k, cd) => { cd[0].trace = gd._fullData[k]; gd.calcdata[k] = cd; };
+  // Trace k given new values and drawn alone on its axes with plotly's own code for its type (a restyle draws
+  // every trace of the figure again: ~80 ms for the step figure). False if plotly's insides are not as expected
+  // (then the caller restyles).
+  const drawAlone = (gd, k, values) => {
+    const on = drawnOn(gd, k), trace = on && on.trace, mod = trace && trace._module;
+    if (!on || !mod || !mod.calc || !mod.plot || !gd.calcdata[k]) return false;
+    const {axes, layer} = on;
+    setValues(gd, k, values);
+    const cd = mod.calc(gd, trace);
+    cd[0].trace = trace;
+    gd.calcdata[k] = cd;
+    if (trace.type === "scatter") {
+      // Only this trace: given transition options (of no duration), plotly's scatter code draws the traces it is
+      // given and leaves the others (the path's 2,000 points at the cap) as they are.
+      mod.plot(gd, axes, [cd], layer, {duration: 0}, () => () => {});
+      const drawn = layer.selectAll("g.trace").filter(d => d && d[0] && d[0].trace.index === k);
+      if (drawn.size() !== 1 || !mod.styleOnSelect) return false;
+      mod.styleOnSelect(gd, cd, drawn);
+      return true;
+    }
+    const here = gd.calcdata.filter(c => c[0] && c[0].trace._module === mod && c[0].trace.xaxis === trace.xaxis
+                                         && c[0].trace.yaxis === trace.yaxis);    // its layer holds these
+    mod.plot(gd, axes, here, layer);
+    if (mod.style) mod.style(gd);
+    return true;
+  };
+  // Deep copies of drawn nodes that keep d3's data on every node (plotly's styling and its next drawing read it).
+  const withData = (from, to) => {
+    if ("__data__" in from) to.__data__ = from.__data__;
+    for (let i = 0; i < from.children.length; i++) withData(from.children[i], to.children[i]);
+    return to;
+  };
+  const copies = nodes => nodes.map(n => n.nodeType === 1 ? withData(n, n.cloneNode(true)) : n.cloneNode(true));
+  // The title's first line written into the drawn title's text node, when both lines are plain text (no markup to
+  // render, so the node holds it as is); false if not (then the caller relayouts). The layout says the same.
+  const writeTitle = (gd, text) => {
+    const line = text.split("<br>")[0], old = gd._fullLayout.title.text.split("<br>")[0];
+    const el = gd.querySelector(".gtitle");
+    const node = el && document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode();
+    if (!node || node.data !== old || /[<&]/.test(line + old)) return false;
+    node.data = line;
+    el.setAttribute("data-unformatted", text);
+    gd.layout.title.text = text;
+    gd._fullLayout.title.text = text;
+    return true;
+  };
+  // The names this adapter reads that a drawn figure no longer has as expected ([] when all is as it reads them).
+  const check = gd => {
+    const changed = [], need = (ok, name) => { if (!ok) changed.push(name); };
+    const full = gd._fullLayout, data = gd._fullData, cds = gd.calcdata;
+    need(full && typeof full === "object", "_fullLayout");
+    if (!full) return changed;
+    need(full._plots && typeof full._plots === "object", "_fullLayout._plots");
+    need(typeof full.width === "number" && typeof full.height === "number", "_fullLayout.width/height");
+    need(Array.isArray(data) && data.length === gd.data.length, "_fullData");
+    need(Array.isArray(cds) && cds.length === gd.data.length, "calcdata");
+    (Array.isArray(data) ? data : []).forEach((trace, k) => {
+      if (trace.visible !== true || !["heatmap", "scatter"].includes(trace.type)) return;   // the ones moved
+      const mod = trace._module;
+      need(mod && typeof mod.calc === "function" && typeof mod.plot === "function", `_fullData[${k}]._module`);
+      need(trace.type !== "scatter" || (mod && typeof mod.styleOnSelect === "function"),
+           `_fullData[${k}]._module.styleOnSelect`);
+      need(trace._input && typeof trace._input === "object", `_fullData[${k}]._input`);
+      need(Array.isArray(cds && cds[k]) && cds[k][0] && cds[k][0].trace === trace, `calcdata[${k}][0].trace`);
+      need(drawnOn(gd, k) !== null, `_fullLayout._plots[${trace.xaxis + trace.yaxis}] g.${trace.type}layer`);
+    });
+    if (gd.layout.sliders) {                                    // the step figure: its frames and its slider
+      need(hasFrames(gd) && typeof gd._transitionData._frameHash === "object", "_transitionData._frameHash");
+      const s = sliderOf(gd);
+      need(s && Array.isArray(s.steps) && typeof s.active === "number", "_fullLayout.sliders[0]");
+    }
+    if (gd.layout.title && gd.layout.title.text)
+      need(full.title && typeof full.title.text === "string" && gd.querySelector(".gtitle"), "_fullLayout.title/.gtitle");
+    return changed;
+  };
+  return {NAME: "plotlyPrivate (rnnviz/ui/web/follow.js)", ready, size, shown, sliderOf, hasFrames, frame, playFrom,
+          values, layer, setValues, calc, putCalc, drawAlone, copies, writeTitle, check};
+})();
+// ---- plotly adapter: end ----
+
 export default function(component) {
   // One controller per page, kept on window: Streamlit may run this module again for the same mount (new data),
   // and the listeners are installed once; only the newest run's channel to the server is used.
@@ -25,11 +143,7 @@ function install(S) {
   };
   const want = () => S.asked !== null ? S.asked : pageT();
 
-  // The step figure's own slider: the step it shows.
-  const shownOf = plot => {
-    const s = plot && plot._fullLayout && plot._fullLayout.sliders && plot._fullLayout.sliders[0];
-    return s && s.steps[s.active] ? s.steps[s.active].label : null;
-  };
+  const P = plotlyPrivate;
   // The link holds t as the server writes it (left out at 0).
   const link = t => {
     const url = new URL(window.location.href);
@@ -40,9 +154,9 @@ function install(S) {
 
   // Move one figure to t, redrawing only what a move changes.
   const move = (plot, t) => {
-    const P = window.Plotly, NAME = S.live.data.mark;
+    const Plotly = window.Plotly, NAME = S.live.data.mark;
     if (plot.closest(".st-key-" + S.live.data.chart)) {             // the step figure: its frame for t
-      const frame = plot._transitionData && plot._transitionData._frameHash[String(t)];
+      const frame = P.frame(plot, t);
       if (frame) {                  // once idle, the steps a press goes to next
         clearTimeout(plot.__rnnvizAhead);
         plot.__rnnvizAhead = setTimeout(() => requestIdleCallback(() => drawAhead(plot, t), {timeout: 1000}), 0);
@@ -52,20 +166,21 @@ function install(S) {
       frame.traces.forEach((k, j) => {
         const z = frame.data[j].z;
         if (ready && swapIn(plot, k, ready[k])) return;
-        if (!(z.bdata && z.dtype === "f4" && alone(plot, k, {z: column(z)}))) P.restyle(plot, {z: [z]}, [k]);
+        if (!(z.bdata && z.dtype === "f4" && P.drawAlone(plot, k, {z: column(z)}))) Plotly.restyle(plot, {z: [z]}, [k]);
       });
-      plot._fullLayout._currentFrame = String(t);                   // ▶ Play goes on from here (fromcurrent)
+      P.playFrom(plot, t);                                          // ▶ Play goes on from here (fromcurrent)
       const title = frame.layout.title.text;
-      P.relayout(plot, titled(plot, title) ? {shapes: frame.layout.shapes} : {shapes: frame.layout.shapes, "title.text": title});
+      Plotly.relayout(plot, P.writeTitle(plot, title) ? {shapes: frame.layout.shapes}
+                                                      : {shapes: frame.layout.shapes, "title.text": title});
       // The animation slider's grip once t rests (a relayout of it takes 30-50 ms, which would hold up the next
       // of ten quick presses): the figure shows t first.
-      const slider = plot._fullLayout.sliders && plot._fullLayout.sliders[0];
+      const slider = P.sliderOf(plot);
       const active = slider ? slider.steps.findIndex(s => s.label === String(t)) : -1;
       clearTimeout(plot.__rnnvizGrip);
       plot.__rnnvizGrip = setTimeout(() => {          // (the figure may have been drawn anew, or gone, since)
-        if (active < 0 || !plot.isConnected || !plot.layout || !plot.layout.title || !plot._fullLayout) return;
-        if (shownOf(plot) !== String(t) && plot.layout.title.text === frame.layout.title.text)
-          P.relayout(plot, {"sliders[0].active": active});
+        if (active < 0 || !plot.isConnected || !plot.layout || !plot.layout.title || !P.ready(plot)) return;
+        if (P.shown(plot) !== String(t) && plot.layout.title.text === frame.layout.title.text)
+          Plotly.relayout(plot, {"sliders[0].active": active});
       }, 400);
       return;
     }
@@ -73,64 +188,18 @@ function install(S) {
     // x0 redraws the whole figure).
     const shapes = plot.layout.shapes || [];
     if (shapes.some(s => s.name === NAME && s.x0 !== t - 0.5))
-      P.relayout(plot, {shapes: shapes.map(s => s.name === NAME ? {...s, x0: t - 0.5, x1: t + 0.5} : s)});
+      Plotly.relayout(plot, {shapes: shapes.map(s => s.name === NAME ? {...s, x0: t - 0.5, x1: t + 0.5} : s)});
     const k = plot.data.findIndex(d => d.name === NAME);
-    const path = plot._fullData && plot._fullData[0];              // its x and y decoded from plotly's typed arrays
+    const path = P.values(plot, 0);                                 // its x and y decoded from plotly's typed arrays
     if (k > 0 && path && path.x && t < path.x.length && plot.data[k].x[0] !== path.x[t]
-        && !alone(plot, k, {x: [path.x[t]], y: [path.y[t]]}))
-      P.restyle(plot, {x: [[path.x[t]]], y: [[path.y[t]]]}, [k]);
-  };
-  // Trace k given new values and drawn alone on its axes with plotly's own code for its type (a restyle draws
-  // every trace of the figure again: ~80 ms for the step figure). False if plotly's insides are not as expected
-  // (then the caller restyles).
-  // Trace k, its axes and the one layer (a d3 selection) its type is drawn in on them; null if not as expected.
-  const drawnOn = (plot, k) => {
-    const trace = plot._fullData && plot._fullData[k];
-    const axes = trace && plot._fullLayout._plots[trace.xaxis + trace.yaxis];
-    const layer = axes && axes.plot && axes.plot.select("g." + trace.type + "layer");
-    return layer && layer.size() === 1 ? {trace, axes, layer} : null;
-  };
-  // New values of trace k, where plotly keeps them (the figure's data, its full data and that one's input).
-  const setValues = (plot, k, values) => Object.entries(values).forEach(([name, v]) => {
-    const trace = plot._fullData[k];
-    plot.data[k][name] = v; trace[name] = v; trace._input[name] = v;
-  });
-  const alone = (plot, k, values) => {
-    const on = drawnOn(plot, k), trace = on && on.trace, mod = trace && trace._module;
-    if (!on || !mod || !mod.calc || !mod.plot || !plot.calcdata[k]) return false;
-    const {axes, layer} = on;
-    setValues(plot, k, values);
-    const cd = mod.calc(plot, trace);
-    cd[0].trace = trace;
-    plot.calcdata[k] = cd;
-    if (trace.type === "scatter") {
-      // Only this trace: given transition options (of no duration), plotly's scatter code draws the traces it is
-      // given and leaves the others (the path's 2,000 points at the cap) as they are.
-      mod.plot(plot, axes, [cd], layer, {duration: 0}, () => () => {});
-      const drawn = layer.selectAll("g.trace").filter(d => d && d[0] && d[0].trace.index === k);
-      if (drawn.size() !== 1 || !mod.styleOnSelect) return false;
-      mod.styleOnSelect(plot, cd, drawn);
-      return true;
-    }
-    const here = plot.calcdata.filter(c => c[0] && c[0].trace._module === mod && c[0].trace.xaxis === trace.xaxis
-                                           && c[0].trace.yaxis === trace.yaxis);    // its layer holds these
-    mod.plot(plot, axes, here, layer);
-    if (mod.style) mod.style(plot);
-    return true;
+        && !P.drawAlone(plot, k, {x: [path.x[t]], y: [path.y[t]]}))
+      Plotly.restyle(plot, {x: [[path.x[t]]], y: [[path.y[t]]]}, [k]);
   };
   // The step figure's columns drawn ahead, while the page is idle, for the steps a press goes to next (t ± 1, t + 2):
   // plotly's drawing of a heatmap (a canvas turned into an image, ~1 ms a column) is done before the key is
   // pressed, and a press only puts the drawn nodes in place. Kept per figure drawing and size; a few steps only.
-  const layerOf = (plot, k) => { const on = drawnOn(plot, k); return on ? on.layer.node() : null; };
-  // Deep copies that keep d3's data on every node (plotly's styling and its next drawing read it).
-  const withData = (from, to) => {
-    if ("__data__" in from) to.__data__ = from.__data__;
-    for (let i = 0; i < from.children.length; i++) withData(from.children[i], to.children[i]);
-    return to;
-  };
-  const copies = nodes => nodes.map(n => n.nodeType === 1 ? withData(n, n.cloneNode(true)) : n.cloneNode(true));
   const drawnAhead = plot => {
-    const size = plot._fullLayout.width + "x" + plot._fullLayout.height;
+    const size = P.size(plot);
     let c = plot.__rnnvizDrawn;
     if (!c || c.layout !== plot.layout || c.size !== size)
       c = plot.__rnnvizDrawn = {layout: plot.layout, size: size, frames: new Map()};
@@ -138,51 +207,38 @@ function install(S) {
   };
   // Column k as drawn ahead: its values, plotly's calculation of them (hover reads it) and a copy of its nodes.
   const swapIn = (plot, k, drawn) => {
-    const layer = drawn && layerOf(plot, k);
+    const layer = drawn && P.layer(plot, k);
     if (!layer) return false;
-    setValues(plot, k, {z: drawn.z});
-    drawn.cd[0].trace = plot._fullData[k];
-    plot.calcdata[k] = drawn.cd;
-    layer.replaceChildren(...copies(drawn.nodes));
+    P.setValues(plot, k, {z: drawn.z});
+    P.putCalc(plot, k, drawn.cd);
+    layer.replaceChildren(...P.copies(drawn.nodes));
     return true;
   };
   const drawAhead = (plot, t) => {
-    if (!plot.isConnected || !plot._fullLayout || !plot._transitionData) return;
+    if (!plot.isConnected || !P.hasFrames(plot)) return;
     const ahead = drawnAhead(plot);
     for (const s of ahead.frames.keys()) if (Math.abs(s - t) > 3) ahead.frames.delete(s);
     for (const s of [t + 1, t - 1, t + 2]) {
-      const frame = plot._transitionData._frameHash[String(s)];
+      const frame = P.frame(plot, s);
       if (!frame || ahead.frames.has(s)) continue;
       const drawn = {};
       for (let j = 0; j < frame.traces.length; j++) {
-        const k = frame.traces[j], z = frame.data[j].z, layer = layerOf(plot, k);
+        const k = frame.traces[j], z = frame.data[j].z, layer = P.layer(plot, k);
         if (!layer || !(z.bdata && z.dtype === "f4")) return;
-        const shown = Array.from(layer.childNodes), was = {z: plot.data[k].z, cd: plot.calcdata[k]};
-        layer.replaceChildren(...copies(shown));          // plotly draws step s into copies: what shows stays
-        const ok = alone(plot, k, {z: column(z)});
-        if (ok) drawn[k] = {z: plot.data[k].z, cd: plot.calcdata[k], nodes: Array.from(layer.childNodes)};
-        setValues(plot, k, {z: was.z});
-        plot.calcdata[k] = was.cd;
+        const shown = Array.from(layer.childNodes), was = {z: plot.data[k].z, cd: P.calc(plot, k)};
+        layer.replaceChildren(...P.copies(shown));        // plotly draws step s into copies: what shows stays
+        const ok = P.drawAlone(plot, k, {z: column(z)});
+        if (ok) drawn[k] = {z: plot.data[k].z, cd: P.calc(plot, k), nodes: Array.from(layer.childNodes)};
+        P.setValues(plot, k, {z: was.z});
+        P.putCalc(plot, k, was.cd);
         layer.replaceChildren(...shown);
         if (!ok) return;
       }
       ahead.frames.set(s, drawn);
     }
   };
-  // The title's first line (the step and its token) written into the drawn title, when both lines are plain
-  // text (no markup to render, so the text node plotly drew holds it as is): a relayout of the title redraws
-  // every subplot's axes (~25 ms). The layout says the same, for any later redraw.
-  const titled = (plot, text) => {
-    const line = text.split("<br>")[0], old = plot._fullLayout.title.text.split("<br>")[0];
-    const el = plot.querySelector(".gtitle");
-    const node = el && document.createTreeWalker(el, NodeFilter.SHOW_TEXT).nextNode();
-    if (!node || node.data !== old || /[<&]/.test(line + old)) return false;
-    node.data = line;
-    el.setAttribute("data-unformatted", text);
-    plot.layout.title.text = text;
-    plot._fullLayout.title.text = text;
-    return true;
-  };
+  // (The title's first line, the step and its token, is written into the drawn title when it is plain text: a
+  // relayout of the title redraws every subplot's axes, ~25 ms. P.writeTitle.)
   // A column's values in a frame (plotly's typed-array form of float32, shape H × 1) as the rows plotly keeps.
   const column = spec => {
     const bytes = atob(spec.bdata), u8 = new Uint8Array(bytes.length);
@@ -190,13 +246,33 @@ function install(S) {
     return Array.from(new Float32Array(u8.buffer), v => [v]);
   };
   S.move = move;
+  S.plotly = P;
+  // The adapter's check, on each figure once it is drawn: <html data-rnnviz-plotly> says "ok", or "changed: " and
+  // every name the adapter reads that some figure no longer has (a Streamlit whose plotly.js changed shape), and
+  // the console names the adapter. A figure caught while plotly draws it is looked at again, a second apart.
+  const changed = new Set();
+  const checkOnce = plot => {
+    const c = plot.__rnnvizCheck || (plot.__rnnvizCheck = {tries: 0, at: -Infinity, done: false});
+    if (c.done || !P.ready(plot) || performance.now() - c.at < 1000) return;
+    const names = P.check(plot);
+    c.tries += 1;
+    c.at = performance.now();
+    if (names.length && c.tries < 3) return;
+    c.done = true;
+    const now = names.filter(name => !changed.has(name));
+    now.forEach(name => changed.add(name));
+    document.documentElement.dataset.rnnvizPlotly = changed.size ? "changed: " + [...changed].join(", ") : "ok";
+    if (now.length) console.error(`${P.NAME}: Streamlit's plotly.js no longer has ${now.join(", ")}; the figures ` +
+                                  "follow t through Plotly.restyle/relayout instead where they can.");
+  };
   // Every figure on the page to t (a figure Streamlit drew again, or one the page moved to another t, is moved;
   // a figure left alone is not, so ▶ Play runs undisturbed).
   const show = t => {
     link(t);
     if (!window.Plotly) return;
     document.querySelectorAll("[data-testid=stPlotlyChart] .js-plotly-plot").forEach(plot => {
-      if (!plot._fullLayout || (plot.__rnnvizT === t && plot.__rnnvizLayout === plot.layout)) return;
+      checkOnce(plot);
+      if (!P.ready(plot) || (plot.__rnnvizT === t && plot.__rnnvizLayout === plot.layout)) return;
       move(plot, t);
       plot.__rnnvizT = t;
       plot.__rnnvizLayout = plot.layout;
@@ -245,13 +321,13 @@ function install(S) {
   const report = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const t = shownOf(gd);
+      const t = P.shown(gd);
       if (t !== null && Number(t) !== want()) { gd.__rnnvizT = Number(t); ask(Number(t)); }
     }, 300);
   };
   const attach = () => {
     const el = S.live && document.querySelector(".st-key-" + S.live.data.chart + " .js-plotly-plot");
-    if (!el || el === gd || typeof el.on !== "function" || !el._fullLayout) return;
+    if (!el || el === gd || typeof el.on !== "function" || !P.ready(el)) return;
     gd = el;
     gd.on("plotly_animated", report);
     gd.on("plotly_animationinterrupted", report);
