@@ -152,6 +152,8 @@ PANEL_ROWS: dict[str, Panel] = {
     "code": Panel(draw="code"),
     "train": Panel(draw="train"),                       # a lesson page's: its task trained live
     "compare": Panel(draw="compare"),                   # ... RNN, LSTM and GRU trained side by side
+    "one_to_many": Panel(draw="sequences"),             # a lesson page's: one x, many y (ui/sequences.py)
+    "seq2seq": Panel(draw="sequences"),                 # ... an encoder and a decoder (ui/sequences.py)
 }
 assert set(TABS) <= set(PANEL_ROWS), "every Explore tab (settings.PANELS) is a row of PANEL_ROWS"
 

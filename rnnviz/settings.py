@@ -31,6 +31,7 @@ TASK = _TaskDefault()
 TASKS = ("apple", "avengers", "hello", "memory", "text", "numbers")   # the Train view's tasks (rows of train/table.py)
 TEXT_CAP = 5000                                                 # characters of a training text
 PANELS = ("step", "maps", "output", "path", "code")             # the Explore view's tabs, as a link names them
+VIEWS = ("explore", "train", "lessons", "lab")          # the page's views, as a link names them (ui/views.py: each)
 OPTIMIZERS = ("adam", "sgd")
 INITS = ("pytorch", "uniform")
 SEED_MAX = 2**31 - 1
@@ -117,7 +118,7 @@ ROWS: tuple[Setting, ...] = (
     S("layer", int, 0, 0, 3, widget="select", role="looks"),
     S("dir", int, 0, 0, 1, widget="radio", role="looks"),
     S("out", bool, False, widget="toggle", role="looks"),
-    S("view", str, "explore", choices=("explore", "train", "lessons", "lab"), widget="radio", role="looks", view="page"),
+    S("view", str, "explore", choices=VIEWS, widget="radio", role="looks", view="page"),
     S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
     S("present", bool, False, widget="toggle", role="looks", view="page"),
     S("lang", str, "en", choices=LANGS, widget="select", role="looks", view="page"),   # no lang: the browser's

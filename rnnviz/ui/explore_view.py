@@ -18,7 +18,7 @@ from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
 from ..words import say
-from . import session, weight_edits
+from . import controls, session, shared_runs, weight_edits
 from .cache import cached_build, specs, weights_id
 from .charts import chart
 from .follow import follow_t
@@ -102,6 +102,55 @@ def inspect_selectors(ex: Explored) -> None:
                          format_func=words_of(lambda d: say(f"choice.dir.{d}")))
 
 
+
+
+def stop_trained() -> None:
+    session.put("explore_weights", None)
+
+
+def page() -> None:
+    """The view: the text and model controls, then the run's figures (or the last run that worked, and why not)."""
+    if session.get("explore_weights") is not None:
+        st.button(say("button.untrain"), on_click=stop_trained, key="untrain")
+    if session.present():               # folded on a projector: the figures get the first screen
+        with st.expander(say("present.text_box"), key="present_text"):
+            controls.text_controls()
+    else:
+        controls.text_controls()
+    config, notes = session.widget_config()
+    for note in notes:
+        st.warning(session.literal(note))
+    source = config
+    ex: Explored | None
+    try:
+        ex = run(config)
+        session.sync_url(ex.config, shared_runs.link())
+        # Only the settings: the run itself lives in the shared, byte-bounded cache (and is rebuilt if it left it),
+        # so a class of sessions never holds a run each.
+        session.put("_last_good", config)
+        session.put("t", ex.config.t)
+        for key in ("row", "layer", "dir"):
+            session.put(key, getattr(ex.config, key))
+    except ValueError as e:
+        st.error(session.literal(session.sentence(e)))
+        source = session.get("_last_good")
+        ex = last_good(source)
+        if ex is None:
+            controls.model_controls(None)
+            return
+        st.caption(say("caption.last_good"))
+    controls.model_controls(ex.network.input_size)
+    draw(ex, session.present(), source)
+
+
+def last_good(config: Config | None) -> Explored | None:
+    """The session's last run that worked, from its settings: the shared cache's (rebuilt if it was evicted)."""
+    if config is None:
+        return None
+    try:
+        return run(config)
+    except ValueError:          # the trained weights changed since, and no longer fit those settings
+        return None
 
 
 def draw(ex: Explored, present: bool, source: Config) -> None:

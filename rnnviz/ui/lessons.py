@@ -22,7 +22,7 @@ from ..train.loop import Event, known
 from ..train.runner import Run
 from ..words import current, say
 from . import explore_view as explore
-from . import questions, session, train_view
+from . import questions, sequences, session, train_view
 from .cache import cached_build, weights_id
 from .widgets import draw, words_of
 
@@ -305,4 +305,5 @@ def live_training(page: Page, ex: Explored | None = None, wid: str = "", present
 
 
 DRAWERS: dict[str, Callable[[Page, Explored, str, bool, Panel], None]] = {   # a panel row's own drawer; else figures
-    "code": tensors, "train": live_training, "compare": live_training}
+    "code": tensors, "train": live_training, "compare": live_training,
+    "sequences": lambda page, ex, wid, present, panel: sequences.draw(page, current(), present)}
