@@ -3,7 +3,7 @@
 REPLICAS servers behind HAProxy (deploy.supervise's Cluster) count into one tally (--store, as `make class STORE=`).
 Most students speak Streamlit's websocket protocol (testkit.stclient: each a session of its own, no cookie, so a
 student of their own); a few are real Chromium pages. Each student opens lesson 000's page 6 with the class code,
-and within the window types an answer to its question (every third one wrong) and presses Check. The teacher's view
+and within the window chooses an answer to its question (every third one wrong) and presses Check. The teacher's view
 (a real Chromium page) watches. Reported: answers acknowledged, p50/p95 seconds from Check to the page's answer,
 whether the tally holds every answer exactly once (its counts equal what was sent), and the seconds from the last
 answer to the teacher's view showing the full count.
@@ -25,6 +25,9 @@ from common import emit, parser, table  # (puts the repository's root on the pat
 from deploy.stores import STORES, tally_store
 from deploy.supervise import Cluster
 from rnnviz import words
+from rnnviz.lessons import LESSONS
+from rnnviz.lessons import questions as qs
+from rnnviz.pipeline import build
 from rnnviz.tally import open_tally
 from testkit.browser import ARGS, CHROMIUM
 from testkit.stclient import ROOT, Server, Session
@@ -32,6 +35,8 @@ from testkit.stclient import ROOT, Server, Session
 CODE = "bench-class"
 QUERY = f"view=lessons&lesson=000&page=6&code={CODE}"
 RIGHT, WRONG = "(10, 8)", "(8, 10)"          # lesson 000's loop: the stack of every h_t is (T, H) = (10, 8)
+LOOP = next(p for p in LESSONS["000"] if p.id == "loop")
+OPTIONS = list(qs.on_page("000", "loop").options(LOOP.facts(build(LOOP.config()))))      # as the page offers them
 BOX = ".st-key-q_page_000_loop"
 TEACHER_BOX = ".st-key-class_q_loop"
 
@@ -47,7 +52,7 @@ async def protocol_student(url: str, i: int, ready: asyncio.Barrier, window: flo
     await s.open()
     await ready.wait()
     await asyncio.sleep(random.uniform(0, window))
-    s.set(words.say("question.yours"), string_value=typed(i))
+    s.set(words.say("question.yours"), int_value=OPTIONS.index(typed(i)))
     seconds = await s.click(words.say("question.check"))
     await s.close()
     return dict(kind="protocol", seconds=seconds, failed="; ".join(s.exceptions) or None)
@@ -57,10 +62,10 @@ async def browser_student(browser, url: str, i: int, ready: asyncio.Barrier, win
     page = await (await browser.new_context()).new_page()
     await page.goto(f"{url}/?{QUERY}", timeout=300_000)
     box = page.locator(BOX)
-    await box.locator("input[type=text]").wait_for(timeout=300_000)
+    await box.get_by_text(RIGHT, exact=True).wait_for(timeout=300_000)
     await ready.wait()
     await asyncio.sleep(random.uniform(0, window))
-    await box.locator("input[type=text]").fill(typed(i))
+    await box.get_by_text(typed(i), exact=True).click()
     t0 = time.monotonic()
     await box.get_by_role("button", name=words.say("question.check")).click()
     key = "question.wrong" if typed(i) == WRONG else "question.right"

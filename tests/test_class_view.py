@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from rnnviz import words
 from rnnviz.lessons import questions as qs
 from rnnviz.tally import Answer, open_tally
+from rnnviz.ui import lessons
 from rnnviz.ui import questions as box
 
 SCRIPT = ROOT / "tests" / "class_view_app.py"
@@ -50,7 +51,9 @@ def test_the_teacher_sees_counts_bars_and_wrong_answers_live(tally):
     assert words.say("class_view.wrong_common", answers="(10, 1, 8) × 1") in shown
     assert "(1, 8)" not in shown
     assert shown.count(words.say("class_view.none_yet")) == len(qs.of_lesson("000")) - 1
-    assert bars_of(at, "nn_rnn") == {"(1, 10, 8)": 2, "(10, 1, 8)": 1}
+    q = qs.on_page("000", "nn_rnn")
+    none_chosen = dict.fromkeys(q.options(lessons.facts_of("000", "nn_rnn", False)[1]), 0)
+    assert bars_of(at, "nn_rnn") == {**none_chosen, "(1, 10, 8)": 2, "(10, 1, 8)": 1}      # a bar per option
     tally.add("room", "000", "s4", Answer("saturate", "0", False))
     at.run()                                     # the live fragment's next run (run_every never fires in AppTest)
     assert bars_of(at, "saturate") == {"-1": 0, "0": 1, "1": 0}              # a bar per choice, none chosen too

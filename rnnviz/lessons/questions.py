@@ -1,12 +1,14 @@
 """Each lesson's questions: what a student answers about the figure in front of them, and the right answer computed
 from that page's facts (the engine's run on the page, rnnviz/lessons/facts.py), never typed by hand.
 
-A question is multiple choice (`choices` from the facts, said as they are: gate letters, numbers) or a typed number
-or shape. Its words are `question.<lesson>.<page>.q` (the question) and `.why` (the one-line reason), in the
+A question is multiple choice (`choices` from the facts, said as they are: gate letters, numbers), a shape chosen
+among the mistakes a student makes (the right one's sizes in another order, a batch of 1 added or dropped), or a
+typed number. Its words are `question.<lesson>.<page>.q` (the question) and `.why` (the one-line reason), in the
 catalogues with the page's facts and `right` as parameters. The lesson's quiz is its first QUIZ questions.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -39,6 +41,27 @@ class Question:
     def key(self, part: str) -> str:
         return f"question.{self.lesson}.{self.page}.{part}"
 
+    def options(self, facts: Facts) -> tuple[str, ...]:
+        """What a student chooses from: the choices, or for a shape the right one among near mistakes."""
+        return shapes_near(shape_of(self.right(facts))) if self.kind == "shape" else self.choices(facts)
+
+
+SHAPES_SHOWN = 5                # a shape question's options
+
+
+def shapes_near(shape: tuple[int, ...]) -> tuple[str, ...]:
+    """The right shape and the usual mistakes: its sizes in another order, a leading 1 (a batch, a layer) added or
+    dropped, the last size doubled; at most SHAPES_SHOWN, in sorted order, the right one always among them."""
+    mistakes = {p for p in itertools.permutations(shape) if p != shape}
+    mistakes |= {shape[1:]} if len(shape) > 2 and shape[0] == 1 else {(1, *shape)}
+    mistakes |= {(*shape[:-1], shape[-1] * 2)}          # both directions' sizes side by side, where one is right
+    chosen = sorted(mistakes - {shape})[:SHAPES_SHOWN - 1] + [shape]
+    return tuple(shape_said(s) for s in sorted(chosen))
+
+
+def shape_said(shape: tuple[int, ...]) -> str:
+    return f"({shape[0]},)" if len(shape) == 1 else str(shape)
+
 
 def shape_of(text: object) -> tuple[int, ...]:
     """A shape from how PyTorch or NumPy print it, or as typed: torch.Size([1, 10, 8]), (1, 10, 8), 1 x 10 x 8."""
@@ -48,8 +71,7 @@ def shape_of(text: object) -> tuple[int, ...]:
 def said(q: Question, value: object) -> str:
     """An answer as it is stored and shown: a shape as (1, 10, 8), a number without needless digits."""
     if q.kind == "shape":
-        shape = shape_of(value)
-        return f"({shape[0]},)" if len(shape) == 1 else str(shape)
+        return shape_said(shape_of(value))
     if q.kind == "number":
         x = float(value)                                # type: ignore[arg-type]
         return str(int(x)) if x.is_integer() and q.tolerance < 1 else f"{x:.{decimals(q)}f}"

@@ -11,9 +11,8 @@ from ..lessons import questions as qs
 from ..lessons.questions import Question
 from ..plots.class_answers import bars
 from ..words import say
-from . import lessons, questions, session
+from . import lessons, questions, session, web
 from .charts import chart
-from .web import style
 
 LIVE_SECONDS = 1.0              # the counts are read again this often: a new answer shows within 2 s
 WRONG_SHOWN = 3                 # the most common wrong answers named under a question
@@ -40,7 +39,7 @@ def reset(code: str, lesson: str) -> None:
 def page() -> None:
     """The whole view: title, class code, the students' link, reset, and the live counts."""
     lesson, code = lesson_on_show(), questions.code()
-    st.html(style("class_view"))
+    st.html(web.style("class_view"))
     st.header(say("class_view.title", lesson=lesson))
     st.markdown(session.literal(say("class_view.code", code=code)) if code else say("class_view.no_code"))
     base = (st.context.url or "").split("?")[0]
@@ -85,7 +84,7 @@ def question(i: int, q: Question, counts: dict[str, tuple[int, bool]]) -> None:
         if not answered:
             st.caption(say("class_view.none_yet"))
             return
-        chart(bars(counts, q.choices(raw), right, say("class_view.students")), f"class_bars_{q.id}")
+        chart(bars(counts, q.options(raw), right, say("class_view.students")), f"class_bars_{q.id}")
         wrong = sorted(((n, a) for a, (n, ok) in counts.items() if not ok), key=lambda w: (-w[0], w[1]))
         if wrong:
             named = ", ".join(f"{a} × {n}" for n, a in wrong[:WRONG_SHOWN])

@@ -1,5 +1,6 @@
 """The student's question box and the lesson's quiz: choose or type, Check, right or not with a one-line why.
 
+A question is answered by choosing (a choice, a shape among near mistakes) or typing a number.
 A student is an anonymous random token (a cookie for a day, never a name); each answer goes to the class's tally
 (rnnviz/tally/) under the link's class code, and the session keeps it too, so the page still shows it if the tally
 cannot be reached. After a reload the student's own answers come back from the tally through the cookie.
@@ -18,13 +19,13 @@ from ..lessons import questions as qs
 from ..lessons.questions import Question
 from ..tally import Answer, Tally, open_tally
 from ..words import Problem, Said, say
-from . import session
-from .web import script
+from . import session, web
 
 COOKIE = "rnnviz_student"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16}")
+NUMBER_BOUND = 1_000_000         # a typed number's range (every answer of a lesson is far inside it)
 _ANSWERS = "_my_answers"          # {(code, lesson): {question: Answer}}: this session's own answers
-_remember = st.components.v2.component("rnnviz_student_cookie", js=script("student_cookie"))
+_remember = st.components.v2.component("rnnviz_student_cookie", js=web.script("student_cookie"))
 
 
 @cache
@@ -88,7 +89,7 @@ def submit(q: Question, facts: dict, key: str) -> None:
     """Check: the answer in the box, checked against the one computed from the page (a Said for bad input)."""
     session.put(f"{key}_problem", None)
     text = session.get(f"{key}_in")
-    if text is None or not str(text).strip():
+    if text is None or not str(text).strip():       # nothing chosen or typed yet
         session.put(f"{key}_problem", Said("question.empty"))
         return
     try:
@@ -113,10 +114,13 @@ def box(q: Question, facts: dict, said: dict, where: str) -> None:
     with st.container(border=True, key=key):
         st.markdown(f"**{say('question.title')}** {say(q.key('q'), **said)}")
         with st.form(f"{key}_form", border=False, enter_to_submit=True):
-            if q.kind == "choice":
-                st.radio(say("question.yours"), q.choices(facts), index=None, horizontal=True, key=f"{key}_in")
+            if q.kind == "number":          # digits only: a typed number box (no free text reaches the check)
+                whole, kind = q.tolerance == 0, int if q.tolerance == 0 else float
+                st.number_input(say("question.yours"), kind(-NUMBER_BOUND), kind(NUMBER_BOUND), value=None,
+                                key=f"{key}_in", step=1 if whole else 10.0 ** -qs.decimals(q),
+                                format="%d" if whole else f"%.{qs.decimals(q)}f")
             else:
-                st.text_input(say("question.yours"), max_chars=60, key=f"{key}_in")
+                st.radio(say("question.yours"), q.options(facts), index=None, horizontal=True, key=f"{key}_in")
             st.form_submit_button(say("question.check"), on_click=submit, args=(q, facts, key))
         problem = session.get(f"{key}_problem")
         if problem:

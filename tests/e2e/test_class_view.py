@@ -38,9 +38,9 @@ def student(browser, url: str):
     return page
 
 
-def answer(page, typed: str) -> None:
+def answer(page, option: str) -> None:
     box = page.locator(BOX)
-    box.locator("input[type=text]").fill(typed)
+    box.get_by_text(option, exact=True).click()
     box.get_by_role("button", name=words.say("question.check")).click()
     settle(page)
 
@@ -65,18 +65,18 @@ def test_two_students_on_two_servers_reach_the_teacher_within_2_s(browser, class
                  seen=lambda: teacher.locator(TEACHER_BOX).inner_text())
         return time.monotonic() - after
 
-    answer(first, "torch.Size([1, 10, 8])")
+    answer(first, "(1, 10, 8)")
     assert shows(first, BOX, words.say("question.right", answer="(1, 10, 8)"))
     counted(1, 1, time.monotonic())
-    answer(second, "(10, 1, 8)")
-    assert shows(second, BOX, words.say("question.wrong", answer="(10, 1, 8)", right="(1, 10, 8)"))
+    answer(second, "(1, 8, 10)")                        # its sizes in the wrong order
+    assert shows(second, BOX, words.say("question.wrong", answer="(1, 8, 10)", right="(1, 10, 8)"))
     counted(2, 1, time.monotonic())
-    assert shows(teacher, TEACHER_BOX, words.say("class_view.wrong_common", answers="(10, 1, 8) × 1"))
+    assert shows(teacher, TEACHER_BOX, words.say("class_view.wrong_common", answers="(1, 8, 10) × 1"))
     shot(teacher, "class_view_two_students", full_page=False)
 
     first.reload()
     settle(first)
     assert shows(first, BOX, words.say("question.right", answer="(1, 10, 8)"))      # their own, after a reload
-    assert "(10, 1, 8)" not in first.locator(BOX).inner_text()                         # never another's
+    assert words.say("question.wrong", answer="(1, 8, 10)", right="(1, 10, 8)") not in first.locator(BOX).inner_text()
     for page in (first, second, teacher):
         no_exception(page)
