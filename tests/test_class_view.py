@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from apptest_helpers import ROOT, decode, no_exception, texts
+from apptest_helpers import decode, new_app, no_exception, texts
 from streamlit.testing.v1 import AppTest
 
 from rnnviz import words
@@ -13,8 +13,6 @@ from rnnviz.lessons import questions as qs
 from rnnviz.tally import Answer, open_tally
 from rnnviz.ui import lessons
 from rnnviz.ui import questions as box
-
-SCRIPT = ROOT / "tests" / "class_view_app.py"
 
 
 @pytest.fixture
@@ -27,9 +25,8 @@ def tally(tmp_path, monkeypatch):
 
 
 def teacher(lang: str = "en", code: str = "room") -> AppTest:
-    at = AppTest.from_file(str(SCRIPT), default_timeout=60)
-    at.query_params.update(view="class", lesson="000", code=code, lang=lang)
-    return at.run()
+    """The teacher's link opened in the app: ?view=class&lesson=000&code=…"""
+    return new_app(view="class", lesson="000", code=code, lang=lang)
 
 
 def bars_of(at: AppTest, question: str) -> dict[str, int]:

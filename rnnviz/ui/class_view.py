@@ -10,6 +10,7 @@ from ..lessons import LESSONS
 from ..lessons import questions as qs
 from ..lessons.questions import Question
 from ..plots.class_answers import bars
+from ..state import Config
 from ..words import say
 from . import lessons, questions, session, web
 from .charts import chart
@@ -89,3 +90,9 @@ def question(i: int, q: Question, counts: dict[str, tuple[int, bool]]) -> None:
         if wrong:
             named = ", ".join(f"{a} × {n}" for n, a in wrong[:WRONG_SHOWN])
             st.markdown(session.literal(say("class_view.wrong_common", answers=named)))
+
+
+def view() -> None:
+    """The teacher's view as a view of the page (rnnviz/ui/views.py), its link kept in the address bar."""
+    page()
+    session.sync_url(Config(view="class", lang=session.get("lang", "en"), present=session.present()), link())

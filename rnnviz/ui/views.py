@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..settings import VIEWS, Setting
 from ..state import Config
-from . import explore_view, lab, lessons, session, shared_runs, train_view
+from . import class_view, explore_view, lab, lessons, session, shared_runs, train_view
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ TABLE: dict[str, View] = {
     "train": View(train_page, {**train_view.LINK, **shared_runs.LINK}),
     "lessons": View(lessons_page, lessons.LINK),
     "lab": View(lab_page, lab.LINK),
+    "class": View(class_view.view, lessons.LINK),             # the teacher's view: ?view=class&lesson=…&code=…
 }
 assert tuple(TABLE) == VIEWS, "settings.VIEWS (the link's names) and the views' table list the same views"
 
