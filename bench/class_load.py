@@ -30,7 +30,7 @@ from rnnviz.lessons import questions as qs
 from rnnviz.pipeline import build
 from rnnviz.tally import open_tally
 from testkit.browser import ARGS, CHROMIUM
-from testkit.stclient import ROOT, Server, Session
+from testkit.stclient import Session
 
 CODE = "bench-class"
 QUERY = f"view=lessons&lesson=000&page=6&code={CODE}"
@@ -84,12 +84,12 @@ async def teacher_sees(page, n: int, right: int, timeout: float) -> float:
     return time.monotonic() - t0
 
 
-async def lesson(cluster: Cluster, teacher_url: str, students: int, browsers: int, window: float) -> dict:
+async def lesson(cluster: Cluster, students: int, browsers: int, window: float) -> dict:
     from playwright.async_api import async_playwright
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         teacher = await (await browser.new_context(viewport={"width": 1400, "height": 1000})).new_page()
-        await teacher.goto(f"{teacher_url}/?lesson=000&code={CODE}", timeout=120_000)
+        await teacher.goto(f"{cluster.url}/?view=class&lesson=000&code={CODE}", timeout=120_000)   # the teacher's link
         await teacher.locator(TEACHER_BOX).wait_for(timeout=120_000)
         ready = asyncio.Barrier(students + 1)      # the window starts when every student's page is open
         runs = [protocol_student(cluster.url, i, ready, window) for i in range(students - browsers)]
@@ -123,11 +123,7 @@ def main() -> None:
         env = {"RNNVIZ_TALLY": url}
         open_tally(url).reset(CODE, "000")
         with Cluster(args.replicas, env=env) as cluster:
-            teacher = Server(ROOT / "tests" / "class_view_app.py", env=env)
-            try:
-                run = asyncio.run(lesson(cluster, teacher.url, args.students, args.browsers, args.window))
-            finally:
-                teacher.stop()
+            run = asyncio.run(lesson(cluster, args.students, args.browsers, args.window))
         counts = open_tally(url).counts(CODE, "000")
     n, right = args.students, run["right"]
     expected = {"loop": {RIGHT: (right, True), WRONG: (n - right, False)}}

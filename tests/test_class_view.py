@@ -45,6 +45,11 @@ def test_the_teacher_sees_counts_bars_and_wrong_answers_live(tally):
     no_exception(at)
     shown = texts(at)
     assert words.say("class_view.answered", n=3, right=2) in shown
+    assert words.say("class_view.right_answer", right="(1, 10, 8)") not in shown       # nothing given away ...
+    assert words.say("class_view.wrong_common", answers="(10, 1, 8) × 1") not in shown
+    at.toggle(key="class_show_answers").set_value(True).run()                          # ... until the teacher asks
+    shown = texts(at)
+    assert words.say("class_view.right_answer", right="(1, 10, 8)") in shown
     assert words.say("class_view.wrong_common", answers="(10, 1, 8) × 1") in shown
     assert "(1, 8)" not in shown
     assert shown.count(words.say("class_view.none_yet")) == len(qs.of_lesson("000")) - 1

@@ -47,7 +47,9 @@ def page() -> None:
     st.caption(say("class_view.students_link"))
     st.code(f"{base}?{urlencode({'view': 'lessons', 'lesson': lesson, **questions.link()})}", language=None,
             wrap_lines=True)
-    st.button(say("class_view.reset"), on_click=reset, args=(code, lesson), key="class_reset")
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.toggle(say("class_view.show_answers"), key="class_show_answers")     # off while the class still answers
+    row.button(say("class_view.reset"), on_click=reset, args=(code, lesson), key="class_reset")
     if session.get("class_reset_done"):
         st.success(say("class_view.reset_done"))
     live(lesson, code)
@@ -68,24 +70,28 @@ def live(lesson: str, code: str) -> None:
     except Exception:
         st.warning(say("class_view.unreachable"))
         return
+    shown = bool(session.get("class_show_answers"))
     for i, q in enumerate(qs.of_lesson(lesson), 1):
-        question(i, q, counts.get(q.id, {}))
+        question(i, q, counts.get(q.id, {}), shown)
 
 
-def question(i: int, q: Question, counts: dict[str, tuple[int, bool]]) -> None:
-    """One question: its words, answered and right, the bars, the most common wrong answers."""
+def question(i: int, q: Question, counts: dict[str, tuple[int, bool]], shown: bool) -> None:
+    """One question: its words, answered and right, the bars; with the answers shown, the right one and the most
+    common wrong ones (hidden, the projector gives nothing away while the class still answers)."""
     said, raw = page_facts(q.lesson, q.page)
     right = qs.right_answer(q, raw)
     answered = sum(n for n, _ in counts.values())
     correct = sum(n for n, ok in counts.values() if ok)
     with st.container(border=True, key=f"class_q_{q.id}"):
         st.markdown(f"**{i}.** {say(q.key('q'), **said)}")
-        st.markdown(f"**{say('class_view.answered', n=answered, right=correct)}** · "
-                    f"{session.literal(say('class_view.right_answer', right=right))}")
+        answer = f" · {session.literal(say('class_view.right_answer', right=right))}" if shown else ""
+        st.markdown(f"**{say('class_view.answered', n=answered, right=correct)}**{answer}")
         if not answered:
             st.caption(say("class_view.none_yet"))
             return
-        chart(bars(counts, q.options(raw), right, say("class_view.students")), f"class_bars_{q.id}")
+        chart(bars(counts, q.options(raw), right if shown else None, say("class_view.students")), f"class_bars_{q.id}")
+        if not shown:
+            return
         wrong = sorted(((n, a) for a, (n, ok) in counts.items() if not ok), key=lambda w: (-w[0], w[1]))
         if wrong:
             named = ", ".join(f"{a} × {n}" for n, a in wrong[:WRONG_SHOWN])

@@ -6,12 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import ROOT, no_exception, shot
+from conftest import no_exception, shot
 
 from deploy.supervise import Cluster
 from rnnviz import words
 from testkit.browser import settle
-from testkit.stclient import Server
 from testkit.waiting import scaled, wait_for
 
 CODE = "e2e-class"
@@ -20,15 +19,11 @@ TEACHER_BOX = ".st-key-class_q_nn_rnn"
 
 
 @pytest.fixture(scope="module")
-def classroom(tmp_path_factory):
-    """Two app servers and the teacher's view, all counting into one SQLite tally (make class's default)."""
+def cluster(tmp_path_factory):
+    """Two app servers behind the class's proxy, counting into one SQLite tally (make class's default)."""
     env = {"RNNVIZ_TALLY": f"sqlite:///{tmp_path_factory.mktemp('tally') / 'tally.db'}"}
-    with Cluster(2, env=env) as cluster:
-        teacher = Server(ROOT / "tests" / "class_view_app.py", env=env)
-        try:
-            yield cluster, teacher.url
-        finally:
-            teacher.stop()
+    with Cluster(2, env=env) as running:
+        yield running
 
 
 def student(browser, url: str):
@@ -49,10 +44,9 @@ def shows(page, selector: str, text: str) -> bool:
     return text in page.locator(selector).inner_text()
 
 
-def test_two_students_on_two_servers_reach_the_teacher_within_2_s(browser, classroom):
-    cluster, teacher_url = classroom
+def test_two_students_on_two_servers_reach_the_teacher_within_2_s(browser, cluster):
     teacher = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-    teacher.goto(f"{teacher_url}/?lesson=000&code={CODE}")
+    teacher.goto(f"{cluster.url}/?view=class&lesson=000&code={CODE}")        # the teacher's link, through the proxy
     settle(teacher)
     assert shows(teacher, TEACHER_BOX, words.say("class_view.answered", n=0, right=0))
     first, second = (student(browser, cluster.server_url(i)) for i in (0, 1))
@@ -71,6 +65,9 @@ def test_two_students_on_two_servers_reach_the_teacher_within_2_s(browser, class
     answer(second, "(1, 8, 10)")                        # its sizes in the wrong order
     assert shows(second, BOX, words.say("question.wrong", answer="(1, 8, 10)", right="(1, 10, 8)"))
     counted(2, 1, time.monotonic())
+    assert not shows(teacher, TEACHER_BOX, words.say("class_view.right_answer", right="(1, 10, 8)"))
+    teacher.get_by_text(words.say("class_view.show_answers")).click()             # the class has answered
+    settle(teacher)
     assert shows(teacher, TEACHER_BOX, words.say("class_view.wrong_common", answers="(1, 8, 10) × 1"))
     shot(teacher, "class_view_two_students", full_page=False)
 
