@@ -80,3 +80,10 @@ def test_the_view_speaks_korean_and_names_a_missing_code(tally):
         assert words.say("class_view.title", lesson="000") in [h.value for h in at.header]
         assert words.say("class_view.no_code") in texts(at)
         assert words.say(qs.on_page("000", "nn_rnn").key("q")) in texts(at)
+
+
+def test_the_class_link_panel_gives_the_teachers_link(tally):
+    at = new_app(view="lessons", lesson="002", code="room")
+    no_exception(at)
+    links = [c.value for c in at.code]
+    assert any(link.endswith("?view=class&lesson=002&code=room") for link in links), links

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..settings import CONTROLS, SETTINGS
 from ..words import say
-from . import session
+from . import class_view, session
 from .widgets import words_of
 
 
@@ -47,3 +47,4 @@ def panel() -> None:
         base = (st.context.url or "").split("?")[0]
         st.caption(say("class.link"))
         st.code(f"{base}?{urlencode(query)}" if query else base, language=None, wrap_lines=True)
+        class_view.teacher_link(base)           # the class's answers to the lesson, live (rnnviz/ui/class_view.py)

@@ -28,6 +28,12 @@ def link() -> dict[str, str]:
     return {"lesson": lesson_on_show()} | questions.link()
 
 
+def teacher_link(base: str) -> None:
+    """The teacher's view of the lesson on show with this class code, as a link (the class-link panel shows it)."""
+    st.caption(say("class_view.teacher_link"))
+    st.code(f"{base}?{urlencode({'view': 'class', **link()})}", language=None, wrap_lines=True)
+
+
 def reset(code: str, lesson: str) -> None:
     """The teacher's reset: the lesson's answers of this class code are gone (others' classes keep theirs)."""
     try:
