@@ -20,7 +20,7 @@ from .base import DIVERGED, Base, Cost, seeded, training_cost
 from .model import Model
 from .tasks import Task, make_task
 
-GRAD_SHARE = 0.1                # the gradient diagnostic may take at most this share of training time
+GRAD_SHARE = 0.05               # the gradient diagnostic may take at most this share of training time
 Value = TypeVar("Value")
 
 
@@ -156,6 +156,8 @@ class Trainer(Base):
         """
         s, task = self.settings, self.task
         fixed = None if task.fresh_batches else tuple(torch.from_numpy(a) for a in task.batch(self.rng))
+        # a fixed one-hot batch is encoded once (an embedding learns: it is looked up every step)
+        one_hot = self.model.embed(fixed[0]) if fixed and self.model.embedding is None else None
         while self.step < known(s.steps):
             started = time.perf_counter()
             inputs, targets = fixed or tuple(torch.from_numpy(a) for a in task.batch(self.rng))
@@ -165,7 +167,7 @@ class Trainer(Base):
                 with torch.no_grad():
                     torch._foreach_copy_(good, self.params)   # one fused copy instead of a clone per tensor
                 self.optimizer.zero_grad()
-                logits = self.model(inputs, keep_output=want_grads)
+                logits = self.model(inputs, keep_output=want_grads, x=one_hot)
                 if task.many_to_one:
                     loss = self.loss_fn(logits[:, -1], targets[:, -1])
                 else:

@@ -46,8 +46,9 @@ class Model(nn.Module):
             return nn.functional.one_hot(ids, self.vocab_size).float()
         return self.embedding(ids)
 
-    def forward(self, ids: torch.Tensor, keep_output: bool = False):
-        x = self.embed(ids)
+    def forward(self, ids: torch.Tensor, keep_output: bool = False, x: torch.Tensor | None = None):
+        """ids (B, T) → logits (B, T, V); `x`: the ids already embedded (a one-hot batch that never changes)."""
+        x = self.embed(ids) if x is None else x
         output, _ = self.rnn(x)
         if keep_output:
             output.retain_grad()

@@ -18,9 +18,9 @@ from ..state import format_value
 from ..text import cut
 from ..train.charrnn import CharTrainer, LabEvent
 from ..train.loop import Settings, known
-from ..train.runner import Refused, Run
+from ..train.runner import Run
 from ..words import Problem, Said, current, say
-from . import session
+from . import run_controls, session
 from .charts import chart
 from .train_view import pool
 from .widgets import draw, words_of
@@ -150,22 +150,18 @@ def start() -> None:
     session.put("lab_source_used", session.get("lab_source"))
 
 
-def stop() -> None:
+def runs() -> list[Run]:
     run = lab()
-    if run:
-        pool().stop(run)
+    return [run] if run else []
+
+
+def stop() -> None:
+    run_controls.stop(pool(), runs())
 
 
 def resume() -> None:
-    run = lab()
-    if run is None or run.active or run.trainer.step >= known(run.settings.steps):
-        return
-    try:
-        pool().start([run], session.session_id())
-    except Refused as e:
-        session.put("lab_error", told(e))
-        return
-    session.put("lab_error", "")
+    refused = run_controls.resume(pool(), runs())
+    session.put("lab_error", told(refused) if refused else "")
 
 
 def reset() -> None:
@@ -175,6 +171,10 @@ def reset() -> None:
         pool().stop(writing)
     for key in ("lab_run", "lab_writer", "lab_error", "lab_write_error"):
         session.put(key, None)
+
+
+BUTTONS = run_controls.Buttons("lab", {k: f"lab.{k}" for k in ("start", "stop", "resume", "reset")},
+                               start, stop, resume, reset)
 
 
 def view() -> None:
@@ -187,12 +187,7 @@ def view() -> None:
         st.caption(say("lab.text_size", n=len(text)))
     run = lab()
     active = bool(run and run.active)
-    row = st.container(horizontal=True, wrap=True)
-    row.button(say("lab.start"), on_click=start, type="primary", key="lab_start", disabled=text is None)
-    row.button(say("lab.stop"), on_click=stop, disabled=not active, key="lab_stop")
-    row.button(say("lab.resume"), on_click=resume, key="lab_resume",
-               disabled=not run or active or run.trainer is None or run.trainer.step >= known(run.settings.steps))
-    row.button(say("lab.reset"), on_click=reset, disabled=not run, key="lab_reset")
+    run_controls.row(BUTTONS, runs(), can_start=text is not None)
     if session.get("lab_error"):
         show(st, ("error", session.get("lab_error")))
     live(active)
@@ -207,10 +202,7 @@ def open_in_explore() -> None:
     run = lab()
     if run is None:                 # the button shows only with a run; a stale click finds none
         return
-    text, _ = weights.explore_text(run.trainer)
-    session.put("explore_weights", weights.for_explore(run.trainer, say("lab.explore_name", cell=run.settings.cell,
-                                                                        step=run.trainer.step)))
-    session.set_values(text=text[:200], batch=False, view="explore", t=0, row=0, layer=0, dir=0, out=True, bf=True)
+    run_controls.to_explore(run, say("lab.explore_name", cell=run.settings.cell, step=run.trainer.step), chars=200)
 
 
 def upload_weights() -> None:
@@ -218,16 +210,14 @@ def upload_weights() -> None:
     if f is None:
         return
     try:
-        trainer = weights.from_bytes(f.getvalue(), make=CharTrainer)
+        run = run_controls.loaded(f.getvalue(), "lab", make=CharTrainer)
     except ValueError as e:
         session.put("lab_weights_msg", ("error", told(e), "lab.weights_refused"))
         return
     stop()
-    run = Run(trainer.settings, label="lab", trainer_=trainer)
-    run.status = "loaded"
     session.put("lab_run", run)
-    session.put("lab_weights_msg", ("success", Said("lab.weights_loaded", dict(cell=trainer.settings.cell,
-                                                                            hidden=trainer.settings.hidden))))
+    session.put("lab_weights_msg", ("success", Said("lab.weights_loaded", dict(cell=run.settings.cell,
+                                                                            hidden=run.settings.hidden))))
 
 
 def weights_panel(run: Run | None) -> None:

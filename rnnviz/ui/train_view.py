@@ -13,13 +13,13 @@ from ..plots.training import run_name
 from ..settings import BY_FIELD, TASK, TRAIN
 from ..state import format_value
 from ..train.loop import COMPARE_CELLS, Event, Settings, known
-from ..train.runner import Pool, Refused, Run
+from ..train.runner import Pool, Run
 from ..train.runner import pool as shared_pool
 from ..train.seq2seq import NumbersTrainer
 from ..train.table import TASK_ROWS
 from ..train.tasks import TEXT_CAP
-from ..words import Said, current, say
-from . import session, shared_runs
+from ..words import Said, say
+from . import run_controls, session, shared_runs
 from .charts import chart
 from .widgets import draw
 
@@ -118,7 +118,7 @@ def current_settings() -> Settings:
     task = session.get("tr_task")
     values = {row.field: row.kind(session.get(key)) for key, row in TRAIN.items()
               if row.field in FIELDS and ONLY_FOR.get(key, task) == task and session.get(key) is not None}
-    return Settings(**values | {"lang": current()})
+    return Settings(**values | {"lang": session.use_language()})      # a click's callback: the session's language
 
 
 def pool() -> Pool:
@@ -158,19 +158,11 @@ def compare() -> None:
 
 
 def stop() -> None:
-    for run in runs().values():
-        pool().stop(run)
+    run_controls.stop(pool(), runs().values())
 
 
 def resume() -> None:
-    waiting = [run for run in runs().values() if run.status in ("stopped", "loaded")
-               or (run.status == "done" and run.trainer.step < known(run.settings.steps))]
-    try:
-        pool().start(waiting, session.session_id())
-    except Refused as e:
-        session.put("train_error", e)
-        return
-    session.put("train_error", "")
+    session.put("train_error", run_controls.resume(pool(), runs().values()) or "")
 
 
 def reset() -> None:
@@ -183,10 +175,7 @@ def open_in_explore() -> None:
     run = runs().get("this run") or next(iter(runs().values()), None)
     if run is None:
         return
-    text, batch = weights.explore_text(run.trainer)
-    session.put("explore_weights", weights.for_explore(run.trainer, f"{run.settings.task}, {run.settings.cell}, "
-                                                                    f"{run.trainer.step}/{run.settings.steps}"))
-    session.set_values(text=text, batch=batch, view="explore", t=0, row=0, layer=0, dir=0, out=True, bf=True)
+    run_controls.to_explore(run, f"{run.settings.task}, {run.settings.cell}, {run.trainer.step}/{run.settings.steps}")
 
 
 def upload() -> None:
@@ -194,16 +183,18 @@ def upload() -> None:
     if f is None:
         return
     try:
-        trainer = weights.from_bytes(f.getvalue())
+        run = run_controls.loaded(f.getvalue(), "this run")
     except ValueError as e:
         session.put("upload_msg", ("error", Said("upload.refused", {"why": e})))
         return
     stop()
-    run = Run(trainer.settings, label="this run", trainer_=trainer)
-    run.status = "loaded"
     session.put("runs", {"this run": run})
     session.put("upload_msg", ("success", Said("upload.loaded", {
-        "name": f.name, "task": trainer.settings.task, "cell": trainer.settings.cell, "H": trainer.settings.hidden})))
+        "name": f.name, "task": run.settings.task, "cell": run.settings.cell, "H": run.settings.hidden})))
+
+
+BUTTONS = run_controls.Buttons("tr", {k: f"button.{k}" for k in ("start", "stop", "resume", "reset")},
+                               start, stop, resume, reset)
 
 
 def view() -> None:
@@ -212,12 +203,7 @@ def view() -> None:
     st.subheader(say("train.title"))
     st.caption(say("train.caption"))
     active = any(r.active for r in runs().values())
-    stopped = any(r.status in ("stopped", "loaded") for r in runs().values())
-    row = st.container(horizontal=True, wrap=True)     # a narrow window wraps the buttons instead of cutting them
-    row.button(say("button.start"), on_click=start, type="primary", width="stretch", key="tr_start")
-    row.button(say("button.stop"), on_click=stop, disabled=not active, width="stretch", key="tr_stop")
-    row.button(say("button.resume"), on_click=resume, disabled=not stopped or active, width="stretch", key="tr_resume")
-    row.button(say("button.reset"), on_click=reset, disabled=not runs(), width="stretch", key="tr_reset")
+    row = run_controls.row(BUTTONS, runs().values())
     row.button(say("button.compare"), on_click=compare, width="stretch", key="tr_compare", help=say("help.compare"))
     if pace()[1]:                                       # a step per press of the button or of → (a clicker too)
         row.button(say("button.one_step"), on_click=one_step, disabled=not active, width="stretch",

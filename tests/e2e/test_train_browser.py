@@ -185,7 +185,7 @@ def test_numbers_are_read_aloud_while_they_train(server, page, lang):
     assert "%" in accuracy
     word = r"[가-힣]+" if lang == "ko" else r"[a-z][a-z -]*"
     row = wait_in_page(page, "an unseen number's reading", f"""() => {{
-        const rows = document.body.innerText.split('\\n').filter(l => /^\\d+ → {word} [✓✗]/.test(l));
+        const rows = document.body.innerText.split('\\n').filter(l => /^\\d+ → ({word})? ?(✓|✗ \\({word}\\))$/.test(l));
         return rows.length ? rows[0] : false; }}""", timeout=60_000)
     shot(page, f"train-numbers-{lang}", full_page=False)
     number = int(row.split(" → ")[0])
