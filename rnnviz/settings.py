@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from .engine import CELLS
 from .engine.attention import ATTENTIONS
+from .engine.bptt import LOSSES
 from .text import CODE_POINTS_PER_CHAR, ENCODINGS, LEVELS, MAX_CHARS
 from .words import LANGS
 
@@ -118,6 +119,7 @@ ROWS: tuple[Setting, ...] = (
     S("layer", int, 0, 0, 3, widget="select", role="looks"),
     S("dir", int, 0, 0, 1, widget="radio", role="looks"),
     S("out", bool, False, widget="toggle", role="looks"),
+    S("bptt_loss", str, "last", choices=LOSSES, widget="radio", role="looks"),   # the backward tab's loss (engine/bptt.py)
     S("view", str, "explore", choices=VIEWS, widget="radio", role="looks", view="page"),
     S("panel", str, "step", choices=PANELS, widget="tabs", role="looks"),
     S("present", bool, False, widget="toggle", role="looks", view="page"),
