@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from .edits import changed, parse
 from .engine.readout import pca_2d
 from .explored import Explored
-from .plots import heatmaps, marks, output, step
+from .plots import bptt, cell_diagram, heatmaps, marks, output, step
 from .settings import PANELS as TABS
 from .words import Problem
 
@@ -44,6 +44,8 @@ class Figure:
     marks: tuple[Mark, ...] = (as_is,)          # the i-th spec's (the last repeats)
     keys: Callable[[int], str] = str            # the i-th chart's key in Explore (a lesson's: lesson_<key>)
     at_t: bool = False                          # made at t's window of frames (the step figure), not only marked
+    redrawn: bool = False                       # the page does not move it to a new t: the server redraws it
+    folded: str = ""                            # ... in Explore inside a box of this label, built only while open
 
     def mark(self, i: int) -> Mark:
         return self.marks[min(i, len(self.marks) - 1)]
@@ -57,10 +59,12 @@ class Panel:
     figures: tuple[str, ...] = ()
     draw: str = "figures"
     lesson: tuple[str, ...] | None = None       # the figures a lesson page of this panel shows, if fewer
+    gated: tuple[str, ...] = ()                 # ... and on a page of a cell with gates (LSTM, GRU), these too
 
-    def on_lesson_page(self, with_states: bool) -> tuple[str, ...]:
+    def on_lesson_page(self, with_states: bool, cell: str) -> tuple[str, ...]:
         """A lesson page's figures (`with_states`: every h_t under the step figure)."""
-        return (self.figures if self.lesson is None else self.lesson) + (("states",) if with_states else ())
+        return ((self.figures if self.lesson is None else self.lesson) + (("states",) if with_states else ())
+                + (self.gated if cell in ("lstm", "gru") else ()))
 
 
 def edited_cells(text: str, layer: int, reverse: bool) -> dict[str, list]:
@@ -119,6 +123,20 @@ def path_figure(ex: Explored, look: Look) -> list:
     return [output.path_figure(*pca_2d(_layer(ex, look).h[:, look.row]), ex.rows[look.row], look.t, look.present)]
 
 
+def cell_figure(ex: Explored, look: Look) -> list:
+    """The cell at t as a diagram: its wires, its gates as valves, each with this step's numbers."""
+    _layer(ex, look)
+    return [cell_diagram.cell_spec(ex, look.layer, look.direction, look.row, look.t or 0, look.present)]
+
+
+def backward_figure(ex: Explored, look: Look) -> list:
+    """dL/dh_t at every step, split into the part from the output and from the next step (t marked where given)."""
+    _layer(ex, look)
+    loss = getattr(ex.config, "bptt_loss", "last")
+    base = bptt.backward_base(ex, loss, look.layer, look.direction, look.row, look.present)
+    return [base if look.t is None else bptt.backward_at(base, ex, look.t)]
+
+
 def step_mark(spec: dict, ex: Explored, t: int) -> dict:
     """The step figure's frame for t, with its numbers (of the config's layer, direction and row)."""
     c = ex.config
@@ -141,14 +159,18 @@ FIGURES: dict[str, Figure] = {
     "weights": Figure(weights_figures, keys=lambda i: f"weights_{i}"),
     "output": Figure(output_figures, (column_mark, as_is), lambda i: ("probs_chart", "last_chart")[min(i, 1)]),
     "path": Figure(path_figure, (point_mark,), lambda i: "path_chart"),
+    "cell": Figure(cell_figure, (cell_diagram.cell_at,), lambda i: "cell_chart", redrawn=True,
+                   folded="label.cell_diagram"),
+    "backward": Figure(backward_figure, (bptt.backward_at,), lambda i: "backward_chart", redrawn=True),
 }
 
 PANEL_ROWS: dict[str, Panel] = {
-    "step": Panel(("step",), draw="step"),
+    "step": Panel(("step", "cell"), draw="step", lesson=("step",), gated=("cell",)),
     "maps": Panel(("input", "states", "gates", "weights"), lesson=("input", "states")),
     "weights": Panel(("weights",)),                     # a lesson page's: the weights alone
     "output": Panel(("output",), draw="output"),
     "path": Panel(("path",), draw="path"),
+    "backward": Panel(("backward",)),
     "code": Panel(draw="code"),
     "train": Panel(draw="train"),                       # a lesson page's: its task trained live
     "compare": Panel(draw="compare"),                   # ... RNN, LSTM and GRU trained side by side

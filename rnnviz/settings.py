@@ -31,7 +31,7 @@ TASK = _TaskDefault()
 
 TASKS = ("apple", "avengers", "hello", "memory", "text", "numbers")   # the Train view's tasks (rows of train/table.py)
 TEXT_CAP = 5000                                                 # characters of a training text
-PANELS = ("step", "maps", "output", "path", "code")             # the Explore view's tabs, as a link names them
+PANELS = ("step", "maps", "output", "path", "code", "backward")  # the Explore view's tabs, as a link names them
 VIEWS = ("explore", "train", "lessons", "lab", "class")   # the page's views, as a link names them (ui/views.py)
 OPTIMIZERS = ("adam", "sgd")
 INITS = ("pytorch", "uniform")

@@ -1,5 +1,7 @@
 """The tables of views and panels: each Explore tab and lesson page draws the figures its panel row names, and
 every view's link rows are read from a link and kept while another view shows."""
+import json
+
 import pytest
 
 from rnnviz.lessons import LESSONS
@@ -21,24 +23,31 @@ def test_each_explore_tab_draws_the_figures_its_row_names(tab):
     at = new_app(cell="lstm", out="1", panel=tab)
     no_exception(at)
     ex = build(Config(cell="lstm", out=True))
-    expected = table_keys(PANEL_ROWS[tab].figures, ex)
+    expected = table_keys([n for n in PANEL_ROWS[tab].figures if not FIGURES[n].folded], ex)   # a box starts closed
     ids = [c.proto.id for c in at.get("plotly_chart")]
     on_show = [k for k in expected if any(i.endswith("-" + k) for i in ids)]
     assert on_show == expected, f"{tab}: the table names {expected}, the page has {ids}"
     assert len([i for i in ids if not i.endswith("-output_at_t")]) == len(expected), ids
 
 
-@pytest.mark.parametrize("lesson,page_id", [("000", "loop"), ("000", "saturate"), ("000", "weights")])
+@pytest.mark.parametrize("lesson,page_id", [("000", "loop"), ("000", "saturate"), ("000", "weights"), ("002", "lstm"),
+                                            ("002", "embedding")])
 def test_a_lesson_page_draws_its_panels_lesson_figures(lesson, page_id):
     n = next(i for i, p in enumerate(LESSONS[lesson], 1) if p.id == page_id)
     page = LESSONS[lesson][n - 1]
     at = new_app(view="lessons", lesson=lesson, page=str(n))
     no_exception(at)
     ex = build(page.config())
-    names = PANEL_ROWS[page.panel].on_lesson_page(page.with_states)
+    names = PANEL_ROWS[page.panel].on_lesson_page(page.with_states, ex.config.cell)
     expected = table_keys(names, ex, lambda k: "lesson_" + k.removesuffix("_chart"))
     ids = [c.proto.id for c in at.get("plotly_chart")]
     assert len(ids) == len(expected) and all(i.endswith("-" + k) for i, k in zip(ids, expected)), (expected, ids)
+
+
+def test_the_lstm_and_gru_lesson_pages_show_the_cell_diagram_and_a_plain_rnn_page_does_not():
+    gated = {p.id for p in LESSONS["002"] if "cell" in PANEL_ROWS[p.panel].on_lesson_page(p.with_states,
+                                                                                          p.config().cell)}
+    assert gated == {"lstm", "gru"}
 
 
 def test_every_lesson_panel_is_a_row_of_the_table():
@@ -63,3 +72,18 @@ def test_a_views_settings_outlive_a_run_that_shows_another_view():
     at.radio(key="view").set_value("lessons").run()
     no_exception(at)
     assert (at.session_state["lesson"], at.session_state["page"]) == ("003", 2)
+
+
+def test_the_backward_tab_follows_a_t_move_on_the_server():
+    at = new_app(text="hello", panel="backward")
+    no_exception(at)
+
+    def title() -> str:
+        chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-backward_chart"))
+        return json.loads(chart.proto.spec)["layout"]["title"]["text"]
+
+    before = title()
+    at.slider(key="t").set_value(3).run()
+    no_exception(at)
+    ex = build(Config(text="hello"))
+    assert title() != before and title() == FIGURES["backward"].make(ex, Look(t=3))[0]["layout"]["title"]["text"]

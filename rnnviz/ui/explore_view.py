@@ -211,6 +211,7 @@ def moving_t(config: Config) -> None:
     st.markdown(say("tline", t=c.t, what=what, token=session.literal(label(tokens[c.t])), T=ex.T, steps=steps,
                     size=size))
     step_table(ex)
+    redrawn_figures(ex)
     if c.panel == "output" and c.out:                   # the output after step t follows t (a small figure)
         labels = ([f"y{o}" for o in range(ex.probs.shape[-1])] if c.enc == "numbers" else list(ex.vocab.tokens))
         chart(output.output_at_figure(ex.probs[c.row, c.t], labels, c.t, session.present()).to_plotly_json(),
@@ -228,7 +229,8 @@ def panels(ex: Explored, present: bool) -> None:
 
 
 def figures_tab(ex: Explored, present: bool, panel: Panel) -> None:
-    draw_figures(panel.figures, ex, present, explore_wid())
+    """The panel's figures the page moves to a new t itself (the others: in moving_t, redrawn at each t)."""
+    draw_figures(tuple(n for n in panel.figures if not FIGURES[n].redrawn), ex, present, explore_wid())
 
 
 def step_tab(ex: Explored, present: bool, panel: Panel) -> None:
@@ -245,6 +247,20 @@ def path_tab(ex: Explored, present: bool, panel: Panel) -> None:
         figures_tab(ex, present, panel)
     except ValueError:
         st.info(say("path.none", why=say("path.overflow")))
+
+
+def redrawn_figures(ex: Explored) -> None:
+    """The open tab's figures the page cannot move to t itself, drawn at t (one folded in a box: only while open,
+    so a t-move does not pay for a closed box)."""
+    for name in PANEL_ROWS[ex.config.panel].figures:
+        figure = FIGURES[name]
+        if figure.redrawn and not figure.folded:
+            draw_figures((name,), ex, session.present(), explore_wid())
+        elif figure.redrawn:
+            box = st.expander(say(figure.folded), key=f"{name}_box", on_change="rerun")
+            if box.open:
+                with box:
+                    draw_figures((name,), ex, session.present(), explore_wid())
 
 
 def step_table(ex: Explored) -> None:

@@ -154,7 +154,7 @@ def figures(page: Page, ex: Explored, wid: str, present: bool, panel: Panel) -> 
         spec = untokened(spec, ex) if ex.config.enc == "random" else spec
         return outlined(spec, page.outline) if name == "step" and page.outline else spec
 
-    explore.draw_figures(panel.on_lesson_page(page.with_states), ex, present, wid,
+    explore.draw_figures(panel.on_lesson_page(page.with_states, ex.config.cell), ex, present, wid,
                          key=lambda k: "lesson_" + k.removesuffix("_chart"), finish=finish)
 
 
