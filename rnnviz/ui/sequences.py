@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+import torch
 
 from ..engine.seq2seq import Seq2Seq
 from ..plots.one_to_many import GRID, NUMBERS, writing_figure
@@ -63,6 +64,7 @@ class Shelf:
             self.failed[key] = str(e)
 
     def _run(self, key: tuple[str, str]) -> None:
+        torch.set_num_threads(1)        # as the training pool's workers: two threads on a busy machine wait on each other
         trainer = NumbersTrainer(lang=key[0], attention=key[1], eval_every=PRESET["steps"], **PRESET)  # type: ignore[arg-type]
         held = 0.0
         for e in trainer.events():

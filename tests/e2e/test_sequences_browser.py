@@ -7,7 +7,7 @@ from rnnviz import words
 from rnnviz.lessons import LESSONS
 from testkit.browser import wait_in_page
 
-TRAINED = 600_000           # ms: the server trains each reading model once, in the background (about 10 s idle)
+TRAINED = 1_200_000         # ms: the server trains each reading model once, in the background (about 10 s idle)
 NUMBER = {p.id: n for n, p in enumerate(LESSONS["001"], 1)}
 
 # The chart's plotly data in the page: how many rows (attention) or columns (decoder h_t) hold numbers yet.
@@ -20,6 +20,18 @@ FILLED = """([title, trace, axis]) => {
   if (axis === 'rows') return z.filter(some).length;
   return z[0].map((_, j) => z.map(row => row[j])).filter(some).length;
 }"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def trained_meanwhile(server, browser):
+    """Open both pages in both languages first: the server trains the four models at once, each in its own thread,
+    so on a busy machine the tests wait for them together rather than one after another."""
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    for lang in ("ko", "en"):
+        for page_id in ("encdec", "one_to_many"):
+            open_page(server, pg, lang, page_id)
+    ctx.close()
 
 
 def said(lang: str, key: str, **params) -> str:
@@ -48,6 +60,7 @@ def click(page, key: str) -> None:
     page.locator(f".st-key-{key} button").click()
 
 
+@pytest.mark.timeout(1_500)                     # a busy machine: the models train within TRAINED
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_encoder_decoders_attention_fills_in_as_t_moves(server, page, lang):
     open_page(server, page, lang, "encdec")
@@ -64,6 +77,7 @@ def test_the_encoder_decoders_attention_fills_in_as_t_moves(server, page, lang):
     shot(page, f"sequences-encdec-{lang}", full_page=False)
 
 
+@pytest.mark.timeout(1_500)
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_the_one_to_many_decoder_writes_a_token_a_step(server, page, lang):
     open_page(server, page, lang, "one_to_many")
