@@ -132,8 +132,7 @@ def cell_figure(ex: Explored, look: Look) -> list:
 def backward_figure(ex: Explored, look: Look) -> list:
     """dL/dh_t at every step, split into the part from the output and from the next step (t marked where given)."""
     _layer(ex, look)
-    loss = getattr(ex.config, "bptt_loss", "last")
-    base = bptt.backward_base(ex, loss, look.layer, look.direction, look.row, look.present)
+    base = bptt.backward_base(ex, ex.config.bptt_loss, look.layer, look.direction, look.row, look.present)
     return [base if look.t is None else bptt.backward_at(base, ex, look.t)]
 
 
@@ -170,7 +169,7 @@ PANEL_ROWS: dict[str, Panel] = {
     "weights": Panel(("weights",)),                     # a lesson page's: the weights alone
     "output": Panel(("output",), draw="output"),
     "path": Panel(("path",), draw="path"),
-    "backward": Panel(("backward",)),
+    "backward": Panel(("backward",), draw="backward"),
     "code": Panel(draw="code"),
     "train": Panel(draw="train"),                       # a lesson page's: its task trained live
     "compare": Panel(draw="compare"),                   # ... RNN, LSTM and GRU trained side by side

@@ -40,6 +40,7 @@ class Config:
     layer: int = _default("layer")  # which layer to inspect
     dir: int = _default("dir")  # 0 forward, 1 backward (bidirectional)
     out: bool = _default("out")  # show the linear + softmax output layer
+    bptt_loss: str = _default("bptt_loss")  # the backward tab's loss: at the last step or at every step
     edits: str = _default("edits")  # weights set by hand: rnnviz/edits.py's compact list
     O: int = _default("O")  # typed numbers: the output size of the σ(W_y·h_t) head (lesson 001)
     view: str = _default("view")

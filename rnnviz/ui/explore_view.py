@@ -22,6 +22,7 @@ from . import controls, session, shared_runs, weight_edits
 from .cache import cached_build, specs, weights_id
 from .charts import chart
 from .follow import follow_t
+from .widgets import draw as draw_setting
 from .widgets import words_of
 
 
@@ -242,6 +243,11 @@ def step_tab(ex: Explored, present: bool, panel: Panel) -> None:
         st.caption(say("caption.step"))
 
 
+def backward_tab(ex: Explored, present: bool, panel: Panel) -> None:
+    """The loss the backward pass starts from (its figure follows t: drawn with the step's numbers above)."""
+    draw_setting("bptt_loss", st, horizontal=True)
+
+
 def path_tab(ex: Explored, present: bool, panel: Panel) -> None:
     try:
         figures_tab(ex, present, panel)
@@ -346,4 +352,5 @@ def downloads(ex: Explored, source: Config) -> None:
 
 
 DRAWERS: dict[str, Callable[[Explored, bool, Panel], None]] = {   # a panel row's `draw`: how its tab is drawn
-    "figures": figures_tab, "step": step_tab, "path": path_tab, "output": output_panel, "code": torch_panel}
+    "figures": figures_tab, "step": step_tab, "path": path_tab, "output": output_panel, "code": torch_panel,
+    "backward": backward_tab}
