@@ -13,12 +13,12 @@ import numpy as np
 import torch
 from common import emit, interleaved, parser, table
 
-from rnnviz.lab.charrnn import CharTrainer
 from rnnviz.lab.corpus import generate
-from rnnviz.train.sampling import encode, frozen
 from rnnviz.text import one_hot
 from rnnviz.train import Settings
+from rnnviz.train.charrnn import CharTrainer
 from rnnviz.train.model import Model
+from rnnviz.train.sampling import encode, frozen
 
 CORPUS = generate(60_000, seed=0).text
 STEPS = 120

@@ -6,12 +6,12 @@ import pytest
 import torch
 
 from rnnviz.engine.registry import cell_spec
-from rnnviz.lab.charrnn import CharTrainer, LabEvent
 from rnnviz.lab.corpus import generate
-from rnnviz.train.activations import CHUNK
 from rnnviz.lab.runs import lab_run
 from rnnviz.text import graphemes
 from rnnviz.train import Settings, Trainer, loop
+from rnnviz.train.activations import CHUNK
+from rnnviz.train.charrnn import CharTrainer, LabEvent
 from rnnviz.train.runner import Pool, Refused
 from rnnviz.words import Problem, language
 

@@ -2,9 +2,9 @@
 import numpy as np
 import torch
 
-from rnnviz.lab.charrnn import CharTrainer
 from rnnviz.text import graphemes
 from rnnviz.train import Settings
+from rnnviz.train.charrnn import CharTrainer
 
 LINES = ('print("hello, world")  # 인사', '안녕하세요, "순환 신경망" 수업입니다.', "h_t = tanh(W_x x_t + W_h h_{t-1})",
          "[1, 2, 3] → {'a': 1, 'b': 2}", "오늘의 단어: 「기억」과 (망각)", "The cat said 'meow' (twice).",

@@ -5,9 +5,9 @@ import pytest
 import torch
 
 from rnnviz.lab import neurons
-from rnnviz.lab.charrnn import CharTrainer
 from rnnviz.lab.corpus import generate
 from rnnviz.train import Settings
+from rnnviz.train.charrnn import CharTrainer
 
 CORPUS = generate(30_000, seed=0)
 PASSAGE = 4_000

@@ -6,10 +6,10 @@ import pytest
 import torch
 from waiting import wait_for
 
-from rnnviz.lab.charrnn import CharTrainer
 from rnnviz.lab.corpus import generate
 from rnnviz.lab.writer import write_run, writer_of
 from rnnviz.train import Settings
+from rnnviz.train.charrnn import CharTrainer
 from rnnviz.train.runner import Pool, Refused, Run
 from rnnviz.words import Problem
 

@@ -16,10 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..plots import lab as plots
+from ..train.charrnn import CharTrainer, LabEvent
 from ..train.loop import Settings
 from ..words import language, say
 from . import neurons
-from .charrnn import CharTrainer, LabEvent
 from .corpus import generate
 
 PASSAGE = 1_200
