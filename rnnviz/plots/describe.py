@@ -47,9 +47,9 @@ def heatmap(trace: dict, t: int | None) -> str:
                    lo=_number(col[lo]), lo_at=rows[lo])
     if not np.isfinite(z).any():
         return ""
-    hi, lo = np.unravel_index(np.nanargmax(z), z.shape), np.unravel_index(np.nanargmin(z), z.shape)
-    return say("a11y.grid", name=name, rows=z.shape[0], cols=z.shape[1], hi=_number(z[hi]),
-               hi_at=f"{rows[hi[0]]}, {cols[hi[1]]}", lo=_number(z[lo]), lo_at=f"{rows[lo[0]]}, {cols[lo[1]]}")
+    (hr, hc), (lr, lc) = np.unravel_index(np.nanargmax(z), z.shape), np.unravel_index(np.nanargmin(z), z.shape)
+    return say("a11y.grid", name=name, rows=z.shape[0], cols=z.shape[1], hi=_number(z[hr, hc]),
+               hi_at=f"{rows[hr]}, {cols[hc]}", lo=_number(z[lr, lc]), lo_at=f"{rows[lr]}, {cols[lc]}")
 
 
 def bars(trace: dict) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..plots.describe import describe
+from ..plots.describe import describe, step_of
 from ..words import say
 from . import session, web
 
@@ -32,14 +32,23 @@ def drawn(key: str, spec: dict, t: int | None = None) -> None:
 
 
 def announce(key: str, **params: object) -> None:
-    """What the live region says after this run (a catalogue key: said in the page's language when drawn)."""
+    """What the live region says after this run (a catalogue key: said in the page's language when drawn).
+
+    With a step `t` (Explore's stepper, in its fragment): said at once, and every figure that marks a step is
+    labelled at the new t. A t-move reruns only that fragment, so the end of the page's run never comes; the
+    figures drawn by the last whole run are still registered and are described again at t."""
     session.put(LIVE, (key, params))
+    t = params.get("t")
+    if isinstance(t, int) and not isinstance(t, bool):
+        _a11y(key=f"{KEY}_t", data={"labels": labels(t), "live": say(key, **params)}, height=0)
 
 
-def labels() -> dict[str, str]:
-    """Each figure's text alternative, in the page's language."""
+def labels(at: int | None = None) -> dict[str, str]:
+    """Each figure's text alternative, in the page's language (a figure that marks a step: at step `at`, if
+    given)."""
     figures = session.get(DRAWN) or {}
-    return {key: describe(spec, t) for key, (spec, t) in figures.items()}
+    return {key: describe(spec, at if at is not None and step_of(spec) is not None else t)
+            for key, (spec, t) in figures.items()}
 
 
 def draw() -> None:

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ..plots.theme import inked
+from . import a11y
 from .streamlit_words import plotly_locale
 
 CONFIG: dict[str, Any] = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -40,3 +41,4 @@ def chart(spec: dict, key: str) -> None:
     """A figure with plotly's own words (its toolbar, its notices) in the page's language."""
     st.plotly_chart(ReadyFigure(inked(without_gap_hover(spec))), key=key, width="stretch",
                     config={**CONFIG, **plotly_locale()})
+    a11y.drawn(key, spec)                           # its text alternative for screen readers (ui/a11y.py)

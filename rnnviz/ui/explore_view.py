@@ -18,7 +18,7 @@ from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
 from ..words import say
-from . import controls, session, shared_runs, weight_edits
+from . import a11y, controls, session, shared_runs, weight_edits
 from .cache import cached_build, specs, weights_id
 from .charts import chart
 from .follow import follow_t
@@ -200,6 +200,7 @@ def moving_t(config: Config) -> None:
     session.put("t", t)
     ex = replace(ex, config=replace(ex.config, t=t))
     c = ex.config
+    a11y.announce("a11y.live_t", t=c.t, T=ex.T)     # said by a screen reader; the figures' labels at t
     if drawn is not None and window_of(ex) != drawn:
         st.rerun(scope="app")           # a long text: the step figure animates another window of steps: send it
     stepper(ex.T)                       # the link's t: written by the page as the figures follow (ui/follow.py)
@@ -256,21 +257,15 @@ def path_tab(ex: Explored, present: bool, panel: Panel) -> None:
 
 
 def redrawn_figures(ex: Explored) -> None:
-    """The open tab's figures the page cannot move to t itself, drawn at t (one folded in a box: only while open,
-    so a t-move does not pay for a closed box)."""
-    for name in PANEL_ROWS[ex.config.panel].figures:
-        figure = FIGURES[name]
-        if figure.redrawn and not figure.folded:
-            draw_figures((name,), ex, session.present(), explore_wid())
-        elif figure.redrawn:
-            box = st.expander(say(figure.folded), key=f"{name}_box", on_change="rerun")
-            if box.open:
-                with box:
-                    draw_figures((name,), ex, session.present(), explore_wid())
+    """The open tab's figures the page cannot move to t itself, drawn at t (those folded in the step's numbers box
+    are drawn there, only while it is open)."""
+    names = tuple(n for n in PANEL_ROWS[ex.config.panel].figures if FIGURES[n].redrawn and not FIGURES[n].folded)
+    draw_figures(names, ex, session.present(), explore_wid())
 
 
 def step_table(ex: Explored) -> None:
-    """The numbers of the step at t as a table a student can read line by line."""
+    """The numbers of the step at t as a table a student can read line by line, and (the step tab) the cell as a
+    diagram; one box, built only while open: a t-move does not pay for it closed."""
     c = ex.config
     lt = ex.trace.layers[c.layer][c.dir]
     numbers = st.expander(say("label.step_numbers"), key="step_numbers", on_change="rerun")
@@ -279,6 +274,11 @@ def step_table(ex: Explored) -> None:
         table = {name.replace("<br>", " "): v[c.t]          # the figure's two-line labels, on one line
                  for name, v in step.step_columns(lt, ex.network, c.row) if v.shape[1] == H}
         numbers.dataframe(pd.DataFrame(table).rename_axis(say("table.unit_of", t=c.t)), width="stretch")
+        folded = tuple(n for n in PANEL_ROWS[c.panel].figures if FIGURES[n].folded)
+        if folded:
+            with numbers:
+                st.caption(say("label.cell_diagram"))
+                draw_figures(folded, ex, session.present(), explore_wid())
 
 
 def output_panel(ex: Explored, present: bool, panel: Panel) -> None:

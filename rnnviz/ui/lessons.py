@@ -21,8 +21,8 @@ from ..state import Config
 from ..train.loop import Event, known
 from ..train.runner import Run
 from ..words import current, say
+from . import a11y, questions, sequences, session, train_view
 from . import explore_view as explore
-from . import questions, sequences, session, train_view
 from .cache import cached_build, weights_id
 from .widgets import draw, words_of
 
@@ -106,6 +106,7 @@ def view() -> None:
     ex, wid = explored(page, config)
     said, raw = page_facts(page, ex)
     st.subheader(say(page.key(lesson, "title")))
+    a11y.announce("a11y.live_page", lesson=lesson, n=n, top=page_count(lesson), title=say(page.key(lesson, "title")))
     if not present:
         st.markdown(say(page.key(lesson, "body"), **said))
     figure(page, ex, wid, present)

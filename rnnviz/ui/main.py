@@ -8,7 +8,7 @@ import streamlit as st
 from ..state import SPECS
 from ..words import current as current_language
 from ..words import say
-from . import class_link, long_link, page_keys, session, shared_runs, streamlit_words, views, web
+from . import a11y, class_link, long_link, page_keys, session, shared_runs, streamlit_words, views, web
 from .widgets import draw
 
 # Imported once per server process, after torch, numpy and plotly: move everything alive now out of the
@@ -26,6 +26,7 @@ def page_config() -> dict:
 
 def main() -> None:
     link_notes = shared_runs.open_from_link(session.start(more=views.link_rows()))
+    a11y.start()                        # this run's figures, labelled for screen readers at its end
     keep_settings()
     session.use_language()
     shared_runs.rerun_on_reconnect()
@@ -49,6 +50,7 @@ def main() -> None:
     streamlit_words.mount()             # Streamlit's own words, in the page's language
     page_keys.mount()                   # the keys stay the page's after the sidebar's switches
     long_link.mount()                   # a link too long for Streamlit: the link's notes say so
+    a11y.draw()                         # each figure's text alternative and the live region's sentence
 
 
 def keep_settings() -> None:
