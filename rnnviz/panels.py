@@ -45,7 +45,7 @@ class Figure:
     keys: Callable[[int], str] = str            # the i-th chart's key in Explore (a lesson's: lesson_<key>)
     at_t: bool = False                          # made at t's window of frames (the step figure), not only marked
     redrawn: bool = False                       # the page does not move it to a new t: the server redraws it
-    folded: str = ""                            # ... in Explore inside a box of this label, built only while open
+    folded: bool = False                        # ... in Explore inside the step's numbers box, only while open
 
     def mark(self, i: int) -> Mark:
         return self.marks[min(i, len(self.marks) - 1)]
@@ -158,8 +158,7 @@ FIGURES: dict[str, Figure] = {
     "weights": Figure(weights_figures, keys=lambda i: f"weights_{i}"),
     "output": Figure(output_figures, (column_mark, as_is), lambda i: ("probs_chart", "last_chart")[min(i, 1)]),
     "path": Figure(path_figure, (point_mark,), lambda i: "path_chart"),
-    "cell": Figure(cell_figure, (cell_diagram.cell_at,), lambda i: "cell_chart", redrawn=True,
-                   folded="label.cell_diagram"),
+    "cell": Figure(cell_figure, (cell_diagram.cell_at,), lambda i: "cell_chart", redrawn=True, folded=True),
     "backward": Figure(backward_figure, (bptt.backward_at,), lambda i: "backward_chart", redrawn=True),
 }
 

@@ -87,3 +87,15 @@ def test_the_backward_tab_follows_a_t_move_on_the_server():
     no_exception(at)
     ex = build(Config(text="hello"))
     assert title() != before and title() == FIGURES["backward"].make(ex, Look(t=3))[0]["layout"]["title"]["text"]
+
+
+def test_the_cell_diagram_is_in_the_step_numbers_box_and_follows_t():
+    at = new_app(text="hello", cell="lstm")
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-cell_chart")]   # the box starts closed
+    at.session_state["step_numbers"] = True                     # the reader opens the box
+    at.slider(key="t").set_value(2).run()
+    no_exception(at)
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-cell_chart"))
+    ex = build(Config(text="hello", cell="lstm"))
+    drawn, at_2 = json.loads(chart.proto.spec)["data"], FIGURES["cell"].make(ex, Look(t=2))[0]["data"]
+    assert [d["z"]["bdata"] for d in drawn] == [d["z"]["bdata"] for d in at_2]          # the numbers of step 2
