@@ -279,11 +279,6 @@ def step_table(ex: Explored) -> None:
             with numbers:
                 st.caption(say("label.cell_diagram"))
                 draw_figures(folded, ex, session.present(), explore_wid())
-        folded = tuple(n for n in PANEL_ROWS[c.panel].figures if FIGURES[n].folded)
-        if folded:
-            with numbers:
-                st.caption(say("label.cell_diagram"))
-                draw_figures(folded, ex, session.present(), explore_wid())
 
 
 def output_panel(ex: Explored, present: bool, panel: Panel) -> None:
