@@ -107,3 +107,28 @@ def test_the_equations_shown_define_every_gate_and_the_new_state(cell):
 def test_an_unknown_cell_gets_a_message_naming_the_cells(bad):
     with pytest.raises(ValueError, match=r"cell must be one of rnn_tanh, rnn_relu, lstm, gru, got"):
         cell_spec(bad)
+
+
+def name_tests(source: str) -> list[str]:
+    """Where code compares something with a cell's name (`cell == "gru"`, `spec.name != "lstm"`, `in (...)`)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            words = [c.value for c in ast.walk(node) if isinstance(c, ast.Constant) and isinstance(c.value, str)]
+            found += [f"line {node.lineno}: compares with {w!r}" for w in words if w in CELLS]
+    return found
+
+
+@pytest.mark.parametrize("module", ["network.py", "cells.py"])
+def test_the_engine_asks_the_registry_not_a_cells_name(module):
+    """network.py picks each cell's loops by the registry's torch class, the loops read its nonlinearity."""
+    assert name_tests('if cell == "gru": pass') and not name_tests('if spec.torch_class == "GRU": pass')
+    source = (ROOT / "rnnviz" / "engine" / module).read_text()
+    assert not name_tests(source), f"rnnviz/engine/{module} branches on a cell's name: {name_tests(source)}"
+
+
+def test_the_step_figures_head_size_is_the_registrys_fewer_columns_larger():
+    """A cell with more equations shows more columns in the step figure, so its column names get a smaller font."""
+    by_columns = sorted(CELL_TABLE.values(), key=lambda c: len(c.equations) + len(c.gates))
+    sizes = [c.head_size for c in by_columns]
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == len(ONE_PER_CLASS)

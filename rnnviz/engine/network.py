@@ -9,6 +9,7 @@ with G = 1 (RNN), 4 (LSTM: i f g o), 3 (GRU: r z n).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -190,32 +191,13 @@ class Network:
         return Trace(output=output, h_n=h_n, c_n=c_n, layers=layers, batch_first=self.batch_first, batched=batched)
 
     def _run_layer(self, x: np.ndarray, layer: int, reverse: bool, h: np.ndarray, c: np.ndarray | None) -> LayerTrace:
-        """One layer in one direction over the whole sequence; the cell's loop fills the trace."""
+        """One layer in one direction over the whole sequence: its cell's loop fills the trace."""
         spec = cell_spec(self.cell)
         Wx, Wh, b_ih, b_hh = self.weights(layer, reverse)
         T, B = x.shape[:2]
-        H, GH = self.hidden_size, self.G * self.hidden_size
-        Wx_x = (x.reshape(T * B, -1) @ Wx.T).reshape(T, B, GH)   # every timestep in one matmul (one, not T)
-        gi = Wx_x + (b_ih if spec.name == "gru" else b_ih + b_hh)   # GRU: b_hn stays inside r·(Wh_n·h + b_hn)
-
-        def per_step(width: int = H) -> np.ndarray:    # (T, B, width), filled by the cell's loop
-            return np.empty((T, B, width), self.dtype)
-
-        act = per_step(GH)                                # the gates, side by side as they are stacked in Wx
-        gates = {name: act[..., k * H:(k + 1) * H] for k, name in enumerate(spec.gates)}
-        lt = LayerTrace(cell=self.cell, layer=layer, reverse=reverse, x=x, h_prev=per_step(), Wx_x=Wx_x,
-                        Wh_h=per_step(GH), b_ih=b_ih, b_hh=b_hh, a=per_step(GH), h=per_step(), gates=gates,
-                        c_prev=None if c is None else per_step(), c=None if c is None else per_step())
-        if spec.has_c:
-            assert c is not None and lt.c_prev is not None and lt.c is not None     # the LSTM's c0 and c_t
-            cells.lstm_forward(lt, gi, Wh.T, h, c, act)
-            _shift(lt.c_prev, lt.c, c, reverse)
-        elif spec.name == "gru":
-            cells.gru_forward(lt, gi, Wh.T, b_hh, h, act)
-        else:
-            cells.rnn_forward(lt, gi, Wh.T, h, spec.nonlinearity or "tanh")
-        _shift(lt.h_prev, lt.h, h, reverse)               # h_prev[t]: the state the step at t started from
-        return lt
+        Wx_x = (x.reshape(T * B, -1) @ Wx.T).reshape(T, B, -1)   # every timestep in one matmul (one, not T)
+        make = partial(LayerTrace, cell=self.cell, layer=layer, reverse=reverse, x=x, Wx_x=Wx_x, b_ih=b_ih, b_hh=b_hh)
+        return cells.FORWARD[spec.torch_class](make, spec, reverse, Wx_x + b_ih, Wh, b_hh, h, c)
 
     __call__ = forward
 
@@ -279,27 +261,6 @@ class Network:
 
     def _back_layer(self, lt: LayerTrace, d_out: np.ndarray, dh_next: np.ndarray, dc_next: np.ndarray | None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray | None]:
-        """One loop backwards over time; dh[t] is the whole gradient reaching h_t (from above and from t+1)."""
-        T, B, H = lt.h.shape
-        GH = lt.a.shape[-1]
-        _, Wh, _, b_hh = self.weights(lt.layer, lt.reverse)
-        dgi = np.empty((T, B, GH), self.dtype)            # dL/da_t: the gradient of Wx·x_t + b_ih
-        dh_steps = np.empty((T, B, H), self.dtype)
-        if dc_next is not None:                           # the LSTM: dL/dc_t flows back too
-            dc_steps = np.empty((T, B, H), self.dtype)
-            dh_next, dc_next = cells.lstm_backward(lt, Wh, d_out, dh_next, dc_next, dgi, dh_steps, dc_steps)
-            return dgi, dgi, dh_steps, dc_steps, dh_next, dc_next
-        if lt.cell == "gru":
-            dgh = np.empty((T, B, GH), self.dtype)         # the GRU's Wh·h_prev + b_hh has its own gradient
-            dh_next = cells.gru_backward(lt, Wh, b_hh, d_out, dh_next, dgi, dgh, dh_steps)
-            return dgi, dgh, dh_steps, None, dh_next, None
-        dh_next = cells.rnn_backward(lt, Wh, d_out, dh_next, dgi, dh_steps)
-        return dgi, dgi, dh_steps, None, dh_next, None
-
-
-def _shift(prev: np.ndarray, steps: np.ndarray, first: np.ndarray, reverse: bool) -> None:
-    """prev[t] = the state before step t: steps[t − 1] (steps[t + 1] when reverse), and `first` at the start."""
-    if reverse:
-        prev[-1], prev[:-1] = first, steps[1:]
-    else:
-        prev[0], prev[1:] = first, steps[:-1]
+        """dL/d(Wx·x_t + b_ih), dL/d(Wh·h_prev + b_hh), dL/dh_t, dL/dc_t (LSTM), dL/dh0 and dL/dc0 of one layer."""
+        _, Wh, _, _ = self.weights(lt.layer, lt.reverse)
+        return cells.BACKWARD[cell_spec(self.cell).torch_class](lt, Wh, d_out, dh_next, dc_next)

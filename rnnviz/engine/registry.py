@@ -24,6 +24,7 @@ class Cell:
     torch_class: TorchClass            # torch.nn.<torch_class>
     nonlinearity: Nonlinearity | None  # nn.RNN's nonlinearity= argument; None for LSTM and GRU
     equations: tuple[str, ...]         # one step, one line per equation, as the lessons write it
+    head_size: int = 16                # px of the step figure's column names: more columns, smaller names
 
     @property
     def G(self) -> int:
@@ -58,10 +59,10 @@ CELL_TABLE: dict[CellName, Cell] = {c.name: c for c in (
     Cell("rnn_relu", "RNN (relu)", (), "RNN", "relu", ("h_t = relu(Wx·x_t + Wh·h_{t−1} + b)",)),
     Cell("lstm", "LSTM", ("i", "f", "g", "o"), "LSTM", None, (
         f"i = σ({_PRE.format(k='i')})", f"f = σ({_PRE.format(k='f')})", f"g = tanh({_PRE.format(k='g')})",
-        f"o = σ({_PRE.format(k='o')})", "c_t = f·c_{t−1} + i·g", "h_t = o·tanh(c_t)")),
+        f"o = σ({_PRE.format(k='o')})", "c_t = f·c_{t−1} + i·g", "h_t = o·tanh(c_t)"), head_size=12),
     Cell("gru", "GRU", ("r", "z", "n"), "GRU", None, (
         f"r = σ({_PRE.format(k='r')})", f"z = σ({_PRE.format(k='z')})",
-        "n = tanh(Wx_n·x_t + b_in + r·(Wh_n·h_{t−1} + b_hn))", "h_t = (1 − z)·n + z·h_{t−1}")),
+        "n = tanh(Wx_n·x_t + b_in + r·(Wh_n·h_{t−1} + b_hn))", "h_t = (1 − z)·n + z·h_{t−1}"), head_size=14),
 )}
 
 CELLS: tuple[CellName, ...] = get_args(CellName)
