@@ -132,6 +132,7 @@ def charts(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
+@pytest.mark.timeout(1_200)                     # a busy machine: the page's model trains within TRAINED
 @pytest.mark.parametrize("lang,title", [("ko", "인코더-디코더"), ("en", "Encoder-decoder")])
 def test_the_encoder_decoder_page_steps_t_and_the_attention_fills_in(lang, title):
     at = page_app("encdec", lang, "general")
@@ -150,6 +151,7 @@ def test_the_encoder_decoder_page_steps_t_and_the_attention_fills_in(lang, title
     assert r.held >= 0.9, r.held                              # measured 0.98 after the preset's 200 steps
 
 
+@pytest.mark.timeout(1_200)                     # a busy machine: the page's model trains within TRAINED
 def test_without_attention_the_page_says_why_and_compares(lang="ko"):
     at = page_app("encdec", lang, "none")
     wait_until(at, lambda a: sequences.shelf().get(lang, "general") is not None, "the general model to compare", TRAINED)
@@ -164,6 +166,7 @@ def test_without_attention_the_page_says_why_and_compares(lang="ko"):
     assert any("general" in c.value and f"{r.held:.0%}" in c.value for c in at.caption)
 
 
+@pytest.mark.timeout(1_200)                     # a busy machine: the page's model trains within TRAINED
 @pytest.mark.parametrize("lang,kind", [("ko", "일대다"), ("en", "one-to-many")])
 def test_the_one_to_many_page_writes_from_a_numbers_context(lang, kind):
     at = page_app("one_to_many", lang, "none")
