@@ -33,7 +33,7 @@ def bars_of(at: AppTest, question: str) -> dict[str, int]:
     """The bars drawn for a question: answer -> students."""
     chart = next(c for c in at.get("plotly_chart") if c.key == f"class_bars_{question}")
     bar = json.loads(chart.proto.spec)["data"][0]
-    return dict(zip(bar["y"], [int(v) for v in decode(bar["x"])]))
+    return dict(zip(bar["x"], [int(v) for v in decode(bar["y"])]))
 
 
 def test_the_teacher_sees_counts_bars_and_wrong_answers_live(tally):

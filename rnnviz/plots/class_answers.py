@@ -15,10 +15,10 @@ def bars(counts: dict[str, tuple[int, bool]], choices: tuple[str, ...], right: s
     answers = [*choices, *rest]
     n = [counts.get(a, (0, a == right))[0] for a in answers]
     ok = [counts[a][1] if a in counts else a == right for a in answers]
-    layout = layout_base("", present=True, height=110 + 48 * len(answers))
-    layout.update(xaxis=dict(title=dict(text=axis), dtick=1, rangemode="tozero"),
-                  yaxis=dict(autorange="reversed", type="category", tickfont=dict(size=PRESENT.font_size + 2)),
+    layout = layout_base("", present=True, height=380)
+    layout.update(yaxis=dict(title=dict(text=axis), dtick=1, rangemode="tozero"),
+                  xaxis=dict(type="category", tickfont=dict(size=PRESENT.font_size + 2)),
                   margin=dict(l=10, r=10, t=10, b=60), showlegend=False)
-    return dict(data=[dict(type="bar", orientation="h", x=n, y=[shown(a) for a in answers], text=n,
-                           textposition="auto", marker=dict(color=[ANY if right is None else RIGHT if r else WRONG for r in ok]),
+    return dict(data=[dict(type="bar", x=[shown(a) for a in answers], y=n, text=n, textposition="auto",
+                           marker=dict(color=[ANY if right is None else RIGHT if r else WRONG for r in ok]),
                            hoverinfo="x+y")], layout=layout)
