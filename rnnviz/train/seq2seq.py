@@ -62,6 +62,11 @@ class Model(nn.Module):
         """(B, S), (B, T) ids -> (B, T, V) logits, teacher forcing."""
         e, state = self.encoder(self.src_embed(src))
         h, _ = self.decoder(self.tgt_embed(tgt_in), state)
+        return self.readout(h, e)
+
+    def readout(self, h: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        """Decoder states (B, T, H) and encoder outputs (B, S, H) -> logits (B, T, V): attention on each h_t alone,
+        so a step's logits need no later step (greedy reading goes one step at a time)."""
         if self.kind == "none":
             return self.out(h)
         if self.kind == "dot":
@@ -215,11 +220,12 @@ class NumbersTrainer(Base):
             if not len(group):
                 continue
             src = torch.from_numpy(np.array([self.task.source(int(n)) for n in group]))
-            fed = torch.full((len(group), 1), self.task.bos)
-            for _ in range(self.task.max_out):
-                nxt = self.model(src, fed)[:, -1].argmax(-1, keepdim=True)
-                fed = torch.cat([fed, nxt], 1)
-            out |= {int(n): self.task.words(row[1:].tolist()) for n, row in zip(group, fed)}
+            e, state = self.model.encoder(self.model.src_embed(src))
+            said = [torch.full((len(group), 1), self.task.bos)]
+            for _ in range(self.task.max_out):          # one decoder step at a time, its state carried
+                h, state = self.model.decoder(self.model.tgt_embed(said[-1]), state)
+                said.append(self.model.readout(h, e)[:, -1].argmax(-1, keepdim=True))
+            out |= {int(n): self.task.words(row.tolist()) for n, row in zip(group, torch.cat(said[1:], 1))}
         return [out[int(n)] for n in ns]
 
     def held_accuracy(self) -> float:
