@@ -51,7 +51,8 @@ def test_the_loader_reads_the_files_of_its_folder_and_nothing_else():
     for path in SCRIPTS:
         assert web.script(path.stem) == path.read_text(encoding="utf-8")
     for path in STYLES:
-        assert web.style(path.stem) == f"<style>{path.read_text(encoding='utf-8')}</style>"
+        rules = web.COMMENT.sub("", path.read_text(encoding="utf-8")).strip()
+        assert web.style(path.stem) == f"<style>{rules}</style>"
     for name in ("../__init__", "missing", "/etc/passwd"):
         with pytest.raises((ValueError, FileNotFoundError)):
             web.script(name)
@@ -85,3 +86,12 @@ def test_follow_js_has_the_adapter_and_uses_it():
     adapter = text[text.index(BEGIN):text.index(END)]
     assert "const plotlyPrivate = " in adapter and PLOTLY_PRIVATE.search(adapter)
     assert "P.check(plot)" in text and "dataset.rnnvizPlotly" in text       # the check runs and the page says so
+
+
+def test_a_style_sent_to_the_page_starts_with_a_rule_not_a_comment():
+    """Streamlit's st.html drops a <style> whose text begins with a comment: every file's comments go, rules stay."""
+    for css in sorted(web.HERE.glob("*.css")):
+        sent = web.style(css.stem)
+        assert sent.startswith("<style>") and "/*" not in sent, css.name
+        assert sent[len("<style>"):].lstrip()[:1] not in ("", "/"), css.name
+        assert "{" in sent, f"{css.name}: its rules are kept"

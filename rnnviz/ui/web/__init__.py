@@ -1,10 +1,12 @@
 """The page's scripts and styles: fixed files of ours (never user text) beside this module, read once by path."""
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).parent
+COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
 @cache
@@ -23,5 +25,6 @@ def script(name: str) -> str:
 
 @cache
 def style(name: str) -> str:
-    """The CSS of `name`.css as a <style> element, for `st.html`."""
-    return f"<style>{text(f'{name}.css')}</style>"
+    """The CSS of `name`.css as a <style> element, for `st.html`, without its comments: Streamlit's st.html drops a
+    <style> whose text begins with a comment (seen in Chromium with 1.67: the page's styles were all gone)."""
+    return f"<style>{COMMENT.sub('', text(f'{name}.css')).strip()}</style>"
