@@ -1,6 +1,6 @@
 """The lessons' examples as one-click settings for the Explore view; each name is said by `preset.<id>` in the
 catalogues."""
-PRESETS = {
+EXPLORE_PRESETS = {
     "hello": dict(text="hello", tok="char", enc="onehot", H=2, batch=False, bf=True, cell="rnn_tanh",
                                init="pytorch", scale=1.0, L=1, bi=False, out=False),
     "hello_batch": dict(text="hello\neolll\nlleel", tok="char", enc="onehot",

@@ -5,8 +5,8 @@ from apptest_helpers import decode, figure_titled, figures, new_app, no_exceptio
 
 from rnnviz.pipeline import build
 from rnnviz.plots.theme import PRESENT_INK
+from rnnviz.presets import EXPLORE_PRESETS
 from rnnviz.state import Config
-from rnnviz.ui.presets import PRESETS
 
 
 def engine(**kw):
@@ -126,12 +126,12 @@ def test_locked_input_size_follows_the_vocabulary():
     assert at.number_input(key="_I_locked").value == len(engine(text="안녕 world").vocab) == 8
 
 
-@pytest.mark.parametrize("name", list(PRESETS))
+@pytest.mark.parametrize("name", list(EXPLORE_PRESETS))
 def test_every_preset_runs(name):
     at = new_app()
     at.selectbox(key="preset").set_value(name).run()
     no_exception(at)
-    assert at.text_area(key="text").value == PRESETS[name]["text"]
+    assert at.text_area(key="text").value == EXPLORE_PRESETS[name]["text"]
     assert figure_titled(at, "the step at t = 0")
 
 
@@ -140,7 +140,7 @@ def test_batch_preset_shows_rows_and_both_readings():
     at.selectbox(key="preset").set_value("hello_batch").run()
     at.selectbox(key="row").set_value(2).run()
     no_exception(at)
-    ex = build(Config(**{k: v for k, v in PRESETS["hello_batch"].items()}, row=2))
+    ex = build(Config(**{k: v for k, v in EXPLORE_PRESETS["hello_batch"].items()}, row=2))
     fig = figure_titled(at, "the step at t = 0")
     assert "batch row 2" in fig["layout"]["title"]["text"]
     np.testing.assert_allclose(step_columns(fig)["x_t"], ex.X[2, 0])   # 'l' of lleel
@@ -379,11 +379,11 @@ def test_lesson_001_preset_steps_through_the_typed_vectors():
     at.slider(key="t").set_value(2).run()
     cols = step_columns(figure_titled(at, "the step at t = 2 (token '0.3, 0.4, 0.5, 0.6')"))
     np.testing.assert_allclose(cols["x_t"], [0.3, 0.4, 0.5, 0.6], atol=1e-7)
-    lt = engine(**{k: v for k, v in PRESETS[LESSON_001].items() if k != "tok"}, t=2).trace.layers[0][0]
+    lt = engine(**{k: v for k, v in EXPLORE_PRESETS[LESSON_001].items() if k != "tok"}, t=2).trace.layers[0][0]
     np.testing.assert_allclose(cols["h_t<br>= tanh(a_t)"], lt.h[2, 0], atol=1e-6)
     assert len(cols["h_t<br>= tanh(a_t)"]) == 6
     open_tab(at, "Output layer")                                 # lesson 001's head: y = σ(W_y·h_t), O = 1
-    ex = engine(**{k: v for k, v in PRESETS[LESSON_001].items() if k != "tok"})
+    ex = engine(**{k: v for k, v in EXPLORE_PRESETS[LESSON_001].items() if k != "tok"})
     h_top = ex.trace.hidden_states(-1)[:, 0]                       # (T, H)
     y = 1 / (1 + np.exp(-(h_top.astype(np.float64) @ ex.W_out.T.astype(np.float64))))
     last = figure_titled(at, "many-to-one: y = σ(W_y·h_T)")

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from ..engine import Network
 from ..explored import Explored, TrainedWeights
 from ..pipeline import INPUT_SEED_OFFSET
+from ..presets import EXPLORE_PRESETS as PRESETS  # the Explore presets a page starts from
 from ..state import Config
 from ..text import embedding_table
 from ..train.tasks import make_task
-from ..ui.presets import PRESETS
 from . import facts as f
 
 RNN = r"h_t = \tanh(W_x x_t + W_h h_{t-1} + b)"

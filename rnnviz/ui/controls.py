@@ -3,22 +3,22 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..presets import EXPLORE_PRESETS
 from ..words import say
 from . import session
-from .presets import PRESETS
 from .widgets import draw, words_of
 
 
 def apply_preset() -> None:
     name = session.get("preset")
-    if name in PRESETS:
-        session.set_values(t=0, row=0, layer=0, dir=0, **PRESETS[name])
+    if name in EXPLORE_PRESETS:
+        session.set_values(t=0, row=0, layer=0, dir=0, **EXPLORE_PRESETS[name])
 
 
 def forget_preset() -> None:
     """An edited text is no longer the preset's: the box stops naming it."""
     name = session.get("preset")
-    if name in PRESETS and session.get("text") != PRESETS[name]["text"]:
+    if name in EXPLORE_PRESETS and session.get("text") != EXPLORE_PRESETS[name]["text"]:
         session.put("preset", "none")
 
 
@@ -62,7 +62,7 @@ def model_controls(input_size: int | None) -> None:
 def text_controls() -> None:
     """Preset, text box and batch switch."""
     c1, c2 = st.columns([1, 1] if session.present() else [3, 2])     # a projector's type: the preset's name whole
-    c2.selectbox(say("label.preset"), ["none"] + list(PRESETS), key="preset", on_change=apply_preset,
+    c2.selectbox(say("label.preset"), ["none"] + list(EXPLORE_PRESETS), key="preset", on_change=apply_preset,
                  help=say("help.preset"), format_func=words_of(lambda name: say(f"preset.{name}")))
     draw("batch", c2)
     draw("text", c1, height=100, on_change=forget_preset)

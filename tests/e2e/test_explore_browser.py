@@ -247,7 +247,7 @@ def test_every_preset_name_fits_its_box_on_a_projector(server, page, lang):
     """At 1280 px in presentation mode (the largest type) every closed select box shows its choice whole: the
     preset's name with the sidebar folded (as the mode opens), and the model settings each preset makes (weights
     from U[0, 1), typed numbers, ...) in the sidebar brought back; in each language."""
-    from rnnviz.ui.presets import PRESETS
+    from rnnviz.presets import EXPLORE_PRESETS
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(server + f"/?present=1&lang={lang}")
     settle(page)
@@ -257,7 +257,7 @@ def test_every_preset_name_fits_its_box_on_a_projector(server, page, lang):
             if area == "stSidebar":
                 page.get_by_test_id("stExpandSidebarButton").click()
                 page.wait_for_function(SIDEBAR_WIDTH + " > 200")
-            for key in PRESETS:
+            for key in EXPLORE_PRESETS:
                 name = say(f"preset.{key}")
                 page.get_by_role("combobox", name=say("label.preset")).click()
                 page.get_by_role("option", name=name, exact=True).click()
