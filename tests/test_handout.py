@@ -1,0 +1,47 @@
+"""A lesson's handout: self-contained HTML (no network), every word escaped, questions before an answer key at the
+end, in the page's language; and the PDF headless Chromium prints from it, one lesson page per printed page."""
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from rnnviz.handout import Section, chromium, handout_html, handout_pdf
+from rnnviz.words import language
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def sections() -> list[Section]:
+    h = np.random.default_rng(0).standard_normal((5, 4))
+    return [Section("h_t", [go.Figure(go.Heatmap(z=h))], "x_t → h_t", "rnn = nn.RNN(4, 5)", "shape of h?", "(1, 5, 4)"),
+            Section(HOSTILE, [go.Figure(go.Scatter(y=h[0], name=HOSTILE))], HOSTILE, HOSTILE, HOSTILE, "a </script> b")]
+
+
+def test_the_handout_needs_no_network_and_escapes_every_word():
+    page = handout_html(HOSTILE, sections())
+    assert not re.search(r"""<(script|link|img)[^>]*\s(src|href)=["']?https?:""", page)   # nothing fetched
+    assert "Plotly.newPlot" in page and len(page) > 1_000_000            # plotly.js is inside the file
+    assert page.count("<script>") == page.count("</script>") == 3          # plotly.js and the two figures only
+    assert "<img" not in page and 'alert("x")</script>' not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("lang, heading, question", [("en", "Answer key", "Question 1."), ("ko", "정답", "문제 1.")])
+def test_questions_come_without_answers_and_the_key_at_the_end(lang, heading, question):
+    with language(lang):
+        page = handout_html("RNN", sections(), lang)
+    key = page.index(f'<h2 id="answers">{heading}</h2>')
+    assert page.index(question) < page.index("shape of h?") < key
+    assert page.index("(1, 5, 4)") > key and page.count("(1, 5, 4)") == 1   # the answer only in the key
+    assert f'<html lang="{lang}">' in page
+    assert page.count("<section>") == 2 and "break-after: page" in page and "size: A4" in page
+
+
+@pytest.mark.skipif(chromium() is None, reason="no Chromium on this machine")
+def test_chromium_prints_one_lesson_page_per_pdf_page_and_the_key():
+    pdf = handout_pdf(handout_html("RNN", sections()))
+    assert pdf is not None and pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 3, f"two lesson pages and the answer key should print on 3 A4 pages, got {pages}"
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]\.?\d* 84[12]", pdf), "A4 is 595 × 842 pt"
