@@ -31,10 +31,6 @@ class LayerTrace:
     c_prev: np.ndarray | None = None  # (T, B, H) LSTM only
     c: np.ndarray | None = None       # (T, B, H) LSTM only
 
-    @property
-    def gate_names(self) -> tuple[str, ...]:
-        return tuple(self.gates)
-
     def pre(self, gate: str) -> np.ndarray:
         """Pre-activation of one gate, (T, B, H)."""
         k = GATES[self.cell].index(gate)
