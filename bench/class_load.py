@@ -52,7 +52,8 @@ async def protocol_student(url: str, i: int, ready: asyncio.Barrier, window: flo
     await s.open()
     await ready.wait()
     await asyncio.sleep(random.uniform(0, window))
-    s.set(words.say("question.yours"), int_value=OPTIONS.index(typed(i)))
+    assert typed(i) in OPTIONS, (typed(i), OPTIONS)
+    s.set(words.say("question.yours"), string_value=typed(i))        # a radio sends its option as written
     seconds = await s.click(words.say("question.check"))
     await s.close()
     return dict(kind="protocol", seconds=seconds, failed="; ".join(s.exceptions) or None)
