@@ -19,9 +19,17 @@ if "RNNVIZ_STORE" not in os.environ:             # each test process (an xdist w
     atexit.register(shutil.rmtree, os.environ["RNNVIZ_STORE"], ignore_errors=True)
 
 
+# Long training runs (minutes on a busy machine) in files whose owners had not yet marked them @pytest.mark.slow.
+SLOW = {"test_train.py::test_lstm_remembers_where_the_rnn_is_at_chance",      # the memory task: 2 x 800 steps
+        "test_train.py::test_custom_text_trains_on_windows"}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test under tests/e2e drives a real Chromium against a real server: the browser and server tiers."""
+    """Every test under tests/e2e drives a real Chromium against a real server: the browser and server tiers; the
+    long training runs above: the slow tier."""
     for item in items:
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.server)
+        if f"{item.path.name}::{item.name}" in SLOW:
+            item.add_marker(pytest.mark.slow)
