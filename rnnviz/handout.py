@@ -79,7 +79,7 @@ def handout_pdf(page: str) -> bytes | None:
     if exe is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        src, pdf = Path(tmp) / "handout.html", Path(tmp) / "handout.pdf"
+        src, pdf = Path(tmp) / "handout-page.html", Path(tmp) / "handout-page.pdf"
         src.write_text(page, encoding="utf-8")
         subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
                         f"--user-data-dir={tmp}/profile", "--virtual-time-budget=10000",

@@ -11,7 +11,7 @@ from rnnviz.handout import handout_html  # noqa: E402
 
 
 def test_the_handout_draws_every_figure_offline(browser, tmp_path):
-    path = tmp_path / "handout.html"
+    path = tmp_path / "handout-page.html"
     path.write_text(handout_html(HOSTILE, sections()), encoding="utf-8")
     ctx = browser.new_context(offline=True)
     pg = ctx.new_page()
