@@ -41,3 +41,13 @@ def test_exports_are_made_one_at_a_time_and_a_busy_server_is_not_remembered(monk
             pass
     png = hb._made("png", spec)                             # the refusal was not cached
     assert png is not None and iio.imread(png).shape[:2] == (1080, 1920)
+
+
+def test_explores_step_tab_offers_the_slide_and_the_gif_in_the_pages_language():
+    from apptest_helpers import new_app
+    for lang, png in (("en", "Make a slide (PNG, 1920×1080)"), ("ko", "슬라이드 만들기 (PNG, 1920×1080)")):
+        at = new_app(lang=lang)
+        at.run()
+        assert not at.exception
+        labels = [b.label for b in at.button]
+        assert png in labels and any("GIF" in label for label in labels), labels

@@ -18,7 +18,7 @@ from ..settings import INSPECT, LOOK_ONLY, PANELS
 from ..state import Config, inspect_limits
 from ..text import MAX_CHARS, label
 from ..words import say
-from . import a11y, controls, session, shared_runs, weight_edits
+from . import a11y, controls, handout_button, session, shared_runs, weight_edits
 from .cache import cached_build, specs, weights_id
 from .charts import chart
 from .follow import follow_t
@@ -240,6 +240,7 @@ def step_tab(ex: Explored, present: bool, panel: Panel) -> None:
     if not present:
         st.caption(say("caption.step"))
     figures_tab(ex, present, panel)
+    handout_button.draw_step_slides(ex, present)          # PNG 1920×1080 and ▶ Play as GIF, made on a press
     if present:
         st.caption(say("caption.step"))
 

@@ -4,12 +4,16 @@ a student's export waits its turn instead of taking the CPU from the class."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from .. import panels
+from ..explored import Explored
 from ..handout import Section, chromium, handout_html, handout_pdf
+from ..panels import Look
 from ..slides import figure_png, play_gif
 from ..words import say
 
@@ -44,21 +48,28 @@ def _file(kind: str, spec: str) -> bytes | None:
             return None
 
 
-def draw_slides(fig: go.Figure, key: str) -> None:
-    """'PNG 1920×1080' and (for a figure with frames) '▶ Play as GIF': press, then download."""
-    kinds = ["png"] + (["gif"] if fig.frames else [])
+def draw_slides(make: Callable[[], go.Figure | dict], key: str, play: bool = True) -> None:
+    """'PNG 1920×1080' and (play: the figure has ▶ Play's frames) 'GIF': press, then download. The figure is
+    built only on a press (make), so an ordinary rerun pays nothing."""
+    kinds = ["png"] + (["gif"] if play else [])
     for kind, col in zip(kinds, st.columns(len(kinds)), strict=True):
         asked = f"{key}_{kind}_asked"
         if not st.session_state.get(asked):
             col.button(say(f"slides.make_{kind}"), key=f"{key}_{kind}_make",
                        on_click=st.session_state.__setitem__, args=(asked, True))
             continue
-        data = _file(kind, fig.to_json())
+        data = _file(kind, pio.to_json(make()))
         if data is None:
             col.warning(say("slides.busy"))
             st.session_state[asked] = False
         else:
             col.download_button(say(f"slides.get_{kind}"), data, f"{key}.{kind}", f"image/{kind}", key=f"{key}_{kind}_get")
+
+
+def draw_step_slides(ex: Explored, present: bool) -> None:
+    """Explore's step tab: its step figure at t as a slide, and its ▶ Play through every t as a GIF."""
+    c = ex.config
+    draw_slides(lambda: panels.step_figure(ex, Look(c.layer, c.dir, c.row, c.t, present))[0], "step")
 
 
 def draw_handout(title: str, sections: list[Section], lang: str, key: str = "handout") -> None:
