@@ -19,25 +19,28 @@ function region() {
 function label(labels) {
   for (const [key, text] of Object.entries(labels || {})) {
     const box = document.querySelector(`.st-key-${CSS.escape(key)}`);
-    if (!box) continue;
-    const plot = box.querySelector(".js-plotly-plot") || box;
+    const plot = box && box.querySelector(".js-plotly-plot");
+    if (!plot) continue;             // not drawn yet: the next try labels it
+    if (plot.getAttribute("aria-label") === String(text)) continue;
     plot.setAttribute("role", "figure");
     plot.setAttribute("aria-label", String(text));
+    // the label says it: plotly's drawing (every number as text) is not read out too; its toolbar still is
+    plot.querySelectorAll("svg.main-svg").forEach(svg => svg.setAttribute("aria-hidden", "true"));
   }
 }
 
 export default function(component) {
   const data = component.data || {};
-  const S = window.__rnnvizA11y || (window.__rnnvizA11y = {said: null});
-  const apply = () => label(data.labels);
-  apply();
-  // figures mount after this script runs on a first load: label them as they come
-  let tries = 0;
-  const again = setInterval(() => { apply(); if (++tries >= 20) clearInterval(again); }, 250);
+  const S = window.__rnnvizA11y || (window.__rnnvizA11y = {said: null, labels: {}, timer: null});
+  // The newest label of each figure, whichever run sent it (the page's run, or Explore's stepper as t moves), is
+  // given to the figure now and to one drawn later (figures mount after this script runs, and plotly may draw a
+  // figure again).
+  Object.assign(S.labels, data.labels || {});
+  label(S.labels);
+  if (!S.timer) S.timer = setInterval(() => label(S.labels), 400);
   const live = String(data.live || "");
   if (live && live !== S.said) {
     S.said = live;
     region().textContent = live;
   }
-  return () => clearInterval(again);
 }
