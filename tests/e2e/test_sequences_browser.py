@@ -13,9 +13,16 @@ NUMBER = {p.id: n for n, p in enumerate(LESSONS["001"], 1)}
 # The chart's plotly data in the page: how many rows (attention) or columns (decoder h_t) hold numbers yet.
 FILLED = """([title, trace, axis]) => {
   const g = [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')]
-    .find(g => g.layout && g.layout.title && String(g.layout.title.text).startsWith(title));
+    .find(g => g.layout && g.layout.title && String(g.layout.title.text).includes(title));
   if (!g || !g.data[trace] || !g.data[trace].z) return -1;
-  const z = Array.from(g.data[trace].z, row => Array.from(row));
+  let z = g.data[trace].z;                       // as sent: {dtype, bdata, shape} (base64), or nested lists
+  if (!Array.isArray(z)) {
+    const bytes = Uint8Array.from(atob(z.bdata), c => c.charCodeAt(0));
+    const flat = z.dtype === 'f4' ? new Float32Array(bytes.buffer) : new Float64Array(bytes.buffer);
+    const [r, c] = String(z.shape).split(',').map(Number);
+    z = Array.from({length: r}, (_, i) => Array.from(flat.slice(i * c, (i + 1) * c)));
+  }
+  z = z.map(row => Array.from(row));
   const some = a => a.some(v => v !== null && !Number.isNaN(v));
   if (axis === 'rows') return z.filter(some).length;
   return z[0].map((_, j) => z.map(row => row[j])).filter(some).length;
