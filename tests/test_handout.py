@@ -45,3 +45,32 @@ def test_chromium_prints_one_lesson_page_per_pdf_page_and_the_key():
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 3, f"two lesson pages and the answer key should print on 3 A4 pages, got {pages}"
     assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]\.?\d* 84[12]", pdf), "A4 is 595 × 842 pt"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_lessons_handout_prints_every_page_with_its_figures_in_the_pages_language(lang):
+    from rnnviz.lessons import LESSONS
+    from rnnviz.ui import lessons as view
+    from rnnviz.ui.handout_button import lesson_handout
+    from rnnviz.words import say
+    lesson = next(iter(LESSONS))
+    page = lesson_handout(lesson, lang, view.explored, view.page_facts)
+    assert page.count("<section>") == len(LESSONS[lesson])
+    with language(lang):
+        titles = [say(p.key(lesson, "title")) for p in LESSONS[lesson]]
+        asked = [p for p in LESSONS[lesson] if p.question and p.panel != "train"]
+        heading = say("handout.answers")
+    import html
+    assert all(html.escape(t) in page for t in titles)
+    assert page.count('class="figure"') >= len(LESSONS[lesson]) // 2      # the pages' live figures, drawn in
+    assert (f'<h2 id="answers">{heading}</h2>' in page) == bool(asked)
+
+
+def test_a_lesson_page_makes_its_handout_when_asked():
+    from apptest_helpers import new_app
+    at = new_app(view="lessons", lesson="000")
+    make = [b for b in at.button if b.label == "Make this lesson's handout"]
+    assert make and not at.exception
+    make[0].click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Make this lesson's handout"]   # it is made: downloads instead

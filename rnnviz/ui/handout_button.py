@@ -13,9 +13,10 @@ import streamlit as st
 from .. import panels
 from ..explored import Explored
 from ..handout import Section, chromium, handout_html, handout_pdf
-from ..panels import Look
+from ..lessons import LESSONS
+from ..panels import PANEL_ROWS, Look
 from ..slides import figure_png, play_gif
-from ..words import say
+from ..words import current, language, say
 
 ONE_AT_A_TIME = threading.Semaphore(1)   # exports run one after another, whoever asks
 WAIT_SECONDS = 120                       # past this a student is told the server is busy, and loses nothing
@@ -72,9 +73,41 @@ def draw_step_slides(ex: Explored, present: bool) -> None:
     draw_slides(lambda: panels.step_figure(ex, Look(c.layer, c.dir, c.row, c.t, present))[0], "step")
 
 
-def draw_handout(title: str, sections: list[Section], lang: str, key: str = "handout") -> None:
-    """The lesson's handout: the HTML at once (it is text), the PDF when asked."""
-    page = handout_html(title, sections, lang)
+@st.cache_data(max_entries=8, show_spinner=False)
+def lesson_handout(lesson: str, lang: str, _explored: Callable, _page_facts: Callable) -> str:
+    """A lesson's handout HTML in `lang`: every page's title, words, figures, code and question; answers at the end."""
+    sections = []
+    with language(lang):
+        for page in LESSONS[lesson]:
+            ex = _explored(page, page.config(lang))[0]
+            raw = _page_facts(page, ex)[1]
+            c, row = ex.config, PANEL_ROWS[page.panel]
+            try:
+                figs = panels.figures(row.on_lesson_page(page.with_states, c.cell), ex, Look(c.layer, c.dir, c.row, c.t))
+            except (KeyError, ValueError):        # a page whose figure is a live run (training, sequences): its words
+                figs = []
+            asks = page.question and page.panel != "train"     # a training page's answer comes from its live run
+            sections.append(Section(say(page.key(lesson, "title")), figs, say(page.key(lesson, "body"), **raw),
+                                    page.code.format(**raw) if page.code else "",
+                                    say(page.key(lesson, "q"), **raw) if asks else "",
+                                    say(page.key(lesson, "a"), **raw) if asks else ""))
+        return handout_html(say("handout.title", lesson=lesson), sections, lang)
+
+
+def draw_lesson_handout(lesson: str, explored: Callable, page_facts: Callable) -> None:
+    """The lesson page's handout buttons: made when asked (every page's figures), then HTML and PDF downloads."""
+    asked = f"handout_{lesson}_asked"
+    if not st.session_state.get(asked):
+        st.button(say("handout.make"), key=f"handout_{lesson}_make",
+                  on_click=st.session_state.__setitem__, args=(asked, True))
+        return
+    with st.spinner(say("slides.making")):
+        page = lesson_handout(lesson, current(), explored, page_facts)
+    draw_handout(page, f"lesson_{lesson}")
+
+
+def draw_handout(page: str, key: str) -> None:
+    """A handout's downloads: the HTML at once (it is text), the PDF when asked."""
     cols = st.columns(2)
     cols[0].download_button(say("handout.get_html"), page.encode(), f"{key}.html", "text/html", key=f"{key}_html")
     if chromium() is not None and cols[1].button(say("handout.make_pdf"), key=f"{key}_pdf_make"):

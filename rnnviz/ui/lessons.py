@@ -21,7 +21,7 @@ from ..state import Config
 from ..train.loop import Event, known
 from ..train.runner import Run
 from ..words import current, say
-from . import a11y, questions, sequences, session, train_view
+from . import a11y, handout_button, questions, sequences, session, train_view
 from . import explore_view as explore
 from .cache import cached_build, weights_id
 from .widgets import draw, words_of
@@ -121,6 +121,8 @@ def view() -> None:
     if n == page_count(lesson):
         questions.quiz(lesson, lambda page_id: facts_of(lesson, page_id, present))
     doors(page, config)
+    if not present:
+        handout_button.draw_lesson_handout(lesson, explored, page_facts)    # the lesson printed: made when asked
     if present:
         choose(lesson)
 
