@@ -306,6 +306,22 @@ function install(S) {
     e.stopPropagation();
     step(KEYS[e.key]);
   }, true);
+  // Space: the step figure's ▶ Play, or ❚❚ Pause while it plays (plotly's own buttons, clicked), wherever the
+  // focus is not on something Space works itself (a text box, a button, a switch, a tab, the slider).
+  const SPACE_OWNERS = "button, a[href], summary, label, [role=button], [role=switch], [role=checkbox], [role=link]";
+  window.addEventListener("keydown", e => {
+    if (!S.live || e.key !== " " || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey) return;
+    const el = document.activeElement;
+    if (ownsKeys(e.target) || ownsKeys(el) || (el && el.closest && el.closest(SPACE_OWNERS))) return;
+    const plot = document.querySelector(".st-key-" + S.live.data.chart + " .js-plotly-plot");
+    const buttons = plot ? plot.querySelectorAll("g.updatemenu-button") : [];
+    if (buttons.length < 2) return;
+    e.preventDefault();              // not the page's scroll
+    e.stopPropagation();
+    if (e.repeat) return;
+    buttons[S.playing ? 1 : 0].dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true, view: window}));
+    S.playing = !S.playing;
+  }, true);
   // ◀ prev / next ▶: the page moves t; Streamlit's own click (one step from the server's t) is not sent, so
   // quick clicks the server merges are not lost.
   window.addEventListener("click", e => {
@@ -331,6 +347,8 @@ function install(S) {
     gd = el;
     gd.on("plotly_animated", report);
     gd.on("plotly_animationinterrupted", report);
+    gd.on("plotly_animated", () => { S.playing = false; });             // the last frame: Space plays again
+    gd.on("plotly_animationinterrupted", () => { S.playing = false; });
   };
   const look = () => {
     pending = false;
