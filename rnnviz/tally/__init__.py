@@ -12,38 +12,19 @@ PostgreSQL (several machines). RNNVIZ_TALLY names one: `sqlite:///path/tally.db`
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Protocol
 
-DAY = 24 * 3600.0                # a tally expires a day after its last answer
+from ..store import default_folder
+from .base import DAY, Answer, Counts, Tally, add_up
+from .redis_store import RedisTally
+from .sql import Postgres, SQLite
 
-
-@dataclass(frozen=True)
-class Answer:
-    """One student's answer to one question."""
-
-    question: str
-    answer: str
-    right: bool
-
-
-Counts = dict[str, dict[str, tuple[int, bool]]]      # question -> answer -> (how many students, is it right)
-
-
-class Tally(Protocol):
-    """What every store does."""
-
-    def add(self, code: str, lesson: str, student: str, answer: Answer) -> None: ...
-    def counts(self, code: str, lesson: str) -> Counts: ...
-    def mine(self, code: str, lesson: str, student: str) -> dict[str, Answer]: ...
-    def reset(self, code: str, lesson: str) -> None: ...
+__all__ = ["DAY", "Answer", "Counts", "Tally", "add_up", "default_url", "open_tally"]
 
 
 def default_url() -> str:
     """RNNVIZ_TALLY, or an SQLite file beside the shared runs (the folder every server of `make class` shares)."""
     if os.environ.get("RNNVIZ_TALLY"):
         return os.environ["RNNVIZ_TALLY"]
-    from ..store import default_folder
     return f"sqlite:///{default_folder().parent / 'tally.db'}"
 
 
@@ -52,20 +33,9 @@ def open_tally(url: str | None = None) -> Tally:
     url = url or default_url()
     scheme = url.split(":", 1)[0]
     if scheme == "sqlite":
-        from .sql import SQLite
         return SQLite(url.removeprefix("sqlite://"))
     if scheme in ("redis", "rediss", "unix"):
-        from .redis_store import RedisTally
         return RedisTally(url)
     if scheme in ("postgres", "postgresql"):
-        from .sql import Postgres
         return Postgres(url)
     raise ValueError(f"unknown tally store {scheme!r}: use sqlite:///file, redis://host/0 or postgresql://host/db")
-
-
-def add_up(rows) -> Counts:
-    """(question, answer, right, n) rows -> Counts."""
-    counts: Counts = {}
-    for question, answer, right, n in rows:
-        counts.setdefault(question, {})[answer] = (int(n), bool(right))
-    return counts

@@ -1,7 +1,7 @@
 """The tally in Redis: one hash per class and lesson, field `question \\x1f student` -> `right answer`."""
 from __future__ import annotations
 
-from . import DAY, Answer, Counts
+from .base import DAY, Answer, Counts
 
 SEP = "\x1f"                    # between question and student in a field name (neither holds it)
 

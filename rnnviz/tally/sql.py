@@ -7,7 +7,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import DAY, Answer, Counts, add_up
+from .base import DAY, Answer, Counts, add_up
 
 TABLE = """CREATE TABLE IF NOT EXISTS answers (
     code TEXT NOT NULL, lesson TEXT NOT NULL, question TEXT NOT NULL, student TEXT NOT NULL,
