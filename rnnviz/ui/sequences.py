@@ -22,7 +22,8 @@ from .charts import CONFIG, ReadyFigure, chart
 from .streamlit_words import plotly_locale
 from .widgets import words_of
 
-PRESET = dict(cell="gru", hidden=64, embed=32, steps=200, batch=64, seed=0)   # ≥ 95% held out with attention
+STEPS = 200                       # the preset’s training: ≥ 95% of held-out numbers read right with attention
+PRESET = dict(cell="gru", hidden=64, embed=32, steps=STEPS, batch=64, seed=0)
 ATTENTIONS = ("general", "none")
 FIRST = 2026                      # the number a page reads first
 PLAY_SECONDS = 0.8                # ▶: one decoder step this often
@@ -65,7 +66,7 @@ class Shelf:
 
     def _run(self, key: tuple[str, str]) -> None:
         torch.set_num_threads(1)        # as the training pool's workers: two threads on a busy machine wait on each other
-        trainer = NumbersTrainer(lang=key[0], attention=key[1], eval_every=PRESET["steps"], **PRESET)  # type: ignore[arg-type]
+        trainer = NumbersTrainer(lang=key[0], attention=key[1], eval_every=STEPS, **PRESET)  # type: ignore[arg-type]
         held = 0.0
         for e in trainer.events():
             self.step[key] = e.step
@@ -97,7 +98,7 @@ def waiting(lang: str, attention: str) -> None:
             st.error(say("s2s.failed", why=session.literal(shelf().failed[(lang, attention)])))
             return
         step = shelf().step.get((lang, attention), 0)
-        st.progress(step / PRESET["steps"], text=say("s2s.training", step=step, steps=PRESET["steps"]))
+        st.progress(step / STEPS, text=say("s2s.training", step=step, steps=STEPS))
 
     progress()
 
@@ -182,7 +183,7 @@ def encoder_decoder(lang: str, present: bool) -> None:
         if other is not None:
             st.caption(say("s2s.compare", none=f"{r.held:.0%}", general=f"{other.held:.0%}", n=len(r.task.held_out)))
     else:
-        st.caption(say("s2s.held", acc=f"{r.held:.0%}", n=len(r.task.held_out), steps=PRESET["steps"]))
+        st.caption(say("s2s.held", acc=f"{r.held:.0%}", n=len(r.task.held_out), steps=STEPS))
 
 
 def said_line(r: Reader, number: int, tokens: list[str]) -> None:
