@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnviz.handout import Section, chromium, handout_html, handout_pdf
+from rnnviz.ui.handout import Section, chromium, handout_html, handout_pdf
 from rnnviz.words import language
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -22,7 +22,9 @@ def test_the_handout_needs_no_network_and_escapes_every_word():
     page = handout_html(HOSTILE, sections())
     assert not re.search(r"""<(script|link|img)[^>]*\s(src|href)=["']?https?:""", page)   # nothing fetched
     assert "Plotly.newPlot" in page and len(page) > 1_000_000            # plotly.js is inside the file
-    assert page.count("<script>") == page.count("</script>") == 3          # plotly.js and the two figures only
+    # plotly.js, the two figures' JSON data and the one script that draws them: nothing else
+    assert page.count("<script>") == 2 and page.count('<script type="application/json" class="spec">') == 2
+    assert page.count("</script>") == 4
     assert "<img" not in page and 'alert("x")</script>' not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
 

@@ -17,16 +17,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from .words import say
+from ..words import say
+from . import web
 
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 PDF_SECONDS = 60                     # one print's bound: a handout that takes longer is refused, not waited for
-STYLE = """@page { size: A4; margin: 12mm; }
-body { font-family: sans-serif; margin: 0; }
-section { break-after: page; page-break-after: always; }
-.figure { width: 180mm; height: 110mm; break-inside: avoid; }
-pre { white-space: pre-wrap; font-size: 9pt; background: #f4f4f4; padding: 4px; break-inside: avoid; }
-"""
 
 
 @dataclass(frozen=True)
@@ -42,10 +37,11 @@ class Section:
 
 
 def _figure(fig: go.Figure, n: int) -> str:
-    """A div and the script that draws the figure into it; the JSON is made safe inside <script> (no '</')."""
+    """The figure's spec as JSON data (never run; made safe inside <script>: no '</') and the div that
+    web/handout.js draws it into."""
     spec = fig.to_json().replace("</", "<\\/")
-    return (f'<div class="figure" id="fig{n}"></div>'
-            f'<script>Plotly.newPlot("fig{n}", ...(s => [s.data, s.layout, {{staticPlot: true}}])({spec}));</script>')
+    return f'<script type="application/json" class="spec">{spec}</script><div class="figure" id="fig{n}"></div>'
+
 
 
 def handout_html(title: str, sections: list[Section], lang: str = "en") -> str:
@@ -64,8 +60,8 @@ def handout_html(title: str, sections: list[Section], lang: str = "en") -> str:
     key = [f"<li value=\"{k}\">{e(s.answer)}</li>" for k, s in enumerate(sections, 1) if s.question]
     answers = f'<h2 id="answers">{e(say("handout.answers"))}</h2><ol>{"".join(key)}</ol>' if key else ""
     return (f'<!DOCTYPE html><html lang="{e(lang)}"><head><meta charset="utf-8"><title>{e(title)}</title>'
-            f"<style>{STYLE}</style><script>{get_plotlyjs()}</script></head>"
-            f"<body><h1>{e(title)}</h1>{''.join(body)}{answers}</body></html>")
+            f"{web.style('handout')}<script>{get_plotlyjs()}</script></head>"
+            f"<body><h1>{e(title)}</h1>{''.join(body)}{answers}<script>{web.script('handout')}</script></body></html>")
 
 
 def chromium() -> str | None:

@@ -12,11 +12,11 @@ import streamlit as st
 
 from .. import panels
 from ..explored import Explored
-from ..handout import Section, chromium, handout_html, handout_pdf
 from ..lessons import LESSONS
 from ..panels import PANEL_ROWS, Look
 from ..slides import figure_png, play_gif
 from ..words import current, language, say
+from .handout import Section, chromium, handout_html, handout_pdf
 
 ONE_AT_A_TIME = threading.Semaphore(1)   # exports run one after another, whoever asks
 WAIT_SECONDS = 120                       # past this a student is told the server is busy, and loses nothing

@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from test_handout import HOSTILE, sections  # noqa: E402
 
-from rnnviz.handout import handout_html  # noqa: E402
+from rnnviz.ui.handout import handout_html  # noqa: E402
 
 
 def test_the_handout_draws_every_figure_offline(browser, tmp_path):
