@@ -142,7 +142,7 @@ def test_lab_weights_go_back_in_and_step_0_says_nothing_is_measured_yet():
 
 
 def test_the_prompt_is_capped_by_its_row_and_not_read_again_on_every_rerun(monkeypatch):
-    from rnnviz.lab.charrnn import CharTrainer
+    from rnnviz.train.charrnn import CharTrainer
     from rnnviz.settings import LAB
     from rnnviz.text import graphemes
     reads = []

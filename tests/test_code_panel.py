@@ -61,7 +61,7 @@ def train_view_run():
 
 
 def text_lab_run():
-    from rnnviz.lab.charrnn import CharTrainer
+    from rnnviz.train.charrnn import CharTrainer
     return CharTrainer(Settings(task="text", text='hello world, (quoted) "text"\n' * 20, cell="gru", hidden=8, steps=3))
 
 
