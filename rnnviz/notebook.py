@@ -58,7 +58,7 @@ def said_in(lang: str):
             raise ValueError(str(e)) from None
 
 
-def explore(text: str = "hello", lang: str = "en", **settings) -> Lab:
+def explore(text: str = "hello", lang: str = "en", **settings) -> Exploration:
     """Run the engine on `text` with the app's settings; a setting the app would refuse raises ValueError.
     `lang="ko"` gives Korean figures and messages."""
     with said_in(lang):
@@ -66,11 +66,11 @@ def explore(text: str = "hello", lang: str = "en", **settings) -> Lab:
         config, notes = Config().with_(text=text, **settings)
         if notes:
             raise ValueError(" ".join(notes) + " " + say("notebook.refused"))
-        return Lab(build(config), lang)
+        return Exploration(build(config), lang)
 
 
 def in_language(method):
-    """A Lab's or a Training's figures in its own language."""
+    """A Exploration's or a Training's figures in its own language."""
     @wraps(method)
     def said(self, *args, **kwargs):
         with said_in(self.lang):
@@ -79,7 +79,7 @@ def in_language(method):
 
 
 @dataclass(frozen=True)
-class Lab:
+class Exploration:
     """One engine run and its figures; t, layer, direction (0 forward, 1 backward) and batch row are chosen per call."""
 
     run: Explored
@@ -228,7 +228,7 @@ class Training:
                               "prediction": e.prediction, "target": e.target} for e in self._run(name).printout()])
 
     @in_language
-    def explore(self, name: str | None = None, text: str | None = None) -> Lab:
+    def explore(self, name: str | None = None, text: str | None = None) -> Exploration:
         """Step through the trained weights as the Explore view does (the task's own text unless `text` is given)."""
         run = self._run(name)
         task_text, batch = weights.explore_text(run.trainer)
@@ -237,7 +237,7 @@ class Training:
                                        out=True)
         if notes:
             raise ValueError(" ".join(notes))
-        return Lab(build(config, trained), self.lang)
+        return Exploration(build(config, trained), self.lang)
 
 
 def read_aloud(trainer, number: int | str = 2026, t: int | None = None, present: bool = False) -> list[go.Figure]:

@@ -440,7 +440,7 @@ def test_the_page_script_is_told_what_to_move_and_every_t_mark_carries_its_name(
     from rnnviz.plots.marks import MARK_NAME
     at = open_tab(new_app(text="hello", out="1"), tab)
     at.slider(key="t").set_value(3).run()
-    follow, = [e for e in at.main if getattr(e, "type", "") == "bidi_component"]
+    follow, = [e for e in at.main if getattr(e, "type", "") == "bidi_component" and e.proto.component_name == "rnnviz_follow_t"]
     told = json.loads(follow.proto.json)
     assert told == {"chart": "step_chart", "mark": MARK_NAME, "t": 3, "done": 0}     # no request from the page yet
     charts = [e for e in at.get("plotly_chart")]

@@ -24,7 +24,7 @@ class Page:
     """One page: its figure's settings and panel, what to outline, and which layers of words it has."""
 
     id: str
-    preset: str                                  # the Explore preset the page starts from (ui/presets.py)
+    preset: str                                  # the Explore preset the page starts from (rnnviz/presets.py)
     changes: dict = field(default_factory=dict)  # ... and what it changes
     panel: str = "step"                          # step | maps | weights | output | code | train | compare
                                                  # | seq2seq | one_to_many (ui/sequences.py)

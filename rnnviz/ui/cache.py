@@ -68,11 +68,11 @@ def explored_bytes(ex: Explored) -> int:
 
 BUILDS = Shared(48, budget=400 * 2**20, weigh=explored_bytes)   # the largest allowed run holds ~100 MB
 # Weighed as JSON; held as Python strings and lists, about twice that (tick labels most): 100 MB holds ~200 MB.
-SPECS = Shared(256, budget=100 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
+FIGURE_SPECS = Shared(256, budget=100 * 2**20, weigh=lambda specs: sum(len(orjson.dumps(s)) for s in specs))
 
 
 def specs(kind: str, config: Config, wid: str, present: bool, ex: Explored, make) -> tuple[dict, ...]:
     """Figure specs for one panel of one engine run, built once, shared read-only; the current step is added later."""
-    return SPECS.get((kind, config, wid, present, current()), lambda: make(kind, config, present, ex))
+    return FIGURE_SPECS.get((kind, config, wid, present, current()), lambda: make(kind, config, present, ex))
 
 

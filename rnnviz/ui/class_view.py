@@ -48,7 +48,7 @@ def page() -> None:
     lesson, code = lesson_on_show(), questions.code()
     st.html(web.style("class_view"))
     st.header(say("class_view.title", lesson=lesson))
-    st.markdown(session.literal(say("class_view.code", code=code)) if code else say("class_view.no_code"))
+    st.markdown(session.plain(say("class_view.code", code=code)) if code else say("class_view.no_code"))
     base = (st.context.url or "").split("?")[0]
     st.caption(say("class_view.students_link"))
     st.code(f"{base}?{urlencode({'view': 'lessons', 'lesson': lesson, **questions.link()})}", language=None,
@@ -90,7 +90,7 @@ def question(i: int, q: Question, counts: dict[str, tuple[int, bool]], shown: bo
     correct = sum(n for n, ok in counts.values() if ok)
     with st.container(border=True, key=f"class_q_{q.id}"):
         st.markdown(f"**{i}.** {say(q.key('q'), **said)}")
-        answer = f" · {session.literal(say('class_view.right_answer', right=right))}" if shown else ""
+        answer = f" · {session.plain(say('class_view.right_answer', right=right))}" if shown else ""
         st.markdown(f"**{say('class_view.answered', n=answered, right=correct)}**{answer}")
         if not answered:
             st.caption(say("class_view.none_yet"))
@@ -101,7 +101,7 @@ def question(i: int, q: Question, counts: dict[str, tuple[int, bool]], shown: bo
         wrong = sorted(((n, a) for a, (n, ok) in counts.items() if not ok), key=lambda w: (-w[0], w[1]))
         if wrong:
             named = ", ".join(f"{a} × {n}" for n, a in wrong[:WRONG_SHOWN])
-            st.markdown(session.literal(say("class_view.wrong_common", answers=named)))
+            st.markdown(session.plain(say("class_view.wrong_common", answers=named)))
 
 
 def view() -> None:

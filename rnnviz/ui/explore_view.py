@@ -120,7 +120,7 @@ def page() -> None:
         controls.text_controls()
     config, notes = session.widget_config()
     for note in notes:
-        st.warning(session.literal(note))
+        st.warning(session.plain(note))
     source = config
     ex: Explored | None
     try:
@@ -133,7 +133,7 @@ def page() -> None:
         for key in ("row", "layer", "dir"):
             session.put(key, getattr(ex.config, key))
     except ValueError as e:
-        st.error(session.literal(session.sentence(e)))
+        st.error(session.plain(session.sentence(e)))
         source = session.get("_last_good")
         ex = last_good(source)
         if ex is None:
@@ -158,15 +158,15 @@ def draw(ex: Explored, present: bool, source: Config) -> None:
     """Everything under the controls, for one engine run; `source`: the settings `run` made it from (its cache key:
     with trained weights the run's own config differs), which is all that outlives this script run."""
     if ex.trained:
-        st.info(session.literal(say("trained.info", name=ex.trained)))
+        st.info(session.plain(say("trained.info", name=ex.trained)))
     for note in ex.notes:
-        st.caption(session.literal(str(note)))
+        st.caption(session.plain(str(note)))
     overflow = ex.overflow()
     if overflow:
-        st.warning(session.literal(str(overflow)))
+        st.warning(session.plain(str(overflow)))
     saturated = ex.saturation()
     if saturated:
-        st.info(session.literal(str(saturated)), icon="📈")
+        st.info(session.plain(str(saturated)), icon="📈")
     look = {k: session.get(k, getattr(ex.config, k)) for k in INSPECT}
     ex = replace(ex, config=replace(ex.config, panel=session.panel(), **look))
     inspect_selectors(ex)
@@ -210,7 +210,7 @@ def moving_t(config: Config) -> None:
     what, steps, size = ((say("tline.x"), say("tline.steps"), say("tline.input", I=ex.network.input_size))
                          if c.enc == "numbers" else
                          (say("tline.token"), say("tline.tokens"), say("tline.vocab", V=len(ex.vocab))))
-    st.markdown(say("tline", t=c.t, what=what, token=session.literal(label(tokens[c.t])), T=ex.T, steps=steps,
+    st.markdown(say("tline", t=c.t, what=what, token=session.plain(label(tokens[c.t])), T=ex.T, steps=steps,
                     size=size))
     step_table(ex)
     redrawn_figures(ex)
@@ -316,7 +316,7 @@ def torch_panel(ex: Explored, present: bool = False, panel: Panel | None = None)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     warning = snippet.layout_warning(ex)
     if warning:
-        st.warning(session.literal(warning))
+        st.warning(session.plain(warning))
         B, T, I = ex.X.shape
         D, H = ex.network.D, ex.network.hidden_size
         reading, given, out = say("table.reading"), say("table.input"), say("table.output")

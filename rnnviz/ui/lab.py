@@ -50,7 +50,7 @@ def show(where, msg: tuple) -> None:
     text = session.sentence(str(what))
     if around:
         text = say(around[0], why=text)
-    (where.error if kind == "error" else where.success)(session.literal(text))
+    (where.error if kind == "error" else where.success)(session.plain(text))
 
 
 def init_defaults() -> None:
@@ -255,12 +255,12 @@ def live(active: bool) -> None:
                              bpc=f"{bpc:.3f}", held=f"{trainer.held_bpc:.3f}") if measured else
                     say("lab.progress_none", state=state, step=trainer.step, steps=run.settings.steps))
         if run.status == "failed":
-            st.error(session.literal(str(run.message)))
+            st.error(session.plain(str(run.message)))
         steps, losses = list(run.steps), [x / math.log(2) for x in run.losses]
         chart(plots.bpc_spec(steps, losses, list(trainer.held_history), session.present()), "lab_curves")
         if trainer.last_sample:
             at, sample = trainer.last_sample
-            st.markdown(session.literal(say("lab.sample_at", step=at, prompt=trainer.prompt)))
+            st.markdown(session.plain(say("lab.sample_at", step=at, prompt=trainer.prompt)))
             st.code(trainer.prompt + sample, language=None, wrap_lines=True)
         if active and not run.active:
             st.rerun()              # training ended: draw the whole page once, with the writing and neuron panels
@@ -337,7 +337,7 @@ def live_writing(active: bool, prompt: str) -> None:
         prompt_used, text = written() or (prompt, "")
         st.code(prompt_used + text, language=None, wrap_lines=True)      # the text appears as it is drawn
         if run is not None and run.status == "failed":
-            st.error(session.literal(session.sentence(str(run.message))))
+            st.error(session.plain(session.sentence(str(run.message))))
         if active and not (run and run.active):
             st.rerun()              # written: draw the whole page once, with the position slider and its bars
 
@@ -397,7 +397,7 @@ def match_panel(chars: list[str], X) -> None:
     if end <= start:
         return
     units = neurons.chosen_units(X, start, end, th)
-    st.markdown(session.literal(say("lab.chosen", n=len(units), span="".join(chars[start:end])[:60])))
+    st.markdown(session.plain(say("lab.chosen", n=len(units), span="".join(chars[start:end])[:60])))
     found = neurons.matches(X, units, th, start, end, limit=5)
     if len(units) and not found:
         st.caption(say("lab.no_match"))

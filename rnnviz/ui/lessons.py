@@ -87,7 +87,7 @@ def turn(lesson: str, n: int) -> None:
 def page_facts(page: Page, ex) -> tuple[dict, dict]:
     """The page's numbers from the engine; strings (shapes, tokens) made safe for markdown."""
     raw = page.facts(ex) if page.facts else {}
-    return {k: session.literal(v) if isinstance(v, str) else v for k, v in raw.items()}, raw
+    return {k: session.plain(v) if isinstance(v, str) else v for k, v in raw.items()}, raw
 
 
 def view() -> None:
@@ -96,7 +96,7 @@ def view() -> None:
     lesson, n = where()
     note = session.get("lesson_note")
     if note:
-        st.warning(session.literal(note))
+        st.warning(session.plain(note))
         st.button(say("button.dismiss"), on_click=session.put, args=("lesson_note", ""), key="lesson_note_ok")
     present = session.present()
     if not present:
@@ -263,7 +263,7 @@ def answer(lesson: str, page: Page, said: dict) -> str:
     right = first_right(printout(run)) if run is not None else None
     if right is None:
         return say(page.key(lesson, "a_wait"), **said)
-    return say(page.key(lesson, "a"), **{**said, **right, "target": session.literal(right["target"])})
+    return say(page.key(lesson, "a"), **{**said, **right, "target": session.plain(right["target"])})
 
 
 def pace_control(row, active: bool) -> None:
@@ -285,7 +285,7 @@ def live_training(page: Page, ex: Explored | None = None, wid: str = "", present
     row.button(say("lesson.stop_live"), on_click=train_view.stop, key="lesson_stop")
     pace_control(row, active)
     if session.get("train_error"):
-        st.error(session.literal(session.sentence(session.get("train_error"))))
+        st.error(session.plain(session.sentence(session.get("train_error"))))
 
     @st.fragment(run_every=train_view.live_seconds() if active else None)
     def progress() -> None:

@@ -38,9 +38,9 @@ def main() -> None:
     st.title(say("page.title"))
     if link_notes:
         with st.container(border=True):
-            st.markdown(session.literal(say("link.notes_title")))
+            st.markdown(session.plain(say("link.notes_title")))
             for note in link_notes:
-                st.warning(session.literal(str(note)))     # a link's text, never a link (literal: no autolink)
+                st.warning(session.plain(str(note)))     # a link's text, never a link (literal: no autolink)
             st.button(say("button.dismiss"), on_click=session.dismiss_link_notes, key="dismiss_notes")
     class_link.note()
     draw("view", st.sidebar if session.present() else st, horizontal=not session.present(),

@@ -124,7 +124,7 @@ def box(q: Question, facts: dict, said: dict, where: str) -> None:
             st.form_submit_button(say("question.check"), on_click=submit, args=(q, facts, key))
         problem = session.get(f"{key}_problem")
         if problem:
-            st.warning(session.literal(str(problem)))
+            st.warning(session.plain(str(problem)))
         feedback(q, facts, said)
 
 
@@ -137,7 +137,7 @@ def feedback(q: Question, facts: dict, said: dict) -> None:
         return
     right = qs.right_answer(q, facts)
     words = say("question.right" if answer.right else "question.wrong", answer=answer.answer, right=right)
-    (st.success if answer.right else st.error)(session.literal(words))
+    (st.success if answer.right else st.error)(session.plain(words))
     st.caption(say(q.key("why"), **said, right=right))
 
 

@@ -95,7 +95,7 @@ def waiting(lang: str, attention: str) -> None:
         if shelf().get(lang, attention) is not None:
             st.rerun()
         if (lang, attention) in shelf().failed:
-            st.error(say("s2s.failed", why=session.literal(shelf().failed[(lang, attention)])))
+            st.error(say("s2s.failed", why=session.plain(shelf().failed[(lang, attention)])))
             return
         step = shelf().step.get((lang, attention), 0)
         st.progress(step / STEPS, text=say("s2s.training", step=step, steps=STEPS))
@@ -191,7 +191,7 @@ def said_line(r: Reader, number: int, tokens: list[str]) -> None:
     got, right = r.task.words([r.task.tgt_vocab.index(t) for t in tokens]), r.task.words(r.task.target(number))
     seen = say("s2s.unseen" if number in set(r.task.held_out.tolist()) else "s2s.seen")
     st.markdown(say("s2s.read_right" if got == right else "s2s.read_wrong", number=number,
-                    got=session.literal(got), right=session.literal(right), seen=seen))
+                    got=session.plain(got), right=session.plain(right), seen=seen))
 
 
 # --- the one-to-many page ----------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def one_to_many(lang: str, present: bool) -> None:
                     on_select=chose_on_plane, selection_mode="points", config={**CONFIG, **plotly_locale()})
     writing = writing_from(r.task, r.model, h0)
     vocab = list(r.task.tgt_vocab)
-    st.markdown(say("s2s.o2m_wrote", words=session.literal(r.task.words(writing.ids.tolist()) or "∅")))
+    st.markdown(say("s2s.o2m_wrote", words=session.plain(r.task.words(writing.ids.tolist()) or "∅")))
     st.caption(say("s2s.o2m_kind"))
     stepper(len(writing.ids), lambda t: chart(writing_figure(writing, vocab, t, present).to_plotly_json(),
                                               "seq_writing"))

@@ -1,6 +1,7 @@
 """The one module that touches st.session_state and the URL's query string."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, fields
 
 import streamlit as st
@@ -233,10 +234,9 @@ def switch_language() -> None:
         ss["panel"] = panel_label(_panel_key(ss["panel"]))
 
 
-def literal(text: str) -> str:
-    """User text made safe for Streamlit markdown: every markdown, LaTeX and HTML character escaped, and no
+def plain(text: str) -> str:
+    """User text as plain text in Streamlit markdown: every markdown, LaTeX and HTML character escaped, and no
     autolink (a URL, www. or an e-mail address typed as a token stays plain text: text.unlinked)."""
-    import re
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=\"'])", r"\\\1", unlinked(str(text)))
 
 

@@ -128,7 +128,7 @@ def share_button(row) -> None:
     if not msg:
         return
     if msg[0] == "error":
-        st.error(session.literal(str(msg[1])))
+        st.error(session.plain(str(msg[1])))
     elif _shared_is_current():
         query = {k: v for k, v in st.query_params.to_dict().items() if k != "unsaved"} | {"run": msg[1]}
         st.success(say("shared.saved"))

@@ -209,7 +209,7 @@ def view() -> None:
         row.button(say("button.one_step"), on_click=one_step, disabled=not active, width="stretch",
                    key="tr_one_step", shortcut="Right", help=say("help.one_step"))
     if session.get("train_error"):
-        st.error(session.literal(session.sentence(session.get("train_error"))))
+        st.error(session.plain(session.sentence(session.get("train_error"))))
     live(active)
     weights_panel()
 
@@ -266,7 +266,7 @@ def status_line(name: str, run: Run, named: bool) -> None:
     loss = say("status.loss", loss=f"{ev.loss:.4f}", accuracy=f"{ev.accuracy:.0%}") if ev and ev.status == "ok" else ""
     st.progress(min(step / steps, 1.0), text=f"{prefix}{state}: " + say("status.step", step=step, steps=steps) + loss)
     if run.status == "failed":
-        st.error(session.literal(str(run.message)))
+        st.error(session.plain(str(run.message)))
 
 
 def draw_curves(current: dict[str, Run]) -> None:
@@ -365,4 +365,4 @@ def weights_panel() -> None:
     st.file_uploader(say("label.upload"), type=["safetensors"], key="tr_upload", on_change=upload)
     msg = session.get("upload_msg")
     if msg:
-        (st.error if msg[0] == "error" else st.success)(session.literal(str(msg[1])))
+        (st.error if msg[0] == "error" else st.success)(session.plain(str(msg[1])))

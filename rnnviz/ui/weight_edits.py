@@ -66,7 +66,7 @@ def panel(ex: Explored) -> None:
         if not edits:
             st.caption(say("edit.none"))
             return
-        st.caption(session.literal(weight_edits.describe(edits)))
+        st.caption(session.plain(weight_edits.describe(edits)))
         row_ = st.container(horizontal=True, wrap=True)
         row_.selectbox(say("edit.reset_one"), [e.place for e in edits], key="edit_pick", label_visibility="collapsed",
                        format_func=lambda place: str(next(e for e in edits if e.place == place)))
