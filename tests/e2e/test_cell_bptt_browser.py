@@ -41,9 +41,9 @@ def test_the_step_tab_draws_the_cell_and_its_numbers_follow_t(server, page, cell
     no_exception(page)
     ex = build(Config(text="hello", cell=cell))
     h = ex.trace.layers[0][0].h[:, 0]
-    page.locator("[data-testid=stExpander] summary").filter(has_text=said(lang, "label.cell_diagram")).click()
+    page.locator("[data-testid=stExpander] summary").filter(has_text=said(lang, "label.step_numbers")).click()   # the step's numbers box
     settle(page)
-    first = diagram(page, f"the {cell} diagram at t = 0, in its opened box")
+    first = diagram(page, f"the {cell} diagram at t = 0, in the opened box of the step's numbers")
     title = said(lang, "cell.title", cell=CELL_TABLE[cell].label, t=0, token="'h'", layer=0, row=0)
     assert title in first["title"], (title, first["title"])
     gate = "f" if cell == "lstm" else "z"
