@@ -53,7 +53,8 @@ def figure_specs(name: str, ex: Explored, present: bool, wid: str) -> tuple[dict
     """The cached specs of a figure group; they do not depend on t (the step figure: on t's animation window)."""
     c = ex.config
     t = step.frame_anchor(ex.T, c.t) if FIGURES[name].at_t else 0
-    key = replace(c, **{**LOOK_ONLY, "t": t, "row": c.row, "layer": c.layer, "dir": c.dir})
+    key = replace(c, **{**LOOK_ONLY, "t": t, "row": c.row, "layer": c.layer, "dir": c.dir,
+                        "bptt_loss": c.bptt_loss})              # the backward figure is made for its loss
     return specs(name, key, wid, present, ex, make_specs)
 
 
