@@ -14,11 +14,11 @@ TEXT = "hello%20world%20again"          # 17 steps
 FIGURES = "() => [...document.querySelectorAll('[data-testid=stPlotlyChart] .js-plotly-plot')]"
 # Every figure is a labelled figure; the ones that mark the step t (its outline) say t in their label.
 MARKED = "p => (p.layout && p.layout.shapes || []).some(s => s.name === 'step t')"
-LABELLED = """t => { const plots = (%s)();
-  return plots.some(%s) && plots.every(p => p.getAttribute('role') === 'figure' && p.getAttribute('aria-label')
-    && (!(%s)(p) || p.getAttribute('aria-label').includes('t = ' + t))); }""" % (FIGURES, MARKED, MARKED)
-MARKED_LABELS = ("() => (%s)().filter(%s).map(p => p.getAttribute('aria-label').split(/\\s+/).join(' '))"
-                 % (FIGURES, MARKED))
+LABELLED = """t => { const plots = ($FIGURES)();
+  return plots.some($MARKED) && plots.every(p => p.getAttribute('role') === 'figure' && p.getAttribute('aria-label')
+    && (!($MARKED)(p) || p.getAttribute('aria-label').includes('t = ' + t))); }"""
+MARKED_LABELS = "() => ($FIGURES)().filter($MARKED).map(p => p.getAttribute('aria-label').split(/\\s+/).join(' '))"
+LABELLED, MARKED_LABELS = (s.replace("$FIGURES", FIGURES).replace("$MARKED", MARKED) for s in (LABELLED, MARKED_LABELS))
 LIVE = "() => (document.getElementById('rnnviz-live') || {}).textContent || ''"
 
 
@@ -77,11 +77,14 @@ def test_a_lesson_page_turn_is_said_in_the_live_region(page, server, lang):
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_the_step_table_has_column_headers(page, server, lang):
-    page.goto(f"{server}/?lang={lang}&text={TEXT}")
+def test_the_tables_have_column_headers(page, server, lang):
+    """st.dataframe draws into a canvas; the grid Streamlit (glide-data-grid) keeps beside it for assistive
+    technology names each column (read from the page: Playwright's role queries do not list that grid, see
+    docs/accessibility.md)."""
+    page.goto(f"{server}/?lang={lang}&text={TEXT}&panel=code")
     settle(page)
-    page.locator("[data-testid=stDataFrame]").first.wait_for()
-    wait_in_page(page, "the table's header cells", "() => document.querySelectorAll("
-                 "'[data-testid=stDataFrame] [role=columnheader]').length > 1")
-    tree = page.locator("[data-testid=stDataFrame]").first.aria_snapshot()
-    assert re.search(r"- columnheader \"?\S", tree), tree
+    page.locator("[data-testid=stDataFrame]").first.wait_for(state="attached")
+    headers = wait_in_page(page, "the table's header cells", """() => {
+      const h = [...document.querySelectorAll('[data-testid=stDataFrame] [role=grid] [role=columnheader]')];
+      return h.length > 1 && h.map(e => e.textContent.trim()); }""")
+    assert len(headers) >= 3 and all(headers), headers
