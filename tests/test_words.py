@@ -191,8 +191,8 @@ def test_korean_sentences_name_buttons_by_their_korean_labels():
                 and 4 <= len(core) and len(core.split()) <= 2 and ko.get(key) and core not in ko[key]):
             labels[key] = core
     assert "Play" in labels.values() and "Pause" in labels.values(), labels
-    named = [(key, label) for label in labels.values() for key, text in ko.items()
-             if re.search(r"\b" + re.escape(label) + r"\b", text)]
+    named = [(key, label) for label in labels.values() for key, text in ko.items()      # ({next}: a parameter)
+             if re.search(r"\b" + re.escape(label) + r"\b", re.sub(r"\{\w+\}", "", text))]
     assert named == []
 
 
