@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from .edits import changed, parse
+from .engine import cell_spec
 from .engine.readout import pca_2d
 from .explored import Explored
 from .plots import bptt, cell_diagram, heatmaps, marks, output, step
@@ -64,7 +65,7 @@ class Panel:
     def on_lesson_page(self, with_states: bool, cell: str) -> tuple[str, ...]:
         """A lesson page's figures (`with_states`: every h_t under the step figure)."""
         return ((self.figures if self.lesson is None else self.lesson) + (("states",) if with_states else ())
-                + (self.gated if cell in ("lstm", "gru") else ()))
+                + (self.gated if cell_spec(cell).G > 1 else ()))
 
 
 def edited_cells(text: str, layer: int, reverse: bool) -> dict[str, list]:

@@ -142,9 +142,9 @@ def test_lab_weights_go_back_in_and_step_0_says_nothing_is_measured_yet():
 
 
 def test_the_prompt_is_capped_by_its_row_and_not_read_again_on_every_rerun(monkeypatch):
-    from rnnviz.train.charrnn import CharTrainer
     from rnnviz.settings import LAB
     from rnnviz.text import graphemes
+    from rnnviz.train.charrnn import CharTrainer
     reads = []
     real = CharTrainer.next_chars
     monkeypatch.setattr(CharTrainer, "next_chars", lambda self, text, k=10: reads.append(text) or real(self, text, k))

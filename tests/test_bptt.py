@@ -209,8 +209,8 @@ def bars(spec):
             for d in spec["data"] if d["type"] in ("bar", "scatter")}
 
 
-@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn_tanh"])
-def test_the_figure_shows_the_engines_split_with_t_marked(cell):
+@pytest.mark.parametrize("cell, want_rows", [("lstm", 7), ("gru", 4), ("rnn_tanh", 1)])   # the parts of the heatmap
+def test_the_figure_shows_the_engines_split_with_t_marked(cell, want_rows):
     ex = build(Config(text="hello world", cell=cell, H=6, scale=0.5))
     t = 4
     spec = backward_spec(ex, "last", 0, 0, 0, t, False)
@@ -224,7 +224,6 @@ def test_the_figure_shows_the_engines_split_with_t_marked(cell):
     assert np.isnan(nxt[-1]), "nothing comes from after the last step"
     assert whole[0] < whole[-1], "with small weights the gradient vanishes on its way back"
     heat = spec["data"][-1]
-    want_rows = {"lstm": 7, "gru": 4, "rnn_tanh": 1}[cell]
     assert len(heat["y"]) == want_rows
     first = [0.0 if v is None else v for v in heat["customdata"][0]]          # None: nothing arrives (the last t)
     np.testing.assert_allclose(first, norm(next(iter(bw.through.values()))), rtol=1e-6)

@@ -77,14 +77,15 @@ def pre_grads(lt: LayerTrace, dh: np.ndarray, dc: np.ndarray | None) -> dict[str
         return {"a": dh * local}
     if lt.cell == "lstm":
         assert dc is not None and lt.c is not None and lt.c_prev is not None, "the LSTM keeps c_t"
-        i, f, g, o = lt.gates.values()
-        return {"i": dc * g * i * (1 - i), "f": dc * lt.c_prev * f * (1 - f), "g": dc * i * (1 - g * g),
-                "o": dh * np.tanh(lt.c) * o * (1 - o)}
-    r, z, n = lt.gates.values()
+        a = lt.gates                                   # by the registry's names, in its order: i, f, g, o
+        return dict(zip(a, (dc * a["g"] * a["i"] * (1 - a["i"]), dc * lt.c_prev * a["f"] * (1 - a["f"]),
+                            dc * a["i"] * (1 - a["g"] ** 2), dh * np.tanh(lt.c) * a["o"] * (1 - a["o"]))))
+    a = lt.gates
+    r, z, n = a["r"], a["z"], a["n"]
     H = lt.h.shape[-1]
     gh_n = lt.Wh_h[..., 2 * H:] + lt.b_hh[2 * H:]                       # Wh_n·h_prev + b_hn
     da_n = dh * (1 - z) * (1 - n * n)
-    return {"r": da_n * gh_n * r * (1 - r), "z": dh * (lt.h_prev - n) * z * (1 - z), "n": da_n}
+    return dict(zip(a, (da_n * gh_n * r * (1 - r), dh * (lt.h_prev - n) * z * (1 - z), da_n)))    # r, z, n
 
 
 def sent_back(lt: LayerTrace, Wh: np.ndarray, da: dict[str, np.ndarray], dh: np.ndarray) -> dict[str, np.ndarray]:

@@ -53,7 +53,7 @@ def cell_spec(ex: Explored, layer: int, direction: int, row: int, t: int, presen
     """The cell of one layer and direction at step t, for one batch row, as a plotly spec."""
     lt = ex.trace.layers[layer][direction]
     t = min(max(t, 0), lt.h.shape[0] - 1)
-    draw = {"lstm": lstm_parts, "gru": gru_parts}.get(lt.cell, rnn_parts)
+    draw = {"LSTM": lstm_parts, "GRU": gru_parts}.get(CELL_TABLE[lt.cell].torch_class, rnn_parts)
     parts, wires, ops = draw(lt, ex.network, row, t)
     lk = look(present)
     title = say("cell.title", cell=CELL_TABLE[lt.cell].label, t=t, token=quoted(ex.rows[row][t]), layer=layer,
@@ -144,7 +144,7 @@ def lstm_parts(lt: LayerTrace, net: Network, row: int, t: int) -> tuple[list[Par
     """The conveyor belt c_{t−1} → ×f → +i·g → c_t, the gates under it, h_t = o·tanh(c_t) on the right."""
     assert lt.c is not None and lt.c_prev is not None, "an LSTM layer keeps c_t"
     _, c_name = names(lt)
-    g = {k: lt.gates[k][t, row] for k in "ifgo"}
+    g = {k: v[t, row] for k, v in lt.gates.items()}          # i, f, g, o
     cp, c, h = lt.c_prev[t, row], lt.c[t, row], lt.h[t, row]
     cmax = symmetric_range(cp, c)
     e = lambda c_: f"%{{customdata[{c_}]:.3f}}"          # noqa: E731
@@ -170,7 +170,8 @@ def lstm_parts(lt: LayerTrace, net: Network, row: int, t: int) -> tuple[list[Par
 def gru_parts(lt: LayerTrace, net: Network, row: int, t: int) -> tuple[list[Part], list[Wire], list[Op]]:
     """h_{t−1} along the top: × z, + (1 − z)·n, out as h_t; r opens Wh_n·h_{t−1} into n."""
     h_name, _ = names(lt)
-    r, z, n = (lt.gates[k][t, row] for k in "rzn")
+    gate = {k: v[t, row] for k, v in lt.gates.items()}
+    z, n = gate["z"], gate["n"]                                    # (r opens Wh_n·h into n: its own part)
     hp, h = lt.h_prev[t, row], lt.h[t, row]
     e = lambda c_: f"%{{customdata[{c_}]:.3f}}"          # noqa: E731
     h_hover = (f"h_t = (1 − z)·n + z·{h_name}<br>= (1 − {e(0)})·{e(1)} + {e(0)}·{e(2)}<br>= %{{z:.4f}}"
