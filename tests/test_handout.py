@@ -76,3 +76,29 @@ def test_a_lesson_page_makes_its_handout_when_asked():
     make[0].click().run()
     assert not at.exception
     assert not [b for b in at.button if b.label == "Make this lesson's handout"]   # it is made: downloads instead
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_handout_asks_the_pages_computed_questions_and_keys_their_computed_answers(lang):
+    import html
+
+    from rnnviz.lessons import LESSONS
+    from rnnviz.lessons import questions as qs
+    from rnnviz.ui import lessons as view
+    from rnnviz.ui.handout_button import lesson_handout
+    from rnnviz.words import say
+    lesson = "000"
+    page = lesson_handout(lesson, lang, view.explored, view.page_facts)
+    body, key = page.split('<h2 id="answers">', 1)
+    found = 0
+    with language(lang):
+        for p in LESSONS[lesson]:
+            q = qs.on_page(lesson, p.id)
+            if q is None:
+                continue
+            said, raw = view.page_facts(p, view.explored(p, p.config(lang))[0])
+            right = qs.right_answer(q, raw)
+            assert html.escape(say(q.key("q"), **said)) in body, (p.id, "the question is asked on its page")
+            assert html.escape(f"{right}. ") in key, (p.id, right, "the key gives the answer the engine computes")
+            found += 1
+    assert found >= 1, "lesson 000 has computed questions"

@@ -13,6 +13,7 @@ import streamlit as st
 from .. import panels
 from ..explored import Explored
 from ..lessons import LESSONS
+from ..lessons import questions as qs
 from ..panels import PANEL_ROWS, Look
 from ..slides import figure_png, play_gif
 from ..words import current, language, say
@@ -80,18 +81,33 @@ def lesson_handout(lesson: str, lang: str, _explored: Callable, _page_facts: Cal
     with language(lang):
         for page in LESSONS[lesson]:
             ex = _explored(page, page.config(lang))[0]
-            raw = _page_facts(page, ex)[1]
+            said, raw = _page_facts(page, ex)
             c, row = ex.config, PANEL_ROWS[page.panel]
             try:
                 figs = panels.figures(row.on_lesson_page(page.with_states, c.cell), ex, Look(c.layer, c.dir, c.row, c.t))
             except (KeyError, ValueError):        # a page whose figure is a live run (training, sequences): its words
                 figs = []
-            asks = page.question and page.panel != "train"     # a training page's answer comes from its live run
+            question, answer = asked(lesson, page, said, raw)
             sections.append(Section(say(page.key(lesson, "title")), figs, say(page.key(lesson, "body"), **raw),
-                                    page.code.format(**raw) if page.code else "",
-                                    say(page.key(lesson, "q"), **raw) if asks else "",
-                                    say(page.key(lesson, "a"), **raw) if asks else ""))
+                                    page.code.format(**raw) if page.code else "", question, answer))
         return handout_html(say("handout.title", lesson=lesson), sections, lang)
+
+
+def asked(lesson: str, page, said: dict, raw: dict) -> tuple[str, str]:
+    """A page's question as the handout prints it (with its choices) and its answer for the key (with its why): the
+    page's computed question (rnnviz/lessons/questions.py), else its words; none for a question whose answer comes
+    from a live run (a training page's)."""
+    q = qs.on_page(lesson, page.id)
+    if q is not None:
+        try:
+            right, options = qs.right_answer(q, raw), q.options(raw)
+        except (KeyError, TypeError, ValueError):       # the answer needs the page's live run
+            return "", ""
+        choices = f" ({' / '.join(options)})" if options else ""
+        return say(q.key("q"), **said) + choices, f"{right}. {say(q.key('why'), **said, right=right)}"
+    if page.question and page.panel != "train":
+        return say(page.key(lesson, "q"), **raw), say(page.key(lesson, "a"), **raw)
+    return "", ""
 
 
 def draw_lesson_handout(lesson: str, explored: Callable, page_facts: Callable) -> None:
