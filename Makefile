@@ -97,6 +97,7 @@ bench: $(STAMP) chromium haproxy redis postgres
 	$(PY) bench/load.py
 	$(PY) bench/abuse.py
 	$(PY) bench/load.py --proxy --replicas 2
+	$(PY) bench/load.py --answers --students 60 --window 10 --replicas 2
 	$(PY) bench/lab.py
 
 clean:

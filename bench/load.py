@@ -15,6 +15,11 @@ N = 30 and 60, with each server's RSS; then a failover run kills one server at N
 back on their view (their text and t, from their link) within 10 s.
 
     python bench/load.py --proxy [--replicas 2] [--json]
+
+A class answering a question at once (60 students within 10 s on `make class`'s servers, each answer counted exactly
+once in the tally, the teacher's view's lag; bench/class_load.py):
+
+    python bench/load.py --answers [--students 60] [--window 10] [--replicas 2] [--store sqlite|redis|postgres] [--json]
 """
 from __future__ import annotations
 
@@ -253,6 +258,11 @@ def main_proxy(args, ns: list[int]) -> None:
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--browser-worker":
         print(json.dumps(asyncio.run(browser_lessons(*json.loads(sys.argv[2])))))
+        return
+    if "--answers" in sys.argv:        # a class answering a lesson's question at once (bench/class_load.py's options)
+        sys.argv.remove("--answers")
+        import class_load
+        class_load.main()
         return
     p = parser(__doc__)
     p.add_argument("--n", default="1,10,30", help="comma-separated session counts")
