@@ -8,7 +8,7 @@ import streamlit as st
 from ..state import SPECS
 from ..words import current as current_language
 from ..words import say
-from . import a11y, class_link, long_link, page_keys, session, shared_runs, streamlit_words, views, web
+from . import a11y, class_link, long_link, page_keys, page_style, session, shared_runs, streamlit_words, views, web
 from .widgets import draw
 
 # Imported once per server process, after torch, numpy and plotly: move everything alive now out of the
@@ -32,8 +32,8 @@ def main() -> None:
     shared_runs.rerun_on_reconnect()
     draw("lang", on_change=session.switch_language)         # first in the sidebar: a reader finds it at once
     draw("present")
-    st.sidebar.html(web.style("page") + (web.style("korean") if current_language() == "ko" else "")   # style only
-                    + (web.style("present") if session.present() else ""))
+    page_style.draw("page", *(["korean"] if current_language() == "ko" else []),
+                    *(["present"] if session.present() else []))
     first_visit_tip()
     st.title(say("page.title"))
     if link_notes:

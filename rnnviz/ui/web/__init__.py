@@ -24,7 +24,13 @@ def script(name: str) -> str:
 
 
 @cache
+def rules(name: str) -> str:
+    """The CSS rules of `name`.css, without comments."""
+    return COMMENT.sub("", text(f"{name}.css")).strip()
+
+
+@cache
 def style(name: str) -> str:
     """The CSS of `name`.css as a <style> element, for `st.html`, without its comments: Streamlit's st.html drops a
     <style> whose text begins with a comment (seen in Chromium with 1.67: the page's styles were all gone)."""
-    return f"<style>{COMMENT.sub('', text(f'{name}.css')).strip()}</style>"
+    return f"<style>{rules(name)}</style>"
