@@ -88,8 +88,8 @@ def test_follow_js_has_the_adapter_and_uses_it():
     assert "P.check(plot)" in text and "dataset.rnnvizPlotly" in text       # the check runs and the page says so
 
 
-def test_a_style_sent_to_the_page_starts_with_a_rule_not_a_comment():
-    """Streamlit's st.html drops a <style> whose text begins with a comment: every file's comments go, rules stay."""
+def test_a_style_sent_to_the_page_carries_its_rules_not_its_comments():
+    """The files' comments are for their readers: what goes to a page is the rules alone."""
     for css in sorted(web.HERE.glob("*.css")):
         sent = web.style(css.stem)
         assert sent.startswith("<style>") and "/*" not in sent, css.name

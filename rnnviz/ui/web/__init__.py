@@ -31,6 +31,5 @@ def rules(name: str) -> str:
 
 @cache
 def style(name: str) -> str:
-    """The CSS of `name`.css as a <style> element, for `st.html`, without its comments: Streamlit's st.html drops a
-    <style> whose text begins with a comment (seen in Chromium with 1.67: the page's styles were all gone)."""
+    """The CSS of `name`.css as a <style> element (for `st.html` and the handout), its rules without comments."""
     return f"<style>{rules(name)}</style>"
