@@ -1,13 +1,7 @@
 """The handout opens offline in a real Chromium: every figure draws from the plotly.js inside the file, no request
 leaves the page, no script error, and the escaped hostile title shows as text."""
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from test_handout import HOSTILE, sections  # noqa: E402
-
-from rnnviz.ui.handout import handout_html  # noqa: E402
+from rnnviz.ui.handout import handout_html
+from testkit.handout_sample import HOSTILE, sections
 
 
 def test_the_handout_draws_every_figure_offline(browser, tmp_path):
