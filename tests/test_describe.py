@@ -64,3 +64,10 @@ def test_user_text_stays_plain_text():
                                                                    "y": [0.5], "name": "p"}]}
     text = describe(spec)
     assert "<img src=x onerror=1>" in text, "the label is an attribute's text, never parsed: kept as typed"
+
+
+def test_plotly_markup_in_a_title_is_not_read_aloud():
+    set_language("en")
+    spec = {"layout": {"title": {"text": "<b>h_t</b> of layer 0<br><sup>t = 2 marked</sup>"}}, "data": []}
+    text = describe(spec)
+    assert "<" not in text and "h_t of layer 0. t = 2 marked" in text, text

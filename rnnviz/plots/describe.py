@@ -3,6 +3,8 @@
 which holds the engine's numbers."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..words import say
@@ -11,9 +13,15 @@ from .marks import MARK_NAME, values
 MOST = 3        # figures of more traces are summed up by their first ones
 
 
+TAG = re.compile(r"<[^>]*>")
+BREAK = re.compile(r"\s*<br\s*/?>\s*", re.I)
+
+
 def title(spec: dict) -> str:
+    """The figure's title as read aloud: its lines as sentences, plotly's markup (<br>, <sup>, <b>) left out."""
     t = (spec.get("layout") or {}).get("title")
-    return str((t.get("text") if isinstance(t, dict) else t) or "").strip()
+    text = str((t.get("text") if isinstance(t, dict) else t) or "").strip()
+    return TAG.sub("", BREAK.sub(". ", text)).strip()
 
 
 def step_of(spec: dict) -> int | None:

@@ -372,6 +372,8 @@ FRAME_WORDS = """() => {
   document.querySelectorAll('[aria-label], [placeholder], [data-title], [title]').forEach(e =>
     !e.closest('.st-key-lab_prompt') &&                 // its placeholder is the lab's text: the text's words
     ['aria-label', 'placeholder', 'data-title', 'title'].forEach(a => {
+      // a figure's label restates its title and traces (catalogue words, math names: tests/test_describe.py)
+      if (a === 'aria-label' && e.getAttribute('role') === 'figure') return;
       const v = e.getAttribute(a);
       if (v) out.push(`${a}: ${v}`);
     }));
