@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import snippet
+from ..engine import cell_spec
 from ..explored import Explored
 from ..lessons import LESSONS, Page, page_count
 from ..lessons.facts import first_right
@@ -109,9 +110,10 @@ def view() -> None:
     a11y.announce("a11y.live_page", lesson=lesson, n=n, top=page_count(lesson), title=say(page.key(lesson, "title")))
     if not present:
         st.markdown(say(page.key(lesson, "body"), **said))
-    figure(page, ex, wid, present)
+    figure(page, ex, wid, present, gated=not present)
     if present:
-        turn(lesson, n)
+        turn(lesson, n)                 # the figure, ▶ and the page turns on one screen; the cell diagram under them
+        gated_figures(page, ex, wid, present)
         st.markdown(say(page.key(lesson, "body"), **said))
     layers(lesson, page, said, raw)
     if not questions.draw(lesson, page.id, raw, said) and page.question:     # a computed question, else the reveal
@@ -145,10 +147,19 @@ def explored(page: Page, config: Config) -> tuple[Explored, str]:
     return explore.looking_at(cached_build(_computes(config), wid, weights), config), wid
 
 
-def figure(page: Page, ex: Explored, wid: str, present: bool) -> None:
-    """The page's live figure in its state (the table's row of its panel), the element to look at outlined."""
+def figure(page: Page, ex: Explored, wid: str, present: bool, gated: bool = True) -> None:
+    """The page's live figure in its state (the table's row of its panel), the element to look at outlined;
+    `gated`: with the figures a cell with gates adds (the cell diagram), else those come later (gated_figures)."""
     panel = PANEL_ROWS[page.panel]
-    DRAWERS.get(panel.draw, figures)(page, ex, wid, present, panel)
+    DRAWERS.get(panel.draw, figures)(page, ex, wid, present, panel if gated else replace(panel, gated=()))
+
+
+def gated_figures(page: Page, ex: Explored, wid: str, present: bool) -> None:
+    """The figures a cell with gates adds to the page's (on a projector: under the page turns)."""
+    panel = PANEL_ROWS[page.panel]
+    names = panel.gated if cell_spec(ex.config.cell).G > 1 else ()
+    if names and panel.draw not in DRAWERS:
+        explore.draw_figures(names, ex, present, wid, key=lambda k: "lesson_" + k.removesuffix("_chart"))
 
 
 def figures(page: Page, ex: Explored, wid: str, present: bool, panel: Panel) -> None:

@@ -1,5 +1,7 @@
 """A class's projector in Chromium: the step figure and ▶ Play on one screen, type readable from the back row, and
 nothing at 1024 × 768 that runs into something else."""
+import time
+
 import pytest
 from conftest import no_exception, settle, shot, wait_in_page
 
@@ -56,6 +58,15 @@ def test_a_lesson_page_on_a_projector_shows_its_whole_figure_play_and_page_turns
         settle(page)
         where = wait_in_page(page, "the lesson's step figure and its ▶ Play drawn", f"() => ({LESSON_ON_SCREEN})()",
                              timeout=90_000)
+        deadline = time.monotonic() + 30          # ... and where it stays (the page's scripts mount after the figure)
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(300)
+            again = page.evaluate(f"() => ({LESSON_ON_SCREEN})()")
+            if again and again["figure"] == where["figure"]:
+                break
+            where = again or where
+        else:
+            raise AssertionError(f"the lesson's figure kept moving for 30 s: {where}")
         shot(page, f"projector-lesson-{lesson}-{width}-{lang}", full_page=False)
         assert where["scrolled"] == 0 and where["label"] == play, where
         assert 0 < where["figure"][0] and where["figure"][1] <= height, (lesson, where)
