@@ -67,7 +67,8 @@ def test_a_link_opens_its_page_and_the_left_key_goes_back(server, page):
     page.goto(f"{server}/?view=lessons&lesson=003&page=2")
     settle(page)
     wait_for_title(page, said("en", LESSONS["003"][1].key("003", "title")))
-    assert page.get_by_text("torch.Size([1, 10, 16])").count() >= 1       # the note's printout, from the engine
+    # the note's printout, from the engine (a code block: drawn once its code has loaded, after the page settled)
+    page.get_by_text("torch.Size([1, 10, 16])").first.wait_for(state="attached", timeout=60_000)
     press(page, "ArrowLeft")
     wait_for_title(page, said("en", LESSONS["003"][0].key("003", "title")))
     page.wait_for_function("() => location.search.includes('page=1')", timeout=10_000)
