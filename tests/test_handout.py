@@ -2,20 +2,11 @@
 end, in the page's language; and the PDF headless Chromium prints from it, one lesson page per printed page."""
 import re
 
-import numpy as np
-import plotly.graph_objects as go
 import pytest
 
-from rnnviz.ui.handout import Section, chromium, handout_html, handout_pdf
+from rnnviz.ui.handout import chromium, handout_html, handout_pdf
 from rnnviz.words import language
-
-HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-def sections() -> list[Section]:
-    h = np.random.default_rng(0).standard_normal((5, 4))
-    return [Section("h_t", [go.Figure(go.Heatmap(z=h))], "x_t → h_t", "rnn = nn.RNN(4, 5)", "shape of h?", "(1, 5, 4)"),
-            Section(HOSTILE, [go.Figure(go.Scatter(y=h[0], name=HOSTILE))], HOSTILE, HOSTILE, HOSTILE, "a </script> b")]
+from testkit.handout_sample import HOSTILE, sections
 
 
 def test_the_handout_needs_no_network_and_escapes_every_word():
