@@ -17,13 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .processes import free_port, wait_ready
+
 STORES = ("sqlite", "redis", "postgres")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def listening(port: int) -> bool:
@@ -34,14 +30,8 @@ def listening(port: int) -> bool:
 
 def wait_listening(port: int, proc: subprocess.Popen, name: str, seconds: float = 30) -> None:
     """Wait until `port` accepts a connection; RuntimeError if `proc` ends or the deadline passes first."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{name} ended with code {proc.returncode} before it listened on port {port}")
-        if listening(port):
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"{name} did not listen on port {port} within {seconds:.0f} s")
+    wait_ready(lambda: listening(port), proc, f"{name} ended with code {{code}} before it listened on port {port}",
+               f"{name} did not listen on port {port} within {seconds:.0f} s", seconds, every=0.1)
 
 
 def stop(proc: subprocess.Popen, seconds: float = 10) -> None:

@@ -16,7 +16,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,17 +23,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from .processes import free_port, wait_ready
 from .proxy import COOKIE, config, server_name
 from .stores import STORES, tally_store
 
 ROOT = Path(__file__).resolve().parent.parent
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def healthy(url: str) -> bool:
@@ -46,14 +40,8 @@ def healthy(url: str) -> bool:
 
 def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     """Wait until `url` answers its health check; RuntimeError if `proc` ends or the deadline passes first."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args[0]} ended with code {proc.returncode} before {url} was healthy")
-        if healthy(url):
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} was not healthy within {seconds:.0f} s")
+    wait_ready(lambda: healthy(url), proc, f"{proc.args[0]} ended with code {{code}} before {url} was healthy",
+               f"{url} was not healthy within {seconds:.0f} s", seconds, every=0.2)
 
 
 def stop_pid(proc: subprocess.Popen, seconds: float = 10) -> None:
