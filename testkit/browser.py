@@ -65,6 +65,8 @@ def settle(page, timeout=None):
     wait_in_page(page, "the script to finish its run", "() => document.querySelector("
                  "'[data-testid=stApp][data-test-script-state=notRunning]') && !document.querySelector('[data-stale=true]')",
                  timeout=timeout)
+    wait_in_page(page, "the page's own styles in the document's head (they come by a component, after the first "
+                 "paint)", "() => document.getElementById('rnnviz-page-style') !== null", timeout=timeout)
     page.evaluate(NEXT_FRAMES)
 
 

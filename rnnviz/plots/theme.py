@@ -91,11 +91,13 @@ def inked(spec: dict) -> dict:
     if (layout.get("font") or {}).get("color") != INK:
         return spec
     ink = {"color": INK}
+    size = {"size": layout["font"]["size"]} if "size" in layout["font"] else {}   # Streamlit's theme says 12 px
     axes = {}
     for name, axis in layout.items():
         if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
             title = axis.get("title")
-            title = {**title, "font": {**(title.get("font") or {}), **ink}} if isinstance(title, dict) else title
-            axes[name] = {**axis, "tickfont": {**(axis.get("tickfont") or {}), **ink},
+            title = ({**title, "font": {**size, **(title.get("font") or {}), **ink}} if isinstance(title, dict)
+                     else title)
+            axes[name] = {**axis, "tickfont": {**size, **(axis.get("tickfont") or {}), **ink},
                           **({"title": title} if title is not None else {})}
     return {**spec, "layout": {**layout, **axes}}

@@ -1,8 +1,10 @@
 """A person in Chromium: type a word, move t, press Play, open a link, switch to LSTM."""
 import re
+import time
 
 import pytest
 from conftest import cut_labels, no_exception, runs_ended, settle, shot, wait_for_rerun, wait_in_page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from rnnviz.text import graphemes
 from rnnviz.words import LANGS, language, say
@@ -110,7 +112,8 @@ def test_hostile_text_is_shown_literally(server, page):
     box.fill("   ")
     box.press("Control+Enter")
     settle(page)
-    assert "The text is empty" in page.locator("body").inner_text()
+    wait_in_page(page, "the message that the text is empty", "() => document.body.innerText.includes("
+                 "'The text is empty')")                                # said, and the last good view stays:
     assert page.locator("[data-testid=stPlotlyChart]").count() > 0    # the last good view stays
     shot(page, "explore-empty-text")
 
@@ -121,7 +124,8 @@ def test_presentation_mode(server, page):
     size = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
     page.get_by_text("Presentation mode (projector)").click()
     settle(page)
-    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") > size
+    wait_in_page(page, "the projector's larger type", "s => parseFloat(getComputedStyle(document.documentElement)"
+                 ".fontSize) > s", arg=size)
     assert "present=1" in page.url
     page.wait_for_function(SIDEBAR_WIDTH + " === 0")              # folded away for the charts
     shot(page, "explore-presentation")
@@ -133,7 +137,8 @@ def test_presentation_mode(server, page):
     assert page.evaluate(SIDEBAR_WIDTH) > 200 and "H=9" in page.url
     page.get_by_text("Presentation mode (projector)").click()    # off again: normal type, the sidebar stays
     settle(page)
-    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") == size
+    wait_in_page(page, "the normal type again", "s => parseFloat(getComputedStyle(document.documentElement)"
+                 ".fontSize) === s", arg=size)
     assert page.evaluate(SIDEBAR_WIDTH) > 200 and "present" not in page.url
 
 
@@ -181,7 +186,8 @@ def test_link_opens_its_tab_in_presentation_mode_and_the_url_follows_the_tabs(se
     assert page.evaluate(SIDEBAR_WIDTH) == 0                       # a projector link opens with the sidebar folded
     assert page.get_by_role("tab", name="Heatmaps").get_attribute("aria-selected") == "true"
     page.locator(".gtitle", has_text="cell states c_t").first.wait_for()     # the LSTM's c_t heatmap is drawn
-    assert page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 22
+    wait_in_page(page, "the projector's type (22 px or more)", "() => parseFloat(getComputedStyle("
+                 "document.documentElement).fontSize) >= 22")
     page.get_by_role("tab", name="Hidden-state path").click()
     settle(page)
     assert "panel=path" in page.url and "present=1" in page.url and "cell=lstm" in page.url
@@ -242,6 +248,21 @@ CUT = """area => [...document.querySelectorAll(`[data-testid=${area}] [data-test
             .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.value)"""
 
 
+def open_choices(page, name: str, seconds: float = 30) -> None:
+    """Open a select box's list. A click while the box above is still unfolding (its animation) can land before
+    the box is where it ends: click again until the list is open, within the deadline."""
+    box = page.get_by_role("combobox", name=name)
+    deadline = time.monotonic() + seconds
+    while True:
+        box.click()
+        try:
+            page.get_by_role("listbox").wait_for(timeout=2_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"waited {seconds} s for the list of {name!r} to open") from None
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_preset_name_fits_its_box_on_a_projector(server, page, lang):
     """At 1280 px in presentation mode (the largest type) every closed select box shows its choice whole: the
@@ -259,7 +280,7 @@ def test_every_preset_name_fits_its_box_on_a_projector(server, page, lang):
                 page.wait_for_function(SIDEBAR_WIDTH + " > 200")
             for key in EXPLORE_PRESETS:
                 name = say(f"preset.{key}")
-                page.get_by_role("combobox", name=say("label.preset")).click()
+                open_choices(page, say("label.preset"))
                 page.get_by_role("option", name=name, exact=True).click()
                 settle(page)
                 assert page.get_by_role("combobox", name=say("label.preset")).input_value() == name
