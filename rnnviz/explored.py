@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import Network, Trace
+from .engine import CELL_TABLE, Network, Trace
 from .state import Config
 from .text import Encoding, Level, Vocab
 from .words import Said
@@ -65,12 +65,12 @@ class Explored:
         if not bad:
             return None
         t, layer = min(bad)
-        why = "overflow.relu" if self.config.cell == "rnn_relu" else "overflow.large"
+        why = "overflow.relu" if CELL_TABLE[self.config.cell].nonlinearity == "relu" else "overflow.large"
         return Said("overflow", {"t": t, "layer": layer, "why": Said(why)})
 
     def saturation(self) -> Said | None:
         """None unless most h_t of a tanh RNN sit near ±1; then why (lesson 000's point), and what to change."""
-        if self.config.cell != "rnn_tanh":
+        if CELL_TABLE[self.config.cell].nonlinearity != "tanh":
             return None
         hs = [lt.h for layer in self.trace.layers for lt in layer]
         share = sum(int(np.count_nonzero(np.abs(h) > SATURATED)) for h in hs) / sum(h.size for h in hs)

@@ -53,6 +53,10 @@ def cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+# A trace with more h_t values than this (T·B·H·L·D) is not written as CSV: a spreadsheet would not open it whole.
+CSV_VALUES = 200_000
+
+
 def to_csv(trace: Trace, rows: list[list[str]]) -> bytes:
     """Long format: layer, direction, t, token, row, unit, h_t (and c_t, gates); rows: each batch row's tokens.
     Text cells go through `cell`, so none is a formula."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .engine import CELLS
+from .engine import CELL_TABLE, CELLS
 from .engine.attention import ATTENTIONS
 from .engine.bptt import LOSSES
-from .text import CODE_POINTS_PER_CHAR, ENCODINGS, LEVELS, MAX_CHARS
+from .text import CODE_POINTS_PER_CHAR, ENCODINGS, LEVELS, MAX_CHARS, MAX_INPUT
 from .words import LANGS
 
 Widget = Literal["text", "select", "radio", "slider", "number", "toggle", "tabs", "stepper", "none"]
@@ -40,7 +40,8 @@ PACES = ("real", "20", "5", "key")          # steps a second (real: as fast as i
 LAB_SOURCES = ("corpus", "paste", "upload", "stdlib", "help")   # the text lab's texts (rnnviz/lab/texts.py)
 LAB_MODULES = ("json", "textwrap", "argparse", "dataclasses", "fractions", "heapq", "string", "calendar")
 LAB_PROPERTIES = ("quote", "depth", "column", "after_space", "hangul", "latin")   # what the neuron finder ranks by
-LAB_KINDS = ("h", "c", "i", "f", "g", "o", "r", "z", "n")      # what colours the passage: h_t, c_t or a gate
+# What colours the passage: h_t, c_t or a gate (every gate letter of the cell registry, in its order)
+LAB_KINDS = ("h", "c", *dict.fromkeys(gate for cell in CELL_TABLE.values() for gate in cell.gates))
 LESSON_IDS = ("000", "001", "002", "003", "004")     # the course notes (rnnviz/lessons/ has their pages)
 MAX_PAGES = 12                                      # the longest lesson has at most this many pages
 
@@ -102,7 +103,7 @@ ROWS: tuple[Setting, ...] = (
     S("tok", str, "char", choices=LEVELS, widget="radio"),
     S("cell", str, "rnn_tanh", choices=CELLS, widget="select"),
     S("enc", str, "onehot", choices=ENCODINGS, widget="select"),
-    S("I", int, 4, 1, 256, widget="slider"),
+    S("I", int, 4, 1, MAX_INPUT, widget="slider"),
     S("H", int, 8, 1, 256, widget="slider"),
     S("L", int, 1, 1, 4, widget="slider"),
     S("bi", bool, False, widget="toggle"),

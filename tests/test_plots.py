@@ -359,3 +359,16 @@ def test_long_time_labels_of_typed_numbers_are_written_on_lines_of_their_own():
     assert ticks[0] == "0:<br>0.1, 0.2,<br>0.3, 0.4" and list(fig.layout.xaxis.tickvals) == heatmaps.time_labels(ex.rows[0])
     assert max(len(line) for s in ticks for line in s.split("<br>")) <= 10
     assert fig.layout.margin.b >= 50 + 2 * 17                        # room for the labels' two more lines
+
+
+@pytest.mark.parametrize("cell", list(ONE_PER_CLASS.values()))
+def test_the_step_figures_column_names_are_in_the_registrys_head_size(cell):
+    """The names' type is the cell registry's head_size (a projector adds 4), not a second table by torch class."""
+    from rnnviz.engine.registry import CELL_TABLE
+    ex = build(Config(cell=cell))
+    lt = ex.trace.layers[0][0]
+    names = {n for n, _ in step.step_columns(lt, ex.network, 0)}
+    for present, extra in ((False, 0), (True, 4)):
+        fig = step.step_figure(lt, ex.network, ex.rows[0], 0, 0, present=present)
+        heads = {a.font.size for a in fig.layout.annotations if a.text in names}
+        assert heads == {CELL_TABLE[cell].head_size + extra}, (present, heads)

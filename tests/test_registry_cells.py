@@ -119,12 +119,17 @@ def name_tests(source: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("module", ["network.py", "cells.py"])
-def test_the_engine_asks_the_registry_not_a_cells_name(module):
-    """network.py picks each cell's loops by the registry's torch class, the loops read its nonlinearity."""
+MODULES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "rnnviz").rglob("*.py"))
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_code_asks_the_registry_not_a_cells_name(module):
+    """Every module (the engine's loops, its backward, the plots, the trainers) asks the registry for a cell's torch
+    class, nonlinearity or c_t: a fifth cell is one row of the table, not a hunt for `cell == "gru"`."""
     assert name_tests('if cell == "gru": pass') and not name_tests('if spec.torch_class == "GRU": pass')
-    source = (ROOT / "rnnviz" / "engine" / module).read_text()
-    assert not name_tests(source), f"rnnviz/engine/{module} branches on a cell's name: {name_tests(source)}"
+    assert len(MODULES) > 50 and "rnnviz/engine/network.py" in MODULES
+    source = (ROOT / module).read_text(encoding="utf-8")
+    assert not name_tests(source), f"{module} branches on a cell's name: {name_tests(source)}"
 
 
 def test_the_step_figures_head_size_is_the_registrys_fewer_columns_larger():

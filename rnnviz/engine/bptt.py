@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import Network
+from .registry import CELL_TABLE
 from .trace import Grads, LayerTrace, Trace
 
 LOSSES = ("last", "every")
@@ -72,10 +73,11 @@ def head_loss(top: np.ndarray, W_out: np.ndarray, b_out: np.ndarray, targets: np
 
 def pre_grads(lt: LayerTrace, dh: np.ndarray, dc: np.ndarray | None) -> dict[str, np.ndarray]:
     """dL/da of each block at every t, from the whole dL/dh_t (and dL/dc_t), as the cells' backward computes them."""
-    if lt.cell.startswith("rnn"):
-        local = 1 - lt.h * lt.h if lt.cell == "rnn_tanh" else (lt.a > 0).astype(lt.a.dtype)
+    spec = CELL_TABLE[lt.cell]
+    if spec.torch_class == "RNN":
+        local = 1 - lt.h * lt.h if spec.nonlinearity == "tanh" else (lt.a > 0).astype(lt.a.dtype)
         return {"a": dh * local}
-    if lt.cell == "lstm":
+    if spec.has_c:
         assert dc is not None and lt.c is not None and lt.c_prev is not None, "the LSTM keeps c_t"
         a = lt.gates                                   # by the registry's names, in its order: i, f, g, o
         return dict(zip(a, (dc * a["g"] * a["i"] * (1 - a["i"]), dc * lt.c_prev * a["f"] * (1 - a["f"]),
@@ -95,7 +97,7 @@ def sent_back(lt: LayerTrace, Wh: np.ndarray, da: dict[str, np.ndarray], dh: np.
     for k, (name, d) in enumerate(da.items()):
         d = d * lt.gates["r"] if name == "n" else d                     # n's Wh_n·h_prev enters times r
         parts[name] = d @ Wh[k * H:(k + 1) * H]
-    if lt.cell == "gru":
+    if CELL_TABLE[lt.cell].torch_class == "GRU":
         parts["direct"] = dh * lt.gates["z"]                            # h_t = … + z·h_prev
     return parts
 

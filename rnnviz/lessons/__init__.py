@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from ..engine import Network
 from ..explored import Explored, TrainedWeights
 from ..pipeline import INPUT_SEED_OFFSET
-from ..presets import EXPLORE_PRESETS as PRESETS  # the Explore presets a page starts from
+from ..presets import EXPLORE_PRESETS  # the Explore presets a page starts from
 from ..state import Config
 from ..text import embedding_table
 from ..train.tasks import make_task
@@ -44,7 +44,7 @@ class Page:
 
     def config(self, lang: str = "en", present: bool = False) -> Config:
         """The Explore settings of the page's figure."""
-        values = {**PRESETS[self.preset], **self.changes}
+        values = {**EXPLORE_PRESETS[self.preset], **self.changes}
         return replace(Config(), **values, t=self.t, layer=self.layer, dir=self.dir,
                        panel=self.panel if self.panel in ("step", "maps", "output", "code") else "step",
                        lang=lang, present=present)

@@ -118,11 +118,11 @@ def gate_part(lt: LayerTrace, net: Network, row: int, t: int, k: str, x: float, 
     cut = slice(j * H, (j + 1) * H)
     wx, wh, b_i, b_h = lt.Wx_x[t, row, cut], lt.Wh_h[t, row, cut], lt.b_ih[cut], lt.b_hh[cut]
     a = lt.a[t, row, cut]
-    squash = "tanh" if k in ("g", "n", "a") else ("relu" if lt.cell == "rnn_relu" else "σ")
+    squash = "tanh" if k in ("g", "n", "a") else ("relu" if CELL_TABLE[lt.cell].nonlinearity == "relu" else "σ")
     xi, hi = TORCH_NAMES[k]
     num = lambda c: f"%{{customdata[{c}]:.3f}}"           # noqa: E731  one term of the unit's sum
     left = "h_t" if k == "a" else k
-    if lt.cell == "gru" and k == "n":
+    if CELL_TABLE[lt.cell].torch_class == "GRU" and k == "n":
         r = lt.gates["r"][t, row]
         terms = [wx, b_i, r, wh, b_h, a]
         sums = f"{num(0)} + {num(1)} + {num(2)}·({num(3)} + {num(4)})"

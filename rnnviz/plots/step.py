@@ -24,13 +24,14 @@ def step_columns(lt: LayerTrace, net: Network, row: int) -> list[tuple[str, np.n
     H = lt.h.shape[-1]
     x, hp, h = lt.x[:, row], lt.h_prev[:, row], lt.h[:, row]
     prev = "h_{t+1}" if lt.reverse else "h_{t−1}"
-    if lt.cell.startswith("rnn"):
-        act = "tanh" if lt.cell == "rnn_tanh" else "relu"
+    spec = CELL_TABLE[lt.cell]
+    if spec.torch_class == "RNN":
+        act = spec.nonlinearity
         b = np.broadcast_to(b_ih + b_hh, (len(h), H))
         return [("x_t", x), (prev, hp), ("Wx·x_t", lt.Wx_x[:, row]), (f"+ Wh·<br>{prev}", lt.Wh_h[:, row]),
                 ("+ b", b), ("= a_t", lt.a[:, row]), (f"h_t<br>= {act}(a_t)", h)]
     g = {k: v[:, row] for k, v in lt.gates.items()}
-    if lt.cell == "lstm":
+    if spec.has_c:
         assert lt.c_prev is not None and lt.c is not None          # an LSTM layer keeps its cell states
         cp = "c_{t+1}" if lt.reverse else "c_{t−1}"
         return [("x_t", x), (prev, hp), (cp, lt.c_prev[:, row]), ("i<br>= σ(·)", g["i"]), ("f<br>= σ(·)", g["f"]),
@@ -75,9 +76,6 @@ def frame_anchor(T: int, t: int, max_frames: int = MAX_FRAMES) -> int:
 TEXT_ROWS = 20          # the lessons' largest hidden size (Avengers: H = 20) still shows its numbers
 TOP_SHARE = 0.58 * (1 - 0.16)      # the top row's share of the plot area, as subplot_grid() places it
 SLIDER_ROW = 45         # px from the top of the Play / Pause buttons down to the animation slider
-# The column names' font: more columns and longer formulas, smaller names (so they fit side by side at 1024 px
-# with the sidebar open; presentation mode adds 4).
-HEAD_SIZE = {"RNN": 16, "GRU": 14, "LSTM": 12}    # by torch class
 UNIT_GAP = 0.05         # after x_t: room for the unit numbers (up to 255) beside h_{t-1}, clear of x_t's cells
 # Presentation mode fits the whole figure, ▶ Play and its slider included, on a 1024 × 768 projector under the page's
 # compact head (the figure starts ~190 px down): its parts in px, the rows of numbers first, the strip what is left.
@@ -125,7 +123,7 @@ def step_spec(lt: LayerTrace, net: Network, tokens: list[str], row: int, t: int,
     window = frame_window(T, t)
     partial = len(window) < T                           # Play covers a window of the steps: the title says which
     lines = max(name.count("<br>") + 1 for name, _ in cols) + 2 * partial   # column names under a 1–2 line title
-    head = HEAD_SIZE[CELL_TABLE[lt.cell].torch_class] + 4 * present
+    head = CELL_TABLE[lt.cell].head_size + 4 * present      # the registry's: more columns, smaller names
     if present:
         fit = fitted(rows, H, lines - 2 * partial, head, partial, lk.cell_text_size)
         show_text = fit["text"]

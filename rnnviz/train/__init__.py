@@ -12,7 +12,7 @@ from .base import Cost, Trainable
 from .loop import Event, Settings, run
 from .table import TASK_ROWS, TaskRow
 from .table import new_trainer as Trainer
-from .tasks import PRESETS, Task, make_task
+from .tasks import Task, make_task
 
-__all__ = ["TASK_ROWS", "Cost", "Event", "PRESETS", "Settings", "Task", "TaskRow", "Trainable", "Trainer", "make_task",
+__all__ = ["TASK_ROWS", "Cost", "Event", "Settings", "Task", "TaskRow", "Trainable", "Trainer", "make_task",
            "run"]

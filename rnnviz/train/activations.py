@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ..bridge import from_torch
+from ..engine import CELL_TABLE
 from ..text import Vocab, clean, graphemes, one_hot
 from ..words import Problem
 
@@ -49,7 +50,7 @@ def activations(rnn: torch.nn.RNNBase, vocab: Vocab, text: str) -> Activations:
     ids = np.array([index.get(c, 0) for c in chars], np.int64)
     net = from_torch(rnn)
     L, T, H = net.num_layers, len(ids), net.hidden_size
-    lstm = net.cell == "lstm"
+    lstm = CELL_TABLE[net.cell].has_c
     h = np.empty((L, T, H), net.dtype)
     c = np.empty((L, T, H), net.dtype) if lstm else None
     gates: dict[str, np.ndarray] = {}

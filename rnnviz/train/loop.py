@@ -14,7 +14,7 @@ from ..bridge import from_torch
 from ..engine.attention import AttentionKind
 from ..engine.network import MAX_SIZE
 from ..engine.registry import ONE_PER_CLASS, CellName, cell_spec
-from ..settings import TRAIN
+from ..settings import OPTIMIZERS, TRAIN
 from ..words import Problem, Said
 from .base import DIVERGED, Base, Cost, seeded, training_cost
 from .model import Model
@@ -74,7 +74,7 @@ def check(s: Settings, task: Task | None = None) -> None:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not low <= v <= high:
             raise Problem("train.range", what=name, low=f"{low:,}", high=f"{high:,}", got=shown(v))
     cell_spec(s.cell)                # a ValueError naming the registry's cells
-    if s.optimizer not in ("adam", "sgd"):
+    if s.optimizer not in OPTIMIZERS:
         raise Problem("train.optimizer", got=repr(s.optimizer))
     for name, what in (("lr", "train.what.lr"), ("clip", "train.what.clip")):
         v, (least, most) = getattr(s, name), RATE_LIMITS[name]

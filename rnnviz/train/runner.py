@@ -41,7 +41,7 @@ SWITCH_INTERVAL = 0.001
 WORKERS = int(os.environ.get("RNNVIZ_TRAIN_WORKERS", max(1, (os.cpu_count() or 2) - 1)))
 _ids = itertools.count(1)
 
-# The budget of training work, in one place (the settings registry takes these over next). Work is counted in
+# The budget of training work, in one place (a server's limits, not settings a page or link can change). Work is counted in
 # parameter-token steps: each step costs (parameters × tokens in its batch + STEP_OVERHEAD), and one core does
 # about 2e9 of them a second (bench/train.py's sizes), so the figures below read as core-time.
 WORK_PER_SECOND = 2e9            # parameter-tokens one core trains per second (LSTM 256 × 4 layers: 2–4.7e9)

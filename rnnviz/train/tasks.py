@@ -10,7 +10,6 @@ from ..settings import TASKS, TEXT_CAP
 from ..text import Encoding, Level, Vocab, tokenize
 from ..words import Problem
 
-PRESETS = TASKS
 AVENGERS = "We are going to watch Avengers End Game"
 WINDOW = 32              # custom text is trained on windows of this many characters
 
@@ -113,4 +112,4 @@ def make_task(name: str, text: str | None = None, distance: int = 60) -> Task:
         vocab = Vocab.build(tokens, unk=True)
         return next_token("text", tokens, vocab, "char", fresh_batches=len(tokens) - 1 > WINDOW, text=text,
                           defaults=dict(cell="lstm", hidden=64, lr=0.01, steps=300, optimizer="adam", seed=0))
-    raise Problem("task.unknown", name=repr(name), tasks=", ".join(PRESETS))
+    raise Problem("task.unknown", name=repr(name), tasks=", ".join(TASKS))

@@ -332,7 +332,7 @@ def torch_panel(ex: Explored, present: bool = False, panel: Panel | None = None)
 
 def downloads(ex: Explored, source: Config) -> None:
     """Trace files, made only when a button is pressed."""
-    too_big = ex.T * ex.B * ex.network.hidden_size * ex.network.num_layers * ex.network.D > 200_000
+    too_big = ex.T * ex.B * ex.network.hidden_size * ex.network.num_layers * ex.network.D > export.CSV_VALUES
     # Streamlit keeps these callables for the session's life: they hold the settings and weights, not the run,
     # and take the run from the shared cache when pressed (rebuilt if it was evicted).
     config, weights = replace(source, **LOOK_ONLY), session.get("explore_weights")
