@@ -38,7 +38,8 @@ HELD_SHARE = 0.05         # scoring the held-out part may take at most this shar
 SAMPLE_SECONDS = 3.0      # a sample from the fixed prompt every this many seconds of training
 SAMPLE_LENGTH = 160
 LN2 = math.log(2)
-DEFAULTS: dict[str, Any] = dict(cell="lstm", hidden=128, lr=2e-3, steps=500, optimizer="adam", seed=0)
+# The lab's defaults: its rows of the settings registry that say a trainer field (cell, hidden, lr, steps, ...).
+DEFAULTS: dict[str, Any] = {row.field: row.default for row in LAB.values() if row.field}
 
 
 @dataclass

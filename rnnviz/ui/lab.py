@@ -127,10 +127,9 @@ def trainer_of(run: Run) -> CharTrainer:
 
 
 def settings_now(text: str) -> Settings:
-    g = session.get
-    return Settings(task="text", text=text, cell=g("lab_cell"), hidden=int(g("lab_hidden")), layers=int(g("lab_layers")),
-                    optimizer=g("lab_opt"), lr=float(g("lab_lr")), steps=int(g("lab_steps")), clip=float(g("lab_clip")),
-                    seed=int(g("lab_seed")))
+    """The lab's rows that say a trainer field (cell, hidden, layers, ...), as the trainer's Settings for `text`."""
+    return Settings(task="text", text=text, **{row.field: row.kind(session.get(key)) for key, row in LAB.items()
+                                               if row.field})
 
 
 def start() -> None:
