@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..settings import TASKS, TEXT_CAP
+from ..settings import TASKS, TEXT_CAP, TRAIN
 from ..text import Encoding, Level, Vocab, tokenize
 from ..words import Problem
 
@@ -98,8 +98,9 @@ def make_task(name: str, text: str | None = None, distance: int = 60) -> Task:
         return Task("hello", vocab, "char", ids[:, :-1], ids[:, 1:], text=" / ".join(rows),
                     defaults=dict(cell="rnn_tanh", hidden=8, lr=0.05, steps=200, optimizer="adam", seed=0))
     if name == "memory":
-        if not 1 <= int(distance) <= 200:
-            raise Problem("task.distance", got=distance)
+        low, high = TRAIN["tr_distance"].bounds      # the Train view's slider's range, said once
+        if not low <= int(distance) <= high:
+            raise Problem("task.distance", got=distance, low=int(low), high=int(high))
         inputs, targets = memory_batch(int(distance), np.random.default_rng(0))
         return Task("memory", MEMORY_VOCAB, "char", inputs, targets, many_to_one=True, fresh_batches=True,
                     distance=int(distance), text=f"recall the first of {distance + 2} tokens",
