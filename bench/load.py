@@ -169,10 +169,7 @@ async def failover_lesson(url: str, i: int, killed: asyncio.Event, think: float,
     except Exception as e:
         r["failed"] = f"{type(e).__name__}: {e}"
     finally:
-        try:
-            await s.close()
-        except Exception:
-            pass
+        await s.close()
     return r
 
 

@@ -66,10 +66,7 @@ async def protocol_lesson(url: str, i: int, timeout: float, think: float = 0.0) 
     except Exception as e:  # a failed session is a result, not a crash of the benchmark
         r["failed"] = f"{type(e).__name__}: {e}"
     finally:
-        try:
-            await s.close()
-        except Exception:
-            pass
+        await s.close()
     return r
 
 

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -105,6 +106,7 @@ class Session:
     page_hash: str = ""
     cache: dict[str, ForwardMsg] = field(default_factory=dict)   # large messages kept by hash, as the browser does
     auto_rerun: dict[str, float] = field(default_factory=dict)   # fragment id -> seconds, as the server asks
+    ws: Any = field(default=None, repr=False)                     # the socket, once open() has made it
 
     async def open(self) -> float:
         ws_url = self.url.replace("http", "ws") + "/_stcore/stream"
@@ -119,7 +121,14 @@ class Session:
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
     async def close(self) -> None:
-        await self.ws.close()
+        """Close the socket; one the server or a failure already broke is closed too (a benchmark closes every
+        session it opened, whatever happened to it, and reports the failure it had, not the close's)."""
+        if self.ws is None:
+            return
+        try:
+            await self.ws.close()
+        except (OSError, websockets.exceptions.WebSocketException):
+            pass
 
     async def rerun(self, fragment_id: str = "", timeout: float = 120, auto: bool = False) -> float:
         """Ask for a rerun with the current widget states; seconds until the server says it finished.
