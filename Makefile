@@ -11,7 +11,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 REPLICAS ?= 2
 WORKERS ?= 2
-XDIST := -n $(WORKERS) --dist loadscope
+XDIST := -n $(WORKERS) --dist loadscope --durations=30 --durations-min=5
 STORE ?= sqlite
 
 .PHONY: run class test lint unit e2e bench chromium haproxy redis postgres clean
