@@ -152,7 +152,7 @@ def test_the_runs_name_stands_under_the_gradient_maps_title_at_1024(server, page
         start, name = say("button.start"), say("run.this")
     page.get_by_role("button", name=start).click()
     where = wait_in_page(page, "the gradient heatmap with the run's name", TITLE_AND_NAME, name, timeout=90_000)
-    page.locator(".st-key-grad_map").scroll_into_view_if_needed()
+    page.evaluate("() => document.querySelector('.st-key-grad_map').scrollIntoView()")   # redrawn live: no locator
     shot(page, f"projector-1024-grad-map-{lang}", full_page=False)
     assert where["title"][1] <= where["name"][0], where
     no_exception(page)
