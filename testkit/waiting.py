@@ -64,6 +64,7 @@ def wait_for(what: str, condition: Callable[[], Value], seconds: float = 30.0, e
 
 def rerun_until(at: Any, predicate: Callable[[Any], object], what: str, seconds: float = 60.0,
                 seen: Callable[[], object] | None = None) -> Any:
-    """Rerun an AppTest page (as its fragment timers would) until `predicate(at)` holds, and return the page."""
-    wait_for(what, lambda: predicate(at.run()), seconds, every=0.1, seen=seen)
+    """Rerun an AppTest page (as its fragment timers would) until `predicate(at)` holds, and return the page.
+    `seconds` is the bound on an idle reference machine (training runs share the machine's cores): scaled."""
+    wait_for(what, lambda: predicate(at.run()), scaled(seconds), every=0.1, seen=seen)
     return at

@@ -82,7 +82,7 @@ def test_train_it_yourself_opens_the_train_view_on_the_task():
 def test_a_lesson_page_trains_apple_live_until_pple():
     at = new_app(view="lessons", lesson="003", page="5")
     assert said("lesson.press_train") in texts(at)
-    at.button(key="lesson_live").click().run()
+    at.button(key="lesson_start").click().run()
     no_exception(at)
 
     def finished(a):
@@ -124,7 +124,7 @@ def test_the_page_survives_a_language_switch_and_a_visit_to_another_view():
 
 def test_the_long_term_page_trains_rnn_lstm_and_gru_side_by_side_and_stops():
     at = new_app(view="lessons", lesson="002", page="3")
-    at.button(key="lesson_live").click().run()
+    at.button(key="lesson_start").click().run()
     no_exception(at)
 
     def gradients_shown(a):
@@ -154,7 +154,7 @@ def test_the_saturation_page_shows_every_h_t_on_its_own_scale():
 def test_the_apple_page_prints_every_step_and_answers_from_its_own_run():
     at = new_app(view="lessons", lesson="003", page="5", lang="ko")
     assert said("lesson.003.apple_train.a_wait", "ko") in texts(at)          # no run yet: the answer waits for one
-    at.button(key="lesson_live").click().run()
+    at.button(key="lesson_start").click().run()
     wait_until(at, lambda a: not any(r.active for r in a.session_state["runs"].values()), "the apple run to end")
     at.run()                  # the page as its timer draws it next: the run ended (it may end after a run's draw)
     no_exception(at)
@@ -184,7 +184,7 @@ def test_every_lesson_page_that_trains_has_the_train_views_pace_control():
 def test_a_lesson_run_goes_at_the_chosen_pace_and_follows_a_new_one():
     at = new_app(view="lessons", lesson="002", page=str(len(LESSONS["002"])))   # the Avengers run, 151 steps
     at.selectbox(key="tr_pace").set_value("5").run()
-    at.button(key="lesson_live").click().run()
+    at.button(key="lesson_start").click().run()
     no_exception(at)
     run = at.session_state["runs"]["this run"]
     assert (run.pace, run.by_key, run.settings.task) == (5.0, False, "avengers")

@@ -22,7 +22,7 @@ from ..state import Config
 from ..train.loop import Event, known
 from ..train.runner import Run
 from ..words import current, say
-from . import a11y, handout_button, questions, sequences, session, train_view
+from . import a11y, handout_button, questions, run_controls, sequences, session, train_view
 from . import explore_view as explore
 from .cache import cached_build, weights_id
 from .widgets import draw, words_of
@@ -290,10 +290,10 @@ def live_training(page: Page, ex: Explored | None = None, wid: str = "", present
     compare = page.panel == "compare"
     mine = page_runs(page)
     active = any(r.active for r in mine.values())
-    row = st.container(horizontal=True, wrap=True, vertical_alignment="bottom")
-    row.button(say("lesson.compare_live" if compare else "lesson.train_live"), on_click=start_live,
-               args=(page.task, compare), key="lesson_live", type="primary")
-    row.button(say("lesson.stop_live"), on_click=train_view.stop, key="lesson_stop")
+    buttons = run_controls.Buttons(
+        "lesson", {"start": "lesson.compare_live" if compare else "lesson.train_live", "stop": "lesson.stop_live"},
+        start=lambda: start_live(page.task, compare), stop=train_view.stop, width="content")
+    row = run_controls.row(buttons, mine.values())      # the Train view's and the lab's row: start and stop here
     pace_control(row, active)
     if session.get("train_error"):
         st.error(session.plain(session.sentence(session.get("train_error"))))

@@ -28,8 +28,9 @@ class Buttons:
     words: dict[str, str]                         # start, stop, resume, reset -> a catalogue key
     start: Action
     stop: Action
-    resume: Action
-    reset: Action
+    resume: Action | None = None                  # None: no such button (a lesson page trains its preset anew)
+    reset: Action | None = None
+    width: str = "stretch"                        # "content": the buttons keep their size beside a view's own
 
 
 def resumable(run: AnyRun) -> bool:
@@ -43,14 +44,16 @@ def row(buttons: Buttons, runs: Iterable[AnyRun], can_start: bool = True, where=
     """Draw the row (wrapping in a narrow window instead of cutting a name); returns it for a view's own buttons."""
     runs = list(runs)
     active = any(r.active for r in runs)
-    line = (where or st).container(horizontal=True, wrap=True)
-    k, w = buttons.prefix, buttons.words
-    line.button(say(w["start"]), on_click=buttons.start, type="primary", width="stretch", key=f"{k}_start",
+    line = (where or st).container(horizontal=True, wrap=True, vertical_alignment="bottom")
+    k, w, width = buttons.prefix, buttons.words, buttons.width
+    line.button(say(w["start"]), on_click=buttons.start, type="primary", width=width, key=f"{k}_start",
                 disabled=not can_start)
-    line.button(say(w["stop"]), on_click=buttons.stop, disabled=not active, width="stretch", key=f"{k}_stop")
-    line.button(say(w["resume"]), on_click=buttons.resume, disabled=active or not any(map(resumable, runs)),
-                width="stretch", key=f"{k}_resume")
-    line.button(say(w["reset"]), on_click=buttons.reset, disabled=not runs, width="stretch", key=f"{k}_reset")
+    line.button(say(w["stop"]), on_click=buttons.stop, disabled=not active, width=width, key=f"{k}_stop")
+    if buttons.resume is not None:
+        line.button(say(w["resume"]), on_click=buttons.resume, disabled=active or not any(map(resumable, runs)),
+                    width=width, key=f"{k}_resume")
+    if buttons.reset is not None:
+        line.button(say(w["reset"]), on_click=buttons.reset, disabled=not runs, width=width, key=f"{k}_reset")
     return line
 
 
