@@ -103,12 +103,30 @@ def figure(browser, url: str, query: str, kind: str, presses: int) -> tuple[list
     return times, redraw
 
 
+def first_presses(browser, url: str, query: str, pages: int, presses: int = 3) -> tuple[list[float], list[float]]:
+    """Key-to-pixels of the step figure on freshly opened pages, as a student meets them: the first → once the
+    figure is drawn (nothing warmed up by the benchmark), and the presses after it on the same page (ms)."""
+    first, later = [], []
+    answered = ("() => document.querySelector('.st-key-t [data-testid=stSliderThumbValue]').textContent === 'N'"
+                " && window.__rnnvizT.asked === null")
+    for _ in range(pages):
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        open_quiet(page, f"{url}/?{query}", "() => !!document.querySelector('.st-key-step_chart .heatmaplayer')")
+        times = press_times(page, WATCH["step figure"], answered, presses)
+        first.append(times[0])
+        later += times[1:]
+        page.close()
+    return first, later
+
+
 def measure(app_url: str, floor_url: str, queries: dict[str, str], presses: int) -> dict:
     """Medians (ms) of key-to-pixels for the floor and each figure kind at each size, and each redraw alone."""
     out = {"floor": [], "press": {}, "redraw": {}}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
+            first, later = first_presses(browser, app_url, next(iter(queries.values())), max(presses // 2, 4))
+            out["first"], out["later"] = statistics.median(first), statistics.median(later)
             for size, query in queries.items():
                 for kind in CHART:          # the floor between the figures: drift of the machine hits both alike
                     out["floor"] += floor(browser, floor_url, max(presses // 2, 6))
