@@ -65,6 +65,7 @@ def test_same_seed_same_curve():
     assert a == b and a != c
 
 
+@pytest.mark.slow          # 2 × 800 steps: minutes on 2 busy cores, so `make test`'s tier, not `make unit`'s
 def test_lstm_remembers_where_the_rnn_is_at_chance():
     """Distance 60: recall 1 of 4 tokens (chance 25%), 800 steps. LSTM (chrono init) remembers; the RNN cannot.
 
