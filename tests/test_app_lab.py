@@ -34,7 +34,10 @@ def test_the_lab_trains_on_the_corpus_writes_and_colours_the_passage():
     assert at.get("code"), "no sample under the curves"
     at.button(key="lab_write").click().run()
     no_exception(at)
-    wait_until(at, "the writing to finish", lambda a: a.session_state["lab_writer"].status == "done")
+    def written_and_shown(a):
+        run = a.session_state["lab_writer"]
+        return run.status == "done" and run.trainer.prompt + run.trainer.text in [c.value for c in a.get("code")]
+    wait_until(at, "the writing to finish and its whole passage to be drawn", written_and_shown)
     writer = at.session_state["lab_writer"].trainer
     assert len(writer.written) == 200 and writer.prompt + writer.text in [c.value for c in at.get("code")]
     assert figure_titled(at, "the most likely next characters")

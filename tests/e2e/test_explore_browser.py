@@ -204,13 +204,16 @@ def test_long_mixed_script_text_is_capped_and_drawn(server, page):
     box.press("Control+Enter")
     settle(page)
     no_exception(page)
-    body = page.locator("body").inner_text()
     n = len(graphemes(text))                          # characters as a reader counts them, not code points
-    assert f"The text was {n:,} characters long; only the first 2,000 are used." in body
+    message = f"The text was {n:,} characters long; only the first 2,000 are used."
+    wait_in_page(page, "the message that the text was cut", "m => document.body.innerText.includes(m)", message)
+    body = page.locator("body").inner_text()
+    assert message in body
     assert page.locator("[data-testid=stPlotlyChart]").count() > 0
     page.get_by_role("button", name="next ▶").click()
     settle(page)
     no_exception(page)
+    wait_in_page(page, "the step line at t = 1", "() => document.body.innerText.includes('t = 1, token: 녕')")
     assert "t = 1, token: 녕" in page.locator("body").inner_text()
     shot(page, "explore-long-mixed-text")
 
@@ -237,8 +240,11 @@ def test_lesson_001_numbers_typed_in_the_browser(server, page):
     box.fill("0.1, 0.2\n0.3")
     box.press("Control+Enter")
     settle(page)
+    message = "Every line needs the same number of values (the input size): the first has 2, line 2 has 1"
+    wait_in_page(page, "the message that the lines differ in length",
+                 "m => document.body.innerText.includes(m)", message)
     body = page.locator("body").inner_text()
-    assert "Every line needs the same number of values (the input size): the first has 2, line 2 has 1" in body
+    assert message in body
     assert "Showing the last text that worked" in body
     no_exception(page)
     shot(page, "explore-lesson-001-numbers")
