@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Protocol
 
 from . import weight_files as weights
-from .train.loop import Trainer, known
+from .train import Saveable
+from .train.loop import known
 from .words import Problem
 
 ID_BYTES = 12                                   # 96 random bits: 16 URL-safe characters, never guessed
@@ -129,7 +130,7 @@ def check_id(run_id: str) -> str:
     return run_id
 
 
-def save(trainer: Trainer, info: Stored, blobs: Blobs | None = None, client: str | None = None) -> str:
+def save(trainer: Saveable, info: Stored, blobs: Blobs | None = None, client: str | None = None) -> str:
     """Store a trained model and its curve under a new id for `client`; when the store is full, the runs of whoever
     holds the most go first. ValueError for a model too large to open again, or past the client's share."""
     data = weights.to_bytes(trainer)
@@ -153,7 +154,7 @@ def save(trainer: Trainer, info: Stored, blobs: Blobs | None = None, client: str
     return run_id
 
 
-def load(run_id: str, blobs: Blobs | None = None) -> tuple[Trainer, Stored]:
+def load(run_id: str, blobs: Blobs | None = None) -> tuple[Saveable, Stored]:
     """The stored run's trainer (at its step) and curve; ValueError saying what is wrong otherwise."""
     blobs = blobs or default_blobs()
     check_id(run_id)

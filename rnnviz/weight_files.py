@@ -13,7 +13,9 @@ from safetensors.numpy import save as st_save
 from .bridge import from_torch
 from .explored import TrainedWeights
 from .text import some
-from .train.loop import Settings, Trainer
+from .train import Saveable, Settings, Trainer
+from .train.charrnn import CharTask, CharTrainer
+from .train.loop import Trainer as LessonTrainer
 from .words import Problem, Said
 
 # The largest model the Train view can make (text task: 5,000 distinct characters one-hot, LSTM, hidden 256, 4 layers)
@@ -28,15 +30,16 @@ def download_name(cell: str | None) -> str:
     return f"rnnviz-{cell or 'weights'}.safetensors"     # a run's settings always name their cell
 
 
-def to_bytes(trainer: Trainer) -> bytes:
+def to_bytes(trainer: Saveable) -> bytes:
     """The whole model (embedding, rnn, fc) under PyTorch's names, with the run's settings as metadata."""
     state = {k: v.detach().cpu().numpy() for k, v in trainer.snapshot().items()}
     return st_save(state, metadata={"rnnviz": json.dumps(asdict(trainer.settings))})
 
 
-def from_bytes(data: bytes, make=Trainer) -> Trainer:
-    """A Trainer holding the uploaded weights (`make` builds it from the stored settings: the text lab passes its
-    own); raise ValueError with a clear message for anything else."""
+def from_bytes(data: bytes, make=Trainer) -> Saveable:
+    """A trainer holding the uploaded weights (`make` builds it from the stored settings: by default the task
+    table's trainer of the stored task; the text lab passes its own); raise ValueError with a clear message for
+    anything else."""
     if len(data) > MAX_BYTES:
         raise Problem("upload.too_big", mb=f"{len(data) / 1e6:.1f}", most=MAX_BYTES // 2**20)
     try:
@@ -83,7 +86,7 @@ def from_bytes(data: bytes, make=Trainer) -> Trainer:
     return trainer
 
 
-def for_explore(trainer: Trainer, name: str) -> TrainedWeights:
+def for_explore(trainer: LessonTrainer | CharTrainer, name: str) -> TrainedWeights:
     """The trained model as the Explore view's TrainedWeights: engine network, vocabulary, input table, output layer."""
     with trainer.lock:
         model = trainer.model
@@ -93,9 +96,11 @@ def for_explore(trainer: Trainer, name: str) -> TrainedWeights:
                        b_out=model.fc.bias.detach().numpy().copy(), name=name)
 
 
-def explore_text(trainer: Trainer) -> tuple[str, bool]:
+def explore_text(trainer: LessonTrainer | CharTrainer) -> tuple[str, bool]:
     """Text to step through with the trained weights, and whether it is a batch of lines."""
     task = trainer.task
+    if isinstance(task, CharTask):
+        return task.text[:500], False
     if task.name == "hello":
         return "hello\neolll\nlleel", True
     if task.name == "memory":

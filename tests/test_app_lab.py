@@ -1,18 +1,13 @@
 """The text lab in AppTest: train on the corpus, see samples and the neuron view; bad uploads keep the text."""
-import time
 
 from apptest_helpers import decode, figure_titled, figures, new_app, no_exception, texts
 from streamlit.testing.v1 import AppTest
+from waiting import rerun_until
 
 
-def wait_until(at: AppTest, what: str, predicate, seconds: float = 90) -> AppTest:
-    deadline = time.monotonic() + seconds
-    while True:
-        at.run()
-        if predicate(at):
-            return at
-        assert time.monotonic() < deadline, f"timed out after {seconds} s waiting for {what}"
-        time.sleep(0.2)
+def wait_until(at: AppTest, predicate, what: str, seconds: float = 90) -> AppTest:
+    """Rerun the lab until `predicate(at)` holds (the shared, load-scaled wait); a failure shows its progress."""
+    return rerun_until(at, predicate, what, seconds, seen=lambda: progress(at))
 
 
 def progress(at: AppTest) -> str:
@@ -27,7 +22,7 @@ def test_the_lab_trains_on_the_corpus_writes_and_colours_the_passage():
     at.number_input(key="lab_steps").set_value(40)
     at.button(key="lab_start").click().run()
     no_exception(at)
-    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    wait_until(at, lambda a: "finished" in progress(a), "training to finish")
     no_exception(at)
     curves = figure_titled(at, "loss in bits per character")
     assert len(decode(curves["data"][0]["x"])) == 40                 # a point per step
@@ -37,7 +32,7 @@ def test_the_lab_trains_on_the_corpus_writes_and_colours_the_passage():
     def written_and_shown(a):
         run = a.session_state["lab_writer"]
         return run.status == "done" and run.trainer.prompt + run.trainer.text in [c.value for c in a.get("code")]
-    wait_until(at, "the writing to finish and its whole passage to be drawn", written_and_shown)
+    wait_until(at, written_and_shown, "the writing to finish and its whole passage to be drawn")
     writer = at.session_state["lab_writer"].trainer
     assert len(writer.written) == 200 and writer.prompt + writer.text in [c.value for c in at.get("code")]
     assert figure_titled(at, "the most likely next characters")
@@ -72,7 +67,7 @@ def test_trained_lab_weights_open_in_explore():
     at.slider(key="lab_hidden").set_value(16)
     at.number_input(key="lab_steps").set_value(10)
     at.button(key="lab_start").click().run()
-    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    wait_until(at, lambda a: "finished" in progress(a), "training to finish")
     assert at.get("download_button"), "no download button for the trained weights"
     at.button(key="lab_explore").click().run()
     no_exception(at)
@@ -96,7 +91,7 @@ def test_the_lab_settings_come_from_the_link_and_bad_values_get_a_note():
 def test_a_two_layer_gru_colours_the_passage_by_a_gate_of_its_second_layer():
     at = new_app(view="lab", lab_cell="gru", lab_layers="2", lab_hidden="12", lab_steps="5")
     at.button(key="lab_start").click().run()
-    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    wait_until(at, lambda a: "finished" in progress(a), "training to finish")
     assert at.selectbox(key="lab_kind_shown").options == ["h_t (hidden state)", "gate r", "gate z", "gate n"]
     at.selectbox(key="lab_layer").set_value(1).run()
     at.selectbox(key="lab_kind_shown").set_value("z").run()
@@ -132,7 +127,7 @@ def test_lab_weights_go_back_in_and_step_0_says_nothing_is_measured_yet():
     from rnnviz import weight_files as weights
     at = new_app(view="lab", lab_hidden="12", lab_steps="3")
     at.button(key="lab_start").click().run()
-    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    wait_until(at, lambda a: "finished" in progress(a), "training to finish")
     data = weights.to_bytes(at.session_state["lab_run"].trainer)        # what the download button serves
     for lang, loaded, nothing in (("en", "Loaded: lstm, hidden size 12", "weights loaded: step 0/3, nothing measured yet"),
                                   ("ko", "불러왔습니다: lstm, 은닉 크기 12", "가중치 불러옴: 0/3단계, 아직 잰 값이 없습니다")):
@@ -153,14 +148,14 @@ def test_the_prompt_is_capped_by_its_row_and_not_read_again_on_every_rerun(monke
     monkeypatch.setattr(CharTrainer, "next_chars", lambda self, text, k=10: reads.append(text) or real(self, text, k))
     at = new_app(view="lab", lab_hidden="8", lab_steps="2", lab_length="20")
     at.button(key="lab_start").click().run()
-    wait_until(at, "training to finish", lambda a: "finished" in progress(a))
+    wait_until(at, lambda a: "finished" in progress(a), "training to finish")
     box = at.text_area(key="lab_prompt")
     assert box.proto.max_chars == LAB["lab_prompt"].max_chars
     box.input("가나다라" * (LAB["lab_prompt"].max_chars // 4)).run()      # all the box takes (Streamlit cuts a
                                                                         # megabyte to this before the script runs)
     no_exception(at)
     at.button(key="lab_write").click().run()
-    wait_until(at, "the writing to finish", lambda a: a.session_state["lab_writer"].status == "done")
+    wait_until(at, lambda a: a.session_state["lab_writer"].status == "done", "the writing to finish")
     prompt = at.session_state["lab_writer"].trainer.prompt
     assert len(graphemes(prompt)) == LAB["lab_prompt"].high and prompt == ("가나다라" * 125)
     at.run()                                                            # the page with all of the writing

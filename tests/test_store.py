@@ -310,3 +310,67 @@ def test_a_page_past_its_students_share_is_told_so_and_keeps_its_saved_run(tmp_p
     no_exception(at)
     assert "학생 한 명은 반의 저장소에 최대" in texts(at)
     assert query(at)["run"] == mine and store.load(mine)[0].step == 3
+
+
+# A run of any task of the table is saved and opened again: the numbers task (an encoder-decoder) too.
+
+def numbers_trained(steps=30, lang="ko"):
+    from rnnviz.train import Trainer as TableTrainer
+    trainer = TableTrainer(Settings(task="numbers", lang=lang, hidden=16, steps=steps))
+    for _ in trainer.events():
+        pass
+    return trainer
+
+
+def test_a_saved_numbers_run_comes_back_reading_as_it_did(tmp_path):
+    from rnnviz.train.seq2seq import NumbersTrainer
+    trainer = numbers_trained()
+    run_id = store.save(trainer, info_of(trainer), store.Folder(tmp_path))
+    again, _ = store.load(run_id, store.Folder(tmp_path))
+    assert isinstance(again, NumbersTrainer) and again.settings == trainer.settings and again.step == 30
+    for k, v in trainer.snapshot().items():
+        np.testing.assert_array_equal(again.snapshot()[k].numpy(), v.numpy())
+    held = [int(n) for n in again.task.held_out[:50]]
+    assert again.read(np.array(held)) == trainer.read(np.array(held))
+    event = again.saved_event()                          # its own step, scored as a training step is: no update
+    assert event.step == 30 and event.held_accuracy == trainer.held_accuracy() and len(event.readings) == 4
+    for k, v in trainer.snapshot().items():
+        np.testing.assert_array_equal(again.snapshot()[k].numpy(), v.numpy())
+
+
+def test_a_numbers_run_is_saved_from_the_train_view_and_its_link_opens_it_with_its_readings(tmp_path, monkeypatch):
+    from apptest_helpers import new_app, no_exception, wait_until
+    monkeypatch.setenv("RNNVIZ_STORE", str(tmp_path))
+    at = new_app(view="train", tr_task="numbers", tr_steps="20", lang="ko")
+    at.button(key="tr_start").click().run()
+    wait_until(at, lambda a: [b for b in a.button if b.key == "tr_share"], "the numbers run to finish and its weights panel to show")
+    assert not [b for b in at.button if b.key == "tr_explore"]     # an encoder-decoder is not Explore's to step
+    assert at.get("download_button"), "no download button for the numbers model"
+    at.button(key="tr_share").click().run()
+    no_exception(at)
+    run_id = query(at)["run"]
+    shared = at.session_state["runs"]["this run"].trainer
+    student = new_app(view="train", run=run_id, lang="ko")         # a student opens the teacher's link
+    no_exception(student)
+    opened = student.session_state["runs"]["this run"].trainer
+    assert type(opened) is type(shared) and opened.step == 20
+    said = [t.value for t in student.get("text")]
+    readings = [line for t in said for line in t.split("\n") if " → " in line]
+    assert len(readings) == 4, said                                 # the shown unseen numbers, read by the model
+    for line in readings:                                           # "2026 → 이천이십육 ✓" or "… ✗ (이천이십육)"
+        number, got = line.split(" → ", 1)
+        got = got.removesuffix(" ✓") if got.endswith(" ✓") else got.split(" ✗ (")[0]
+        assert got == opened.read(np.array([int(number)]))[0], line
+    assert any("%" in t and "20" in t for t in said), said         # the held-out share at the saved step
+
+
+def test_the_train_view_sends_a_text_lab_file_to_the_lab(tmp_path):
+    from apptest_helpers import new_app, no_exception
+
+    from rnnviz.train.charrnn import CharTrainer
+    lab = CharTrainer(Settings(task="lab", text="a text to learn from, " * 20, hidden=8, steps=1))
+    path = tmp_path / weights.download_name("lstm")
+    path.write_bytes(weights.to_bytes(lab))
+    from rnnviz.ui import train_view
+    with pytest.raises(ValueError, match="text lab"):
+        weights.from_bytes(path.read_bytes(), make=train_view.trainer_of)

@@ -46,6 +46,23 @@ def test_every_row_trains_in_the_pool_and_says_its_cost(task):
     assert list(run.steps) == [1, 2, 3] and len(run.losses) == 3
 
 
+@pytest.mark.parametrize("task", list(SMALL))
+def test_every_row_saves_and_opens_again_showing_its_own_step_without_an_update(task):
+    """Every row's trainer is Saveable: its weights file opens as the same row's trainer, and `saved_event()` shows
+    the step it was saved at (loss, share right) and leaves every weight as it was."""
+    from rnnviz import weight_files as weights
+    trainer = Trainer(Settings(task=task, steps=2, seed=0, **SMALL[task]))
+    for _ in trainer.events():
+        pass
+    again = weights.from_bytes(weights.to_bytes(trainer))
+    assert type(again) is type(trainer) and again.settings == trainer.settings
+    before = {k: v.clone() for k, v in again.snapshot().items()}
+    again.step = trainer.step
+    event = again.saved_event()
+    assert event.step == 2 and event.loss > 0 and 0 <= event.accuracy <= 1
+    assert all(torch.equal(before[k], v) for k, v in again.snapshot().items())
+
+
 def test_the_lab_row_counts_its_windows():
     """The lab's char-rnn trains on B streams × T characters a step: twice the window, twice the work per step."""
     short = Run(Settings(task="lab", text=TEXT, hidden=8, steps=1), trainer_=CharTrainer(

@@ -8,11 +8,11 @@
     for event in trainer.events(): ...
     trainer.translate("2026")                 # '이천이십육'
 """
-from .base import Cost, Trainable
+from .base import Cost, Saveable, Trainable
 from .loop import Event, Settings, run
 from .table import TASK_ROWS, TaskRow
 from .table import new_trainer as Trainer
 from .tasks import Task, make_task
 
-__all__ = ["TASK_ROWS", "Cost", "Event", "Settings", "Task", "TaskRow", "Trainable", "Trainer", "make_task",
+__all__ = ["TASK_ROWS", "Cost", "Event", "Saveable", "Settings", "Task", "TaskRow", "Trainable", "Trainer", "make_task",
            "run"]

@@ -57,6 +57,16 @@ class Trainable(Protocol):
     def cost(self) -> Cost: ...
 
 
+class Saveable(Trainable, Protocol):
+    """A trainer of the task table (train/table.py): what weight files and the store keep and open again."""
+
+    def saved_event(self) -> Any: ...      # the weights' own step as a training step shows it, with no update
+
+    def snapshot(self) -> dict[str, torch.Tensor]: ...
+
+    def load(self, state: dict[str, torch.Tensor]) -> None: ...
+
+
 class Base:
     """A model's parameters and optimizer, with restore after a bad step and consistent snapshots."""
 

@@ -13,7 +13,7 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -58,8 +58,8 @@ class CharTask:
     vocab: Vocab
     text: str
     name: str = "text"
-    level: str = "char"
-    encoding: str = "onehot"
+    level: Literal["char"] = "char"
+    encoding: Literal["onehot"] = "onehot"
 
 
 def resolved(s: Settings) -> Settings:
@@ -192,6 +192,21 @@ class CharTrainer(Base):
         correct = float((logits.argmax(-1) == targets).float().mean())
         return LabEvent(self.step, known(self.settings.steps), loss, correct, self.vocab.decode(pred), self.vocab.decode(want),
                         bpc=loss / LN2, held_bpc=held, sample=sample)
+
+    def saved_event(self) -> LabEvent:
+        """The weights' own step, as a training step shows it (loss on the streams' next window, the held-out bits
+        per character, a sample), with no update and the carried state left as it was."""
+        inputs, targets = self.window_at(min(self.pos, self.streams.shape[1] - self.window - 1))
+        with self.lock, torch.no_grad():
+            logits, _ = self.forward(inputs, self.state)
+            loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)).item()
+        held = self.score_held()
+        self.held_history.append((self.step, held))
+        self.last_sample = (self.step, self.sample(self.prompt, SAMPLE_LENGTH, temperature=0.8, seed=0))
+        pred, want = logits[0].argmax(-1).numpy(), targets[0].numpy()
+        return LabEvent(self.step, known(self.settings.steps), loss, float((logits.argmax(-1) == targets).float().mean()),
+                        self.vocab.decode(pred), self.vocab.decode(want), bpc=loss / LN2, held_bpc=held,
+                        sample=self.last_sample[1])
 
     def score_held(self) -> float:
         """Bits per character on the held-out part (the text's last tenth), as HELD_ROWS rows from zero state."""

@@ -191,6 +191,21 @@ class Trainer(Base):
             self.trained_seconds += time.perf_counter() - started
             yield self._event(logits.detach(), targets, value, norms)
 
+    def saved_event(self) -> Event:
+        """The weights' own step, as a training step shows it: loss, accuracy, prediction and ‖dL/dh_t‖ on one of
+        the task's batches, with no update (the weights stay as they are: a saved run opened again)."""
+        task = self.task
+        inputs, targets = (torch.from_numpy(a) for a in task.batch(np.random.default_rng(self.step)))
+        with self.lock:
+            logits = self.model(inputs, keep_output=True)
+            picked = ((logits[:, -1], targets[:, -1]) if task.many_to_one
+                      else (logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)))
+            loss = self.loss_fn(*picked)
+            loss.backward()
+            event = self._event(logits.detach(), targets, loss.item(), self._grad_norms())
+            self.optimizer.zero_grad()
+        return event
+
     def _want_grads(self) -> bool:
         """Record ‖dL/dh_t‖ on the first and last step, and every `grad_every` steps while that costs
         under a tenth of the training time (a large model gets fewer rows in the heatmap, not a slower run)."""

@@ -193,6 +193,15 @@ class NumbersTrainer(Base):
             else:
                 yield NumbersEvent(self.step, self.steps, value, accuracy, "", "")
 
+    def saved_event(self) -> NumbersEvent:
+        """The weights' own step, as a scored training step shows it (loss and share of words right on a batch,
+        the held-out numbers' exact readings and the shown numbers read), with no update."""
+        src, tgt_in, targets = self.next_batch()
+        with self.lock, torch.no_grad():
+            loss, logits = self.loss(src, tgt_in, targets)
+        mask = targets != -100
+        return self._scored(loss.item(), float((logits.argmax(-1)[mask] == targets[mask]).float().mean()))
+
     def _scored(self, loss: float, accuracy: float) -> NumbersEvent:
         held = self.held_accuracy()
         self.held_history.append((self.step, held))

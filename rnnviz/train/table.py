@@ -1,7 +1,9 @@
 """The table of tasks, like the cell registry: each row says its trainer, its batches and its figures.
 
 Every trainer keeps one protocol (base.Trainable): `events()` trains resumably, `cost()` says one step's work and
-memory, so the pool (runner.Run) runs any row the same way. A new task is a row here, not a branch elsewhere.
+memory, so the pool (runner.Run) runs any row the same way; base.Saveable adds what weight files and the store
+need (snapshot, load, and `saved_event()`: the weights' own step, shown again when a saved run is opened).
+A new task is a row here, not a branch elsewhere.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 
 from ..words import Problem
 from . import charrnn, seq2seq
-from .base import Trainable
+from .base import Saveable
 from .charrnn import CharTrainer
 from .loop import Settings
 from .loop import Trainer as LessonTrainer
@@ -26,10 +28,12 @@ class TaskRow:
     """One task: who trains it, how its batches are drawn (cost per step: the trainer's cost()), what is drawn."""
 
     name: str
-    trainer: Callable[[Settings], Trainable]
+    trainer: Callable[[Settings], Saveable]
     batches: str
     figures: tuple[Figure, ...]
     defaults: Callable[[Settings], dict[str, Any]]     # the preset's settings (cell, hidden, lr, steps, ...)
+    explore: bool = True        # Explore steps through its weights (one network over one text); an encoder-decoder
+                                # is shown by lesson 001's pages instead
 
 
 def lesson(s: Settings) -> dict[str, Any]:
@@ -47,11 +51,11 @@ TASK_ROWS: dict[str, TaskRow] = {row.name: row for row in (
     TaskRow("lab", CharTrainer, "B streams of the text, the next T characters a step, state carried",
             ("bpc", "samples"), lambda s: dict(charrnn.DEFAULTS)),
     TaskRow("numbers", NumbersTrainer, "64 numbers of one digit count a step, read aloud in the page's language",
-            ("curves", "held", "readings"), lambda s: seq2seq.DEFAULTS | {"clip": seq2seq.CLIP}),
+            ("curves", "held", "readings"), lambda s: seq2seq.DEFAULTS | {"clip": seq2seq.CLIP}, explore=False),
 )}
 
 
-def new_trainer(settings: Settings) -> Trainable:
+def new_trainer(settings: Settings) -> Saveable:
     """The trainer of `settings.task`, as its row says."""
     row = TASK_ROWS.get(settings.task)
     if row is None:

@@ -71,7 +71,7 @@ def resume(pool: Pool, runs: Iterable[AnyRun]) -> Refused | None:
     return None
 
 
-def loaded(data: bytes, label: str, make=None) -> Run:
+def loaded(data: bytes, label: str, make=None) -> AnyRun:
     """Uploaded weights as a run that can resume (ValueError, said in the page's language, for a bad file)."""
     trainer = weights.from_bytes(data) if make is None else weights.from_bytes(data, make=make)
     run = Run(trainer.settings, label=label, trainer_=trainer)

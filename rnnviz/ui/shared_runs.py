@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import numpy as np
 import streamlit as st
-import torch
 
 from .. import store
 from .. import weight_files as weights
 from ..settings import SHARED
 from ..state import _short
-from ..train.loop import Event
 from ..train.runner import Run
+from ..train.table import TASK_ROWS
 from ..words import Said, say
 from . import session
 
@@ -67,34 +65,18 @@ def open_from_link(notes: list[str]) -> list[str]:
 
 
 def open_run(run_id: str, trainer, info: store.Stored) -> None:
-    """The saved run as this session's finished run, ready to open in Explore or to resume."""
+    """The saved run as this session's finished run, ready to resume (and to open in Explore, for a task Explore
+    steps through)."""
     run = Run(trainer.settings, label=info.label, trainer_=trainer)
     run.status = "loaded"
     run.steps, run.losses, run.accuracies = info.steps, info.losses, info.accuracies
-    last = saved_step(trainer)          # its gradients and its predictions, as the run that saved it showed them
-    run.timeline, run.with_grads = [last], [last]
+    last = trainer.saved_event()        # its numbers as the run that saved it showed them, with no update
+    run.timeline, run.with_grads = [last], [last] if last.grad_norms is not None else []
     session.put("runs", {"this run": run})
     session.put(_SHARED, {"id": run_id, "run": run, "step": trainer.step})
-    if session.get("view") != "train":
+    if session.get("view") != "train" and TASK_ROWS[trainer.settings.task].explore:
         session.put("explore_weights", weights.for_explore(trainer, f"{run_id}: {trainer.settings.task}, "
                                                                     f"{trainer.settings.cell}, {trainer.step}"))
-
-
-def saved_step(trainer) -> Event:
-    """The saved weights' own step, as the run's last step was shown: loss, accuracy, prediction and ‖dL/dh_t‖ on
-    one of the task's batches, with no update (the weights stay as saved)."""
-    task = trainer.task
-    inputs, targets = (torch.from_numpy(a) for a in task.batch(np.random.default_rng(trainer.step)))
-    with trainer.lock:
-        logits = trainer.model(inputs, keep_output=True)
-        picked = ((logits[:, -1], targets[:, -1]) if task.many_to_one
-                  else (logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)))
-        loss = trainer.loss_fn(*picked)
-        loss.backward()
-        # the trainer's own readings of a step (train/loop.py), so the numbers are those a training step shows
-        event = trainer._event(logits.detach(), targets, loss.item(), trainer._grad_norms())
-        trainer.optimizer.zero_grad()
-    return event
 
 
 def save() -> None:

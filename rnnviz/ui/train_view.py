@@ -12,13 +12,15 @@ from ..plots import training as train_plots
 from ..plots.training import run_name
 from ..settings import BY_FIELD, TASK, TRAIN
 from ..state import format_value
+from ..train.base import Saveable
 from ..train.loop import COMPARE_CELLS, Event, Settings, known
 from ..train.runner import Pool, Run
 from ..train.runner import pool as shared_pool
 from ..train.seq2seq import NumbersTrainer
 from ..train.table import TASK_ROWS
+from ..train.table import new_trainer as Trainer
 from ..train.tasks import TEXT_CAP
-from ..words import Said, say
+from ..words import Problem, Said, say
 from . import run_controls, session, shared_runs
 from .charts import chart
 from .widgets import draw
@@ -178,12 +180,19 @@ def open_in_explore() -> None:
     run_controls.to_explore(run, f"{run.settings.task}, {run.settings.cell}, {run.trainer.step}/{run.settings.steps}")
 
 
+def trainer_of(s: Settings) -> Saveable:
+    """The task table's trainer of an uploaded file's settings; the text lab's own files open on its page."""
+    if s.task == "lab":
+        raise Problem("upload.lab_file")
+    return Trainer(s)
+
+
 def upload() -> None:
     f = session.get("tr_upload")
     if f is None:
         return
     try:
-        run = run_controls.loaded(f.getvalue(), "this run")
+        run = run_controls.loaded(f.getvalue(), "this run", make=trainer_of)
     except ValueError as e:
         session.put("upload_msg", ("error", Said("upload.refused", {"why": e})))
         return
@@ -350,11 +359,10 @@ def gradient_panel(current: dict[str, Run], present: bool) -> None:
 def weights_panel() -> None:
     st.markdown(f"**{say('header.weights')}**")
     run = runs().get("this run") or next(iter(runs().values()), None)
-    if run is not None and reader_of(run) is not None:
-        return                              # an encoder-decoder: the lesson 001 pages show its weights at work
     if run is not None and not run.active and (run.trainer.step > 0 or run.status == "loaded"):
         row = st.container(horizontal=True, wrap=True)          # one under the other in a narrow window: never cut
-        row.button(say("button.to_explore"), on_click=open_in_explore, key="tr_explore")
+        if TASK_ROWS[run.settings.task].explore:    # an encoder-decoder's weights at work: lesson 001's pages
+            row.button(say("button.to_explore"), on_click=open_in_explore, key="tr_explore")
         row.download_button(say("button.download_weights"), weights.to_bytes(run.trainer),
                             weights.download_name(run.settings.cell),    # the name the code panel loads
                             mime="application/octet-stream", key="tr_download")
