@@ -365,7 +365,6 @@ def test_a_numbers_run_is_saved_from_the_train_view_and_its_link_opens_it_with_i
 
 
 def test_the_train_view_sends_a_text_lab_file_to_the_lab(tmp_path):
-    from apptest_helpers import new_app, no_exception
 
     from rnnviz.train.charrnn import CharTrainer
     lab = CharTrainer(Settings(task="lab", text="a text to learn from, " * 20, hidden=8, steps=1))
