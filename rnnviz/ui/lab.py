@@ -23,7 +23,7 @@ from ..words import Problem, Said, current, say
 from . import run_controls, session
 from .charts import chart
 from .train_view import pool
-from .widgets import draw, words_of
+from .widgets import draw, field_values, words_of
 
 LINK = {k: row for k, row in LAB.items() if row.linked}   # the lab's settings as a link says them (a
                                                                    # pasted text and a prompt stay out of links)
@@ -128,8 +128,7 @@ def trainer_of(run: Run) -> CharTrainer:
 
 def settings_now(text: str) -> Settings:
     """The lab's rows that say a trainer field (cell, hidden, layers, ...), as the trainer's Settings for `text`."""
-    return Settings(task="text", text=text, **{row.field: row.kind(session.get(key)) for key, row in LAB.items()
-                                               if row.field})
+    return Settings(task="text", text=text, **field_values(LAB))
 
 
 def start() -> None:

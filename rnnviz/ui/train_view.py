@@ -23,7 +23,7 @@ from ..train.tasks import TEXT_CAP
 from ..words import Problem, Said, say
 from . import run_controls, session, shared_runs
 from .charts import chart
-from .widgets import draw
+from .widgets import draw, field_values
 
 # Short enough for the sidebar's closed select box, in projector type too; TASK_HELP tells the rest.
 DEFAULT_TEXT = str(TRAIN["tr_text"].default)
@@ -118,8 +118,7 @@ def current_settings() -> Settings:
     """The Train rows' values as the trainer's Settings (a row says its field; one task's rows only for it); the
     numbers are read aloud in the page's language."""
     task = session.get("tr_task")
-    values = {row.field: row.kind(session.get(key)) for key, row in TRAIN.items()
-              if row.field in FIELDS and ONLY_FOR.get(key, task) == task and session.get(key) is not None}
+    values = field_values(TRAIN, lambda key, row: row.field in FIELDS and ONLY_FOR.get(key, task) == task)
     return Settings(**values | {"lang": session.use_language()})      # a click's callback: the session's language
 
 

@@ -1,9 +1,12 @@
 """A setting's widget, drawn from its row of the settings registry: label, help, range and choices in one place."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 import streamlit as st
 
-from ..settings import SETTINGS
+from ..settings import SETTINGS, Setting
 from ..words import catalogue, current, language, say
 from . import session
 
@@ -55,3 +58,11 @@ def draw(key: str, where=None, *, label: str | None = None, help: str | None = N
     if s.widget == "text":
         return where.text_area(label, **{"max_chars": s.max_chars, **common})    # a paste is cut at the door
     raise ValueError(f"setting {key!r} has no widget of its own")
+
+
+def field_values(rows: Mapping[str, Setting], keep: Callable[[str, Setting], bool] = lambda key, row: True
+                 ) -> dict[str, Any]:
+    """The session's values of the rows that say a trainer field (`field=`), as that field's type: the trainer's
+    Settings from what the widgets hold (Train and the text lab alike). Unset values are left to the defaults."""
+    return {row.field: row.kind(session.get(key)) for key, row in rows.items()
+            if row.field and keep(key, row) and session.get(key) is not None}
