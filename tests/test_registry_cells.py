@@ -9,7 +9,7 @@ import torch
 
 from rnnviz.bridge import cell_of, from_torch, to_torch, torch_module
 from rnnviz.engine import CELL_TABLE, CELLS, CellName, Network, cell_spec
-from rnnviz.engine.registry import LABELS, ONE_PER_CLASS
+from rnnviz.engine.registry import LABELS, ONE_PER_CLASS, latex
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "rnnviz" / "engine" / "registry.py"
@@ -101,6 +101,22 @@ def test_the_equations_shown_define_every_gate_and_the_new_state(cell):
     spec = CELL_TABLE[cell]
     defined = [eq.split(" = ")[0] for eq in spec.equations]
     assert defined == [*spec.gates, *(["c_t"] if spec.has_c else []), "h_t"]
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_the_lessons_typeset_the_tables_equations_and_write_none_of_their_own(cell):
+    """Each equation as LaTeX: TeX's names for σ and tanh, a true minus, W_x x_t for a product with a matrix and ⊙
+    for an element-wise one; the same symbols on both sides, no text symbol left over."""
+    for eq in CELL_TABLE[cell].equations:
+        tex = latex(eq)
+        assert not set("σ·−") & set(tex) and tex.count("{") == tex.count("}") and tex.count("(") == tex.count(")")
+        assert tex.split(" = ")[0] == eq.split(" = ")[0].replace("−", "-")
+        assert eq.count("·") == tex.count(r"\odot") + len(re.findall(r"W_[xhy{]", tex)), (eq, tex)
+    source = (ROOT / "rnnviz" / "lessons" / "__init__.py").read_text()
+    assert not re.search(r"\\(tanh|sigma|odot)", source), "a lesson writes an equation the cell table already says"
+    from rnnviz import lessons
+    assert lessons.RNN == r"h_t = \tanh(W_x x_t + W_h h_{t-1} + b)"     # lesson 000: tanh(Wx * Xt + Wh * Ht-1 + b)
+    assert lessons.LSTM.endswith(r"h_t = o \odot \tanh(c_t)") and lessons.HEAD == r"y_t = \sigma(W_y h_t)"
 
 
 @pytest.mark.parametrize("bad", ["transformer", "LSTM", "", None, ["lstm"], 3])

@@ -6,6 +6,7 @@ named by string and resolved in the bridge and the trainer, so the engine still 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -65,6 +66,8 @@ CELL_TABLE: dict[CellName, Cell] = {c.name: c for c in (
         "n = tanh(Wx_n·x_t + b_in + r·(Wh_n·h_{t−1} + b_hn))", "h_t = (1 − z)·n + z·h_{t−1}"), head_size=14),
 )}
 
+HEAD_EQUATION = "y_t = σ(W_y·h_t)"      # lesson 001's output head over typed numbers (no bias)
+
 CELLS: tuple[CellName, ...] = get_args(CellName)
 LABELS: dict[CellName, str] = {name: c.label for name, c in CELL_TABLE.items()}
 GATES: dict[CellName, tuple[str, ...]] = {name: c.blocks for name, c in CELL_TABLE.items()}   # pre-activation blocks
@@ -78,3 +81,15 @@ def cell_spec(name: object) -> Cell:
     if not isinstance(name, str) or name not in CELL_TABLE:
         raise ValueError(f"cell must be one of {', '.join(CELLS)}, got {name!r}")
     return CELL_TABLE[name]
+
+
+def latex(equation: str) -> str:
+    """One of the table's equations as the lessons typeset it: W_x x_t for a matrix times a vector, ⊙ for the gates'
+    element-wise products, \\sigma and \\tanh, a true minus. Said once here, drawn as text in the figures and as
+    LaTeX on the lesson pages."""
+    out = re.sub(r"W([xhy])_(\w+)·", r"W_{\1\2} ", equation)       # a gate's block of Wx or Wh, times a vector
+    out = re.sub(r"W([xhy])·", r"W_\1 ", out)
+    out = re.sub(r"W_([xhy])·", r"W_\1 ", out)
+    out = re.sub(r"\bb_(\w{2,})", r"b_{\1}", out)                      # b_in, b_hn
+    out = out.replace("·", r" \odot ").replace("−", "-").replace("σ", r"\sigma").replace("relu(", r"\operatorname{relu}(")
+    return re.sub(r"(?<!\\)\btanh\(", r"\\tanh(", out)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..engine import Network
+from ..engine.registry import CELL_TABLE, HEAD_EQUATION, latex
 from ..explored import Explored, TrainedWeights
 from ..pipeline import INPUT_SEED_OFFSET
 from ..presets import EXPLORE_PRESETS  # the Explore presets a page starts from
@@ -13,10 +14,11 @@ from ..text import embedding_table
 from ..train.tasks import make_task
 from . import facts as f
 
-RNN = r"h_t = \tanh(W_x x_t + W_h h_{t-1} + b)"
-HEAD = r"y_t = \sigma(W_y h_t)"
-LSTM = (r"c_t = f \odot c_{t-1} + i \odot g, \quad h_t = o \odot \tanh(c_t)")
-GRU = r"h_t = (1 - z) \odot n + z \odot h_{t-1}"
+# The pages' equations are the cell table's own (engine/registry.py), typeset: said once, there.
+RNN = latex(CELL_TABLE["rnn_tanh"].equations[0])
+HEAD = latex(HEAD_EQUATION)
+LSTM = r", \quad ".join(latex(e) for e in CELL_TABLE["lstm"].equations[-2:])    # the conveyor belt: c_t, then h_t
+GRU = latex(CELL_TABLE["gru"].equations[-1])                                    # the update's blend
 
 
 @dataclass(frozen=True)
