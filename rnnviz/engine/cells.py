@@ -85,24 +85,43 @@ def rnn_forward(make: MakeTrace, spec: Cell, reverse: bool, gi: np.ndarray, Wh: 
 
 def lstm_forward(make: MakeTrace, spec: Cell, reverse: bool, gi: np.ndarray, Wh: np.ndarray, b_hh: np.ndarray,
                  h: np.ndarray, c: np.ndarray | None) -> LayerTrace:
-    """i, f, g, o = σ, σ, tanh, σ of a_t;  c_t = f·c_prev + i·g;  h_t = o·tanh(c_t), for every t."""
+    """i, f, g, o = σ, σ, tanh, σ of a_t;  c_t = f·c_prev + i·g;  h_t = o·tanh(c_t), for every t.
+
+    Inside the loop the gates sit as i f o g, and i, f, o's rows of Wh and gi are halved, so that one tanh over the
+    four blocks gives tanh(a/2) for the three σ gates (σ(a) = ½ + ½·tanh(a/2)) and g = tanh(a_g) at once. Halving is
+    exact in floating point: the trace's a and Wh·h_prev, put back in PyTorch's order after the loop, are the
+    numbers an unscaled loop computes."""
     assert c is not None, "the LSTM starts from c0"
     T, B, GH = gi.shape
     H, h0, c0, dtype = GH // 4, h, c, gi.dtype
-    gi, WhT, half = gi + b_hh, Wh.T, constant(0.5, dtype)               # both biases before the loop
-    Wh_h, a, act = np.empty_like(gi), np.empty_like(gi), np.empty_like(gi)   # act: the gates i f g o side by side
-    hs, cs, ig = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype), np.empty_like(h)
-    i, f, g, o = (act[..., k * H:(k + 1) * H] for k in range(4))
-    steps = each_step(reverse, gi, Wh_h, a, act, a[..., 2 * H:3 * H], i, f, g, o, cs, hs)
-    for gi_t, Wh_h_t, a_t, act_t, a_g_t, i_t, f_t, g_t, o_t, c_t, h_t in steps:
-        dot(h, WhT, Wh_h_t)                                     # Wh·h_prev
-        add(gi_t, Wh_h_t, a_t)                                  # a_t = (Wx·x_t + b) + Wh·h_prev, 4 gates
-        tanh(mul(a_t, half, act_t), act_t)                      # i, f, o = σ(a) = ½ + ½·tanh(a/2),
-        add(mul(act_t, half, act_t), half, act_t)               # the four blocks in one go ...
-        tanh(a_g_t, g_t)                                        # ... then g = tanh(a_g) over σ's block of g
+    gi_s, WhT_s, half = np.empty_like(gi), np.empty((H, GH), dtype), constant(0.5, dtype)
+    for ours, theirs, k in ((slice(0, 2 * H), slice(0, 2 * H), half), (slice(2 * H, 3 * H), slice(3 * H, GH), half),
+                            (slice(3 * H, GH), slice(2 * H, 3 * H), None)):       # i f | o | g, σ's blocks halved
+        add(gi[..., theirs], b_hh[theirs], gi_s[..., ours])                     # both biases before the loop
+        WhT_s[:, ours] = Wh[theirs].T
+        if k is not None:
+            mul(gi_s[..., ours], k, gi_s[..., ours])
+            mul(WhT_s[:, ours], k, WhT_s[:, ours])
+    Wh_h_s, a_s, act = np.empty_like(gi), np.empty_like(gi), np.empty_like(gi)
+    hs, cs = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
+    i, f, o, g = (act[..., k * H:(k + 1) * H] for k in range(4))
+    arrays = (gi_s, Wh_h_s, a_s, act, act[..., :3 * H], i, f, g, o, cs, hs)
+    if B == 1:                          # one sequence: (H,) vectors, the cheapest BLAS and ufunc calls
+        arrays, h, c = tuple(v[:, 0] for v in arrays), h[0], c[0]
+    ig = np.empty_like(h)
+    for gi_t, Wh_h_t, a_t, act_t, sig_t, i_t, f_t, g_t, o_t, c_t, h_t in each_step(reverse, *arrays):
+        dot(h, WhT_s, Wh_h_t)                                   # Wh·h_prev (i, f, o halved)
+        add(gi_t, Wh_h_t, a_t)                                  # a_t = (Wx·x_t + b) + Wh·h_prev
+        tanh(a_t, act_t)                                        # tanh(a/2) for i f o, g = tanh(a_g)
+        add(mul(sig_t, half, sig_t), half, sig_t)               # i, f, o = ½ + ½·tanh(a/2) = σ(a)
         add(mul(f_t, c, c_t), mul(i_t, g_t, ig), c_t)           # c_t = f·c_prev + i·g
         h = mul(o_t, tanh(c_t, h_t), h_t)                       # h_t = o·tanh(c_t)
         c = c_t
+    two, a, Wh_h = constant(2.0, dtype), np.empty_like(gi), np.empty_like(gi)    # back in PyTorch's i f g o
+    for ours, theirs in ((a_s, a), (Wh_h_s, Wh_h)):
+        mul(ours[..., :2 * H], two, theirs[..., :2 * H])
+        mul(ours[..., 2 * H:3 * H], two, theirs[..., 3 * H:])
+        theirs[..., 2 * H:3 * H] = ours[..., 3 * H:]
     return make(h_prev=shifted(hs, h0, reverse), Wh_h=Wh_h, a=a, h=hs, gates=dict(zip(spec.gates, (i, f, g, o))),
                 c_prev=shifted(cs, c0, reverse), c=cs)
 
