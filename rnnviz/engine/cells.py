@@ -105,7 +105,7 @@ def lstm_forward(make: MakeTrace, spec: Cell, reverse: bool, gi: np.ndarray, Wh:
     Wh_h_s, a_s, act = np.empty_like(gi), np.empty_like(gi), np.empty_like(gi)
     hs, cs = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
     i, f, o, g = (act[..., k * H:(k + 1) * H] for k in range(4))
-    arrays = (gi_s, Wh_h_s, a_s, act, act[..., :3 * H], i, f, g, o, cs, hs)
+    arrays: tuple[np.ndarray, ...] = (gi_s, Wh_h_s, a_s, act, act[..., :3 * H], i, f, g, o, cs, hs)
     if B == 1:                          # one sequence: (H,) vectors, the cheapest BLAS and ufunc calls
         arrays, h, c = tuple(v[:, 0] for v in arrays), h[0], c[0]
     ig = np.empty_like(h)
@@ -118,10 +118,10 @@ def lstm_forward(make: MakeTrace, spec: Cell, reverse: bool, gi: np.ndarray, Wh:
         h = mul(o_t, tanh(c_t, h_t), h_t)                       # h_t = o·tanh(c_t)
         c = c_t
     two, a, Wh_h = constant(2.0, dtype), np.empty_like(gi), np.empty_like(gi)    # back in PyTorch's i f g o
-    for ours, theirs in ((a_s, a), (Wh_h_s, Wh_h)):
-        mul(ours[..., :2 * H], two, theirs[..., :2 * H])
-        mul(ours[..., 2 * H:3 * H], two, theirs[..., 3 * H:])
-        theirs[..., 2 * H:3 * H] = ours[..., 3 * H:]
+    for inner, pytorch in ((a_s, a), (Wh_h_s, Wh_h)):
+        mul(inner[..., :2 * H], two, pytorch[..., :2 * H])
+        mul(inner[..., 2 * H:3 * H], two, pytorch[..., 3 * H:])
+        pytorch[..., 2 * H:3 * H] = inner[..., 3 * H:]
     return make(h_prev=shifted(hs, h0, reverse), Wh_h=Wh_h, a=a, h=hs, gates=dict(zip(spec.gates, (i, f, g, o))),
                 c_prev=shifted(cs, c0, reverse), c=cs)
 
