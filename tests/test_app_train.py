@@ -6,8 +6,8 @@ from waiting import rerun_until, wait_for
 
 
 def wait_until(at, predicate, what: str, seconds: float = 60):
-    """Rerun the Train view until `predicate(at)` holds; a failure shows its progress lines."""
-    return rerun_until(at, predicate, what, seconds, seen=lambda: progress_texts(at))
+    """Rerun the Train view until `predicate(at)` holds; a failure shows its progress lines and its messages."""
+    return rerun_until(at, predicate, what, seconds, seen=lambda: (progress_texts(at), texts(at)[-600:]))
 
 
 def progress_texts(at):
