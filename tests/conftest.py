@@ -1,6 +1,7 @@
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -30,6 +31,23 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     import torch
     torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
+
+
+@pytest.fixture(autouse=True)
+def the_training_pool_is_left_empty():
+    """A test's runs end with it: the process's training pool (AppTest pages share it, as a server's sessions do)
+    is stopped after every test, so a run a test left training never counts against the next test's budget."""
+    yield
+    runner = sys.modules.get("rnnviz.train.runner")
+    pool = getattr(runner, "_pool", None)
+    if pool is None:
+        return
+    with pool.cond:
+        left = [*pool.queue, *pool.running]
+    for run in left:
+        pool.stop(run)
+    from waiting import wait_for
+    wait_for("the runs a test left to stop", lambda: not pool.running, 60)
 
 
 # Long training runs (minutes on a busy machine) in files whose owners had not yet marked them @pytest.mark.slow.
