@@ -133,6 +133,7 @@ class NumbersTrainer(Base):
         self.shown = shown or tuple(int(n) for n in self.rng.choice(self.task.held_out, 4, replace=False))
         self._good = [torch.empty_like(p) for p in self.params]
         self.held_history: list[tuple[int, float]] = []    # (step, exact readings of held-out numbers)
+        self.right = {int(n): self.task.words(self.task.target(int(n))) for n in self.task.held_out}   # said right
         self.last_readings: tuple[tuple[int, str, str], ...] = ()
 
     @property
@@ -203,12 +204,12 @@ class NumbersTrainer(Base):
         return self._scored(loss.item(), float((logits.argmax(-1)[mask] == targets[mask]).float().mean()))
 
     def _scored(self, loss: float, accuracy: float) -> NumbersEvent:
-        held = self.held_accuracy()
+        readings = self.held_readings()          # the shown numbers are held-out ones: read once, with the rest
+        held = float(np.mean([got == self.right[n] for n, got in readings.items()]))
         self.held_history.append((self.step, held))
         if len(self.held_history) > 2 * HELD_KEPT:
             self.held_history = self.held_history[:-HELD_KEPT:2] + self.held_history[-HELD_KEPT:]
-        got = self.read(np.array(self.shown))
-        self.last_readings = tuple((n, g, self.task.words(self.task.target(n))) for n, g in zip(self.shown, got))
+        self.last_readings = tuple((n, readings[n], self.right[n]) for n in self.shown)
         _, reading, right = self.last_readings[0]
         return NumbersEvent(self.step, self.steps, loss, accuracy, reading, right, held_accuracy=held,
                             readings=self.last_readings)
@@ -219,7 +220,7 @@ class NumbersTrainer(Base):
                             message=Said("lab.nan", dict(step=self.step + 1, loss=f"{loss:.4g}", lr=f"{lr:g}",
                                                        smaller=f"{lr / 10:g}", kept=self.step)))
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def read(self, ns: np.ndarray) -> list[str]:
         """Greedy readings of numbers of any digit counts, batched by digit count in torch."""
         out: dict[int, str] = {}
@@ -231,17 +232,23 @@ class NumbersTrainer(Base):
             src = torch.from_numpy(np.array([self.task.source(int(n)) for n in group]))
             e, state = self.model.encoder(self.model.src_embed(src))
             said = [torch.full((len(group), 1), self.task.bos)]
+            ended = torch.zeros(len(group), dtype=torch.bool)
             for _ in range(self.task.max_out):          # one decoder step at a time, its state carried
                 h, state = self.model.decoder(self.model.tgt_embed(said[-1]), state)
                 said.append(self.model.readout(h, e)[:, -1].argmax(-1, keepdim=True))
+                ended |= said[-1][:, 0] == self.task.eos
+                if bool(ended.all()):                   # every reading has ended: what follows EOS is never read
+                    break
             out |= {int(n): self.task.words(row.tolist()) for n, row in zip(group, torch.cat(said[1:], 1))}
         return [out[int(n)] for n in ns]
 
+    def held_readings(self) -> dict[int, str]:
+        """Every held-out number as the model reads it now."""
+        return dict(zip((int(n) for n in self.task.held_out), self.read(self.task.held_out)))
+
     def held_accuracy(self) -> float:
         """The share of held-out numbers read exactly right."""
-        got = self.read(self.task.held_out)
-        right = [self.task.words(self.task.target(int(n))) for n in self.task.held_out]
-        return float(np.mean([g == r for g, r in zip(got, right)]))
+        return float(np.mean([got == self.right[n] for n, got in self.held_readings().items()]))
 
     def engine(self) -> Seq2Seq:
         """The trained weights in the engine, where every number behind a figure is computed."""
