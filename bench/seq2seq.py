@@ -56,6 +56,7 @@ def measure(lang: str, attention: str, rounds: int = 3) -> dict:
 def main():
     args = parser(__doc__).parse_args()
     torch.set_num_threads(1)   # as in the app's training workers
+    app_loop("ko", "general"), bare_loop("ko", "general")     # warm-up, both sides: torch's first calls, untimed
     rows = [measure("ko", "general"), measure("en", "general"), measure("ko", "none")]
     figures = {"ratio": min(r["ratio"] for r in rows), "rows": rows}
     emit(args, figures, table(rows, "numbers task: NumbersTrainer (an event per step, held-out readings every 100 "
