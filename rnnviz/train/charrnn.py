@@ -176,16 +176,18 @@ class CharTrainer(Base):
             self.since_sample += time.perf_counter() - started
             yield self._event(logits.detach(), targets, value)
 
-    def _event(self, logits, targets, loss) -> LabEvent:
-        last = self.step == known(self.settings.steps)
-        held = self.score_held() if last or self.step == 1 or self.held_seconds <= HELD_SHARE * self.trained_seconds \
+    def _event(self, logits, targets, loss, scored: bool = False) -> LabEvent:
+        """A step's event; the held-out score and a sample now and then (always at the last step, or when
+        `scored`: a saved run's own step)."""
+        always = scored or self.step == known(self.settings.steps)
+        held = self.score_held() if always or self.step == 1 or self.held_seconds <= HELD_SHARE * self.trained_seconds \
             else None
         sample = None
         if held is not None:
             self.held_history.append((self.step, held))
             if len(self.held_history) > 2 * HELD_KEPT:          # a long run keeps every other point of its past
                 self.held_history = self.held_history[:-HELD_KEPT:2] + self.held_history[-HELD_KEPT:]
-        if last or self.since_sample >= SAMPLE_SECONDS:
+        if always or self.since_sample >= SAMPLE_SECONDS:
             sample, self.since_sample = self.sample(self.prompt, SAMPLE_LENGTH, temperature=0.8, seed=0), 0.0
             self.last_sample = (self.step, sample)
         pred, want = logits[0].argmax(-1).numpy(), targets[0].numpy()
@@ -200,13 +202,7 @@ class CharTrainer(Base):
         with self.lock, torch.no_grad():
             logits, _ = self.forward(inputs, self.state)
             loss = self.loss_fn(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)).item()
-        held = self.score_held()
-        self.held_history.append((self.step, held))
-        self.last_sample = (self.step, self.sample(self.prompt, SAMPLE_LENGTH, temperature=0.8, seed=0))
-        pred, want = logits[0].argmax(-1).numpy(), targets[0].numpy()
-        return LabEvent(self.step, known(self.settings.steps), loss, float((logits.argmax(-1) == targets).float().mean()),
-                        self.vocab.decode(pred), self.vocab.decode(want), bpc=loss / LN2, held_bpc=held,
-                        sample=self.last_sample[1])
+        return self._event(logits, targets, loss, scored=True)
 
     def score_held(self) -> float:
         """Bits per character on the held-out part (the text's last tenth), as HELD_ROWS rows from zero state."""

@@ -95,6 +95,12 @@ HELD_KEPT = 500          # held-out points kept
 CLIP = 1.0               # the preset's gradient-norm clipping
 
 
+def words_right(logits: torch.Tensor, targets: torch.Tensor) -> float:
+    """The share of a batch's target words (padding left out) that are the most likely ones."""
+    mask = targets != -100
+    return float((logits.argmax(-1)[mask] == targets[mask]).float().mean())
+
+
 def resolved(s: Settings) -> Settings:
     """The preset's settings for what is None; a choice the task cannot take is refused with its words."""
     s = replace(s, **{k: v for k, v in DEFAULTS.items() if getattr(s, k) is None})
@@ -178,8 +184,7 @@ class NumbersTrainer(Base):
                 nn.utils.clip_grad_norm_(self.params, self.settings.clip)
             self.optimizer.step()
         self.step += 1
-        mask = targets != -100
-        return value, float((logits.detach().argmax(-1)[mask] == targets[mask]).float().mean())
+        return value, words_right(logits.detach(), targets)
 
     def events(self) -> Iterator[NumbersEvent]:
         """Train to `steps`, one event a step; every `eval_every` steps (and the first and last) the held-out score
@@ -200,12 +205,11 @@ class NumbersTrainer(Base):
         src, tgt_in, targets = self.next_batch()
         with self.lock, torch.no_grad():
             loss, logits = self.loss(src, tgt_in, targets)
-        mask = targets != -100
-        return self._scored(loss.item(), float((logits.argmax(-1)[mask] == targets[mask]).float().mean()))
+        return self._scored(loss.item(), words_right(logits, targets))
 
     def _scored(self, loss: float, accuracy: float) -> NumbersEvent:
         readings = self.held_readings()          # the shown numbers are held-out ones: read once, with the rest
-        held = float(np.mean([got == self.right[n] for n, got in readings.items()]))
+        held = self.share_right(readings)
         self.held_history.append((self.step, held))
         if len(self.held_history) > 2 * HELD_KEPT:
             self.held_history = self.held_history[:-HELD_KEPT:2] + self.held_history[-HELD_KEPT:]
@@ -246,9 +250,13 @@ class NumbersTrainer(Base):
         """Every held-out number as the model reads it now."""
         return dict(zip((int(n) for n in self.task.held_out), self.read(self.task.held_out)))
 
+    def share_right(self, readings: dict[int, str]) -> float:
+        """The share of these held-out numbers' readings that are exactly right."""
+        return float(np.mean([got == self.right[n] for n, got in readings.items()]))
+
     def held_accuracy(self) -> float:
         """The share of held-out numbers read exactly right."""
-        return float(np.mean([got == self.right[n] for n, got in self.held_readings().items()]))
+        return self.share_right(self.held_readings())
 
     def engine(self) -> Seq2Seq:
         """The trained weights in the engine, where every number behind a figure is computed."""
